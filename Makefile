@@ -1,0 +1,35 @@
+# The two set-up commands of the README, plus helpers. Each target installs what it needs
+# (scripts/install-deps.sh: Debian packages by name, idempotent) before building.
+BUILD   ?= build/release
+JOBS    ?= $(shell nproc)
+PROJECT ?=
+CMAKE_FLAGS ?=
+
+.PHONY: deps configure build run test test-all bench package clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+configure: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+# Opens the workbench (on PROJECT, else on the last or default project).
+run: build
+	$(BUILD)/app/gui/hyper-workbench $(PROJECT)
+
+# Builds and runs every test but the benches (real-data tests skip themselves when the
+# shared data folder is absent).
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j2 -LE bench
+
+bench: build
+	bash scripts/bench.sh $(BUILD)
+
+package: build
+	cd $(BUILD) && cpack -G DEB
+
+clean:
+	rm -rf $(BUILD)

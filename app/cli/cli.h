@@ -1,0 +1,45 @@
+#pragma once
+
+#include <QCommandLineParser>
+#include <QJsonObject>
+#include <QStringList>
+#include <memory>
+
+#include "core/storage/projectstore.h"
+#include <stdexcept>
+
+namespace hyper::cli {
+
+/** Bad input or usage: exit 2. */
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/** Bad input whose message already names the file: printed as is, exit 2. */
+struct BadInput : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/** Parses args (argv[0] already stripped of the subcommand) or throws UsageError. */
+void parseOrThrow(QCommandLineParser &parser, const QStringList &args);
+
+void addProjectOption(QCommandLineParser &parser);
+void addJsonOption(QCommandLineParser &parser);
+QString requireProject(const QCommandLineParser &parser);
+
+/** Opens --project; a missing, foreign or damaged file is bad input (exit 2). */
+std::unique_ptr<ProjectStore> openProject(const QCommandLineParser &parser,
+                                          ProjectStore::Mode mode = ProjectStore::Mode::OpenExisting);
+
+/** Prints one compact JSON object on stdout. */
+void printJson(const QJsonObject &object);
+/** Human text on stderr. */
+void say(const QString &text);
+
+int cmdInit(const QStringList &args);
+int cmdImport(const QStringList &args);
+int cmdInfo(const QStringList &args);
+int cmdList(const QStringList &args);
+int cmdBench(const QStringList &args);
+
+} // namespace hyper::cli

@@ -1,0 +1,185 @@
+// hyper bench: commands that measure and print figures (not timed tests).
+#include "app/cli/cli.h"
+#include "core/jobs/feedback.h"
+#include "core/sample/syntheticpairs.h"
+#include "core/storage/benchceiling.h"
+#include "core/storage/projectstore.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <algorithm>
+#include <sys/resource.h>
+
+namespace hyper::cli {
+
+namespace {
+
+void removeProject(const QString &path)
+{
+    for (const char *suffix : {"", "-wal", "-shm"})
+        QFile::remove(path + QLatin1String(suffix));
+}
+
+struct SearchFigures {
+    double medianMs = 0, maxMs = 0;
+    int queries = 0;
+};
+
+SearchFigures timeSearches(ProjectStore &store, const QStringList &queries)
+{
+    std::vector<double> ms;
+    for (const QString &q : queries) {
+        InstanceFilter f;
+        f.text = q;
+        QElapsedTimer t;
+        t.start();
+        const qint64 n = store.countInstances(f);
+        const auto page = store.listInstances(f, 0, 200);
+        ms.push_back(double(t.nsecsElapsed()) / 1e6);
+        say(QStringLiteral("  search '%1': %2 matches, first page %3 rows, %4 ms")
+                .arg(q).arg(n).arg(page.size()).arg(ms.back(), 0, 'f', 1));
+    }
+    std::sort(ms.begin(), ms.end());
+    return {ms[ms.size() / 2], ms.back(), int(ms.size())};
+}
+
+const QStringList kQueries = {QStringLiteral("kamiten"), QStringLiteral("dor"),
+                              QStringLiteral("sulva pelin"), QStringLiteral("quazo"),
+                              QStringLiteral("tri ux"), QStringLiteral("welgra hul")};
+
+int benchImport(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Import rate of a generated JSONL (~2 KB a pair) against SQLite's own insert ceiling, "
+        "full-text index time and search time."));
+    addJsonOption(p);
+    p.addOption({QStringLiteral("pairs"), QStringLiteral("Pairs to generate."), QStringLiteral("N"),
+                 QStringLiteral("100000")});
+    p.addOption({QStringLiteral("dir"), QStringLiteral("Work folder (default: a temporary one)."),
+                 QStringLiteral("DIR")});
+    p.addOption({QStringLiteral("keep"), QStringLiteral("Keep the imported project (in --dir).")});
+    parseOrThrow(p, args);
+    const qint64 n = p.value(QStringLiteral("pairs")).toLongLong();
+    if (n <= 0)
+        throw UsageError("--pairs takes a positive number");
+    QTemporaryDir tmp;
+    const QString dir = p.isSet(QStringLiteral("dir")) ? p.value(QStringLiteral("dir")) : tmp.path();
+    QDir().mkpath(dir);
+    const QString jsonl = dir + QStringLiteral("/bench-pairs.jsonl");
+    const QString project = dir + QStringLiteral("/bench-import.hyper");
+    const QString ceilingProject = dir + QStringLiteral("/bench-ceiling.hyper");
+    removeProject(project);
+    removeProject(ceilingProject);
+
+    say(QStringLiteral("generating %1 pairs ...").arg(n));
+    const std::vector<ImportRecord> records = synth::makePairs(n, /*seed=*/42);
+    const qint64 bytes = synth::writeJsonl(jsonl, records);
+    const double mb = double(bytes) / 1e6;
+    say(QStringLiteral("  %1 MB, %2 bytes a pair").arg(mb, 0, 'f', 1).arg(bytes / n));
+
+    // The importer runs as its own process (the real `hyper import`), so that its peak
+    // memory is its own and not this process's in-memory copy of the records.
+    {
+        ProjectStore init(project, ProjectStore::Mode::CreateNew);
+    }
+    QProcess child;
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    QElapsedTimer wall;
+    wall.start();
+    child.start(QCoreApplication::applicationFilePath(),
+                {QStringLiteral("import"), QStringLiteral("--project"), project, jsonl,
+                 QStringLiteral("--no-index"), QStringLiteral("--json")});
+    if (!child.waitForFinished(-1) || child.exitCode() != 0)
+        throw std::runtime_error("the import child failed");
+    const double importWall = double(wall.nsecsElapsed()) / 1e9;
+    const QJsonObject imported = QJsonDocument::fromJson(child.readAllStandardOutput()).object();
+    const double importSeconds = imported.value(QStringLiteral("seconds")).toDouble();
+    struct rusage ru {};
+    getrusage(RUSAGE_CHILDREN, &ru);
+    const double peakMb = double(ru.ru_maxrss) / 1024.0;
+
+    say(QStringLiteral("measuring the ceiling (plain prepared INSERT, one WAL transaction) ..."));
+    const double ceilingSeconds = measureInsertCeiling(ceilingProject, records);
+
+    const double rate = double(n) / importSeconds, ceiling = double(n) / ceilingSeconds;
+    say(QStringLiteral("import:  %1 pairs/s, %2 MB/s (%3 s in the importer, %4 s process wall), peak RSS %5 MB")
+            .arg(rate, 0, 'f', 0).arg(mb / importSeconds, 0, 'f', 1).arg(importSeconds, 0, 'f', 2)
+            .arg(importWall, 0, 'f', 2).arg(peakMb, 0, 'f', 0));
+    say(QStringLiteral("ceiling: %1 pairs/s, %2 MB/s (%3 s)")
+            .arg(ceiling, 0, 'f', 0).arg(mb / ceilingSeconds, 0, 'f', 1).arg(ceilingSeconds, 0, 'f', 2));
+    say(QStringLiteral("ratio:   %1% of the ceiling (target >= 80%)").arg(100.0 * rate / ceiling, 0, 'f', 1));
+
+    ProjectStore store(project, ProjectStore::Mode::OpenExisting);
+    QElapsedTimer t;
+    t.start();
+    Feedback quiet;
+    store.updateSearchIndex(quiet);
+    const double indexSeconds = double(t.nsecsElapsed()) / 1e9;
+    say(QStringLiteral("full-text index built in %1 s (after the import, in the background in the GUI)")
+            .arg(indexSeconds, 0, 'f', 2));
+    const SearchFigures s = timeSearches(store, kQueries);
+    say(QStringLiteral("search: median %1 ms, max %2 ms over %3 queries (count + first page of 200)")
+            .arg(s.medianMs, 0, 'f', 1).arg(s.maxMs, 0, 'f', 1).arg(s.queries));
+
+    if (!p.isSet(QStringLiteral("keep"))) {
+        removeProject(project);
+        QFile::remove(jsonl);
+    }
+    removeProject(ceilingProject);
+    if (p.isSet(QStringLiteral("json")))
+        printJson({{QStringLiteral("pairs"), n},
+                   {QStringLiteral("mb"), mb},
+                   {QStringLiteral("import_pairs_per_s"), rate},
+                   {QStringLiteral("import_mb_per_s"), mb / importSeconds},
+                   {QStringLiteral("ceiling_pairs_per_s"), ceiling},
+                   {QStringLiteral("ratio"), rate / ceiling},
+                   {QStringLiteral("peak_rss_mb"), peakMb},
+                   {QStringLiteral("index_seconds"), indexSeconds},
+                   {QStringLiteral("search_median_ms"), s.medianMs},
+                   {QStringLiteral("search_max_ms"), s.maxMs}});
+    return 0;
+}
+
+int benchSearch(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Full-text search time on an existing project."));
+    addProjectOption(p);
+    addJsonOption(p);
+    p.addPositionalArgument(QStringLiteral("QUERY"), QStringLiteral("Queries (default: a fixed set)."));
+    parseOrThrow(p, args);
+    const auto project = openProject(p);
+    ProjectStore &store = *project;
+    if (!store.searchIndexReady())
+        say(QStringLiteral("note: the full-text index is incomplete; unindexed rows are scanned"));
+    const QStringList queries = p.positionalArguments().isEmpty() ? kQueries : p.positionalArguments();
+    const SearchFigures s = timeSearches(store, queries);
+    if (p.isSet(QStringLiteral("json")))
+        printJson({{QStringLiteral("median_ms"), s.medianMs}, {QStringLiteral("max_ms"), s.maxMs},
+                   {QStringLiteral("queries"), s.queries}});
+    return 0;
+}
+
+} // namespace
+
+int cmdBench(const QStringList &args)
+{
+    if (args.size() < 2)
+        throw UsageError("which bench? import | search");
+    QStringList rest = args;
+    const QString what = rest.takeAt(1);
+    rest[0] += QLatin1Char(' ') + what;
+    if (what == QLatin1String("import"))
+        return benchImport(rest);
+    if (what == QLatin1String("search"))
+        return benchSearch(rest);
+    throw UsageError(QStringLiteral("unknown bench '%1' (import | search)").arg(what).toStdString());
+}
+
+} // namespace hyper::cli

@@ -1,0 +1,201 @@
+// init, import, info, list.
+#include "app/cli/cli.h"
+#include "core/io/importer.h"
+#include "core/jobs/feedback.h"
+#include "core/storage/projectstore.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <cstdio>
+#include <unistd.h>
+
+namespace hyper::cli {
+
+namespace {
+
+// Progress on stderr, one line rewritten in place, only when stderr is a terminal.
+Feedback stderrFeedback(const QString &what)
+{
+    const bool tty = isatty(fileno(stderr));
+    return Feedback(
+        [what, tty](double f, const QString &) {
+            if (tty)
+                std::fprintf(stderr, "\r%s %5.1f%%", qPrintable(what), f * 100.0);
+            if (tty && f >= 1.0)
+                std::fputc('\n', stderr);
+        },
+        200);
+}
+
+} // namespace
+
+int cmdInit(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Create a new, empty project file."));
+    addProjectOption(p);
+    addJsonOption(p);
+    parseOrThrow(p, args);
+    const QString path = requireProject(p);
+    if (QFileInfo::exists(path))
+        throw UsageError(QStringLiteral("%1: a file already exists there").arg(path).toStdString());
+    const auto store = openProject(p, ProjectStore::Mode::CreateNew);
+    if (p.isSet(QStringLiteral("json")))
+        printJson({{QStringLiteral("project"), path}, {QStringLiteral("schema"), store->schemaVersion()}});
+    else
+        say(QStringLiteral("created %1").arg(path));
+    return 0;
+}
+
+int cmdImport(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Import a preference data file into the project, "
+                                               "all or nothing."));
+    addProjectOption(p);
+    addJsonOption(p);
+    p.addOption({QStringLiteral("format"), QStringLiteral("auto or one of: %1.").arg(importFormats().join(QStringLiteral(", "))),
+                 QStringLiteral("NAME"), QStringLiteral("auto")});
+    p.addOption({QStringLiteral("split"), QStringLiteral("train or eval."), QStringLiteral("SPLIT"),
+                 QStringLiteral("train")});
+    p.addOption({QStringLiteral("map"), QStringLiteral("Take FIELD from COLUMN (repeatable)."),
+                 QStringLiteral("FIELD=COLUMN")});
+    p.addOption({QStringLiteral("na"), QStringLiteral("A label value that means 'no label' (repeatable)."),
+                 QStringLiteral("VALUE")});
+    p.addOption({QStringLiteral("skip-bad-rows"), QStringLiteral("Import the good rows, report the bad ones.")});
+    p.addOption({QStringLiteral("no-index"), QStringLiteral("Do not bring the full-text index up to date afterwards.")});
+    p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The file to import."));
+    parseOrThrow(p, args);
+    const QString path = requireProject(p);
+    if (p.positionalArguments().size() != 1)
+        throw UsageError("exactly one FILE to import is required");
+
+    ImportParams params;
+    params.file = p.positionalArguments().first();
+    params.format = p.value(QStringLiteral("format"));
+    const auto split = parseSplit(p.value(QStringLiteral("split")));
+    if (!split)
+        throw UsageError("--split must be train or eval");
+    params.split = *split;
+    for (const QString &m : p.values(QStringLiteral("map"))) {
+        const qsizetype eq = m.indexOf(QLatin1Char('='));
+        if (eq <= 0 || eq == m.size() - 1)
+            throw UsageError(QStringLiteral("--map needs FIELD=COLUMN, got '%1'").arg(m).toStdString());
+        params.map.insert(m.left(eq), m.mid(eq + 1));
+    }
+    params.naValues = p.values(QStringLiteral("na"));
+    params.skipBadRows = p.isSet(QStringLiteral("skip-bad-rows"));
+    if (!QFileInfo::exists(params.file))
+        throw ImportError(params.file, 0, QStringLiteral("no such file"));
+
+    const auto project = openProject(p);
+    ProjectStore &store = *project;
+    Feedback feedback = stderrFeedback(QStringLiteral("importing"));
+    const ImportResult r = runImport(store, params, feedback);
+    for (const ImportIssue &issue : r.issues)
+        say(QStringLiteral("%1:%2: skipped: %3").arg(params.file).arg(issue.line).arg(issue.message));
+    say(QStringLiteral("imported %1 rows (%2 skipped) as '%3' in %4 s")
+            .arg(r.imported).arg(r.skipped).arg(r.format).arg(r.seconds, 0, 'f', 2));
+    if (!p.isSet(QStringLiteral("no-index"))) {
+        Feedback indexing = stderrFeedback(QStringLiteral("indexing"));
+        store.updateSearchIndex(indexing);
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray skipped;
+        for (const ImportIssue &issue : r.issues)
+            skipped.append(QJsonObject{{QStringLiteral("line"), issue.line}, {QStringLiteral("message"), issue.message}});
+        printJson({{QStringLiteral("imported"), r.imported},
+                   {QStringLiteral("skipped"), r.skipped},
+                   {QStringLiteral("format"), r.format},
+                   {QStringLiteral("seconds"), r.seconds},
+                   {QStringLiteral("skipped_rows"), skipped}});
+    }
+    return 0;
+}
+
+int cmdInfo(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Counts of instances, labels, annotators and judges."));
+    addProjectOption(p);
+    addJsonOption(p);
+    parseOrThrow(p, args);
+    const auto project = openProject(p);
+    ProjectStore &store = *project;
+    const ProjectInfo i = store.info();
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson({{QStringLiteral("instances"), i.instances},
+                   {QStringLiteral("eval_instances"), i.evalInstances},
+                   {QStringLiteral("human_labels"), i.humanLabels},
+                   {QStringLiteral("lm_labels"), i.lmLabels},
+                   {QStringLiteral("annotators"), QJsonArray::fromStringList(i.annotators)},
+                   {QStringLiteral("judges"), QJsonArray::fromStringList(i.judges)},
+                   {QStringLiteral("features"), i.features},
+                   {QStringLiteral("sources"), QJsonArray::fromStringList(i.sources)},
+                   {QStringLiteral("schema"), store.schemaVersion()}});
+    } else {
+        std::printf("instances (train): %lld\neval instances:    %lld\nhuman labels:      %lld\n"
+                    "LM labels:         %lld\nannotators:        %s\njudges:            %s\n",
+                    i.instances, i.evalInstances, i.humanLabels, i.lmLabels,
+                    qPrintable(i.annotators.join(QStringLiteral(", "))),
+                    qPrintable(i.judges.join(QStringLiteral(", "))));
+    }
+    return 0;
+}
+
+int cmdList(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("List instances with their ids."));
+    addProjectOption(p);
+    addJsonOption(p);
+    p.addOption({QStringLiteral("split"), QStringLiteral("train or eval."), QStringLiteral("SPLIT")});
+    p.addOption({QStringLiteral("route"), QStringLiteral("human, lm or unrouted."), QStringLiteral("ROUTE")});
+    p.addOption({QStringLiteral("source"), QStringLiteral("Only this source."), QStringLiteral("SOURCE")});
+    p.addOption({QStringLiteral("search"), QStringLiteral("Full-text search."), QStringLiteral("TEXT")});
+    p.addOption({QStringLiteral("limit"), QStringLiteral("At most N rows."), QStringLiteral("N"), QStringLiteral("100")});
+    p.addOption({QStringLiteral("offset"), QStringLiteral("Skip K rows."), QStringLiteral("K"), QStringLiteral("0")});
+    parseOrThrow(p, args);
+    InstanceFilter f;
+    if (p.isSet(QStringLiteral("split"))) {
+        f.split = parseSplit(p.value(QStringLiteral("split")));
+        if (!f.split)
+            throw UsageError("--split must be train or eval");
+    }
+    f.route = p.value(QStringLiteral("route"));
+    if (!f.route.isEmpty() && f.route != QLatin1String("human") && f.route != QLatin1String("lm")
+        && f.route != QLatin1String("unrouted"))
+        throw UsageError("--route must be human, lm or unrouted");
+    f.source = p.value(QStringLiteral("source"));
+    f.text = p.value(QStringLiteral("search"));
+    bool ok1 = false, ok2 = false;
+    const int limit = p.value(QStringLiteral("limit")).toInt(&ok1);
+    const qint64 offset = p.value(QStringLiteral("offset")).toLongLong(&ok2);
+    if (!ok1 || !ok2 || limit < 0 || offset < 0)
+        throw UsageError("--limit and --offset take non-negative whole numbers");
+
+    const auto project = openProject(p);
+    ProjectStore &store = *project;
+    const auto rows = store.listInstances(f, offset, limit);
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray out;
+        for (const InstanceSummary &r : rows)
+            out.append(QJsonObject{{QStringLiteral("id"), r.id},
+                                   {QStringLiteral("ext_id"), r.externalId},
+                                   {QStringLiteral("split"), splitName(r.split)},
+                                   {QStringLiteral("source"), r.source},
+                                   {QStringLiteral("category"), r.category},
+                                   {QStringLiteral("route"), r.route.isEmpty() ? QStringLiteral("unrouted") : r.route},
+                                   {QStringLiteral("human_labels"), r.humanLabels},
+                                   {QStringLiteral("lm_labels"), r.lmLabels}});
+        printJson({{QStringLiteral("instances"), out}, {QStringLiteral("total"), store.countInstances(f)}});
+    } else {
+        for (const InstanceSummary &r : rows)
+            std::printf("%lld\t%s\t%s\t%s\n", r.id, qPrintable(splitName(r.split)), qPrintable(r.source),
+                        qPrintable(r.promptPreview.left(80)));
+    }
+    return 0;
+}
+
+} // namespace hyper::cli

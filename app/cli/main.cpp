@@ -1,0 +1,86 @@
+// hyper: the command line of HyPER Workbench (see docs/CLI.md of the shared docs).
+#include "app/cli/cli.h"
+#include "core/io/importer.h"
+#include "core/jobs/feedback.h"
+#include "core/storage/projectstore.h"
+
+#include <QCoreApplication>
+#include <cstdio>
+#include <functional>
+#include <map>
+
+using namespace hyper;
+
+namespace {
+
+const std::map<QString, std::function<int(const QStringList &)>> &commands()
+{
+    static const std::map<QString, std::function<int(const QStringList &)>> table = {
+        {QStringLiteral("init"), cli::cmdInit},     {QStringLiteral("import"), cli::cmdImport},
+        {QStringLiteral("info"), cli::cmdInfo},     {QStringLiteral("list"), cli::cmdList},
+        {QStringLiteral("bench"), cli::cmdBench},
+    };
+    return table;
+}
+
+void usage()
+{
+    cli::say(QStringLiteral(
+        "usage: hyper SUBCOMMAND --project FILE [options]\n"
+        "subcommands:\n"
+        "  init     create a new project file\n"
+        "  import   import a preference data file (.jsonl, .json, .csv, optionally .gz)\n"
+        "  info     counts of instances, labels, annotators, judges\n"
+        "  list     list instances (ids for --instance)\n"
+        "  bench    measure figures: bench import | bench search\n"
+        "Run 'hyper SUBCOMMAND --help' for the options of one."));
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("hyper"));
+    QCoreApplication::setOrganizationName(QStringLiteral("HyPER Workbench"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HYPER_VERSION));
+    QStringList args = QCoreApplication::arguments();
+    if (args.size() < 2 || args[1] == QLatin1String("--help") || args[1] == QLatin1String("-h")) {
+        usage();
+        return args.size() < 2 ? 2 : 0;
+    }
+    if (args[1] == QLatin1String("--version")) {
+        std::printf("hyper %s\n", HYPER_VERSION);
+        return 0;
+    }
+    const QString name = args[1];
+    const auto it = commands().find(name);
+    if (it == commands().end()) {
+        cli::say(QStringLiteral("hyper: unknown subcommand '%1'").arg(name));
+        usage();
+        return 2;
+    }
+    args.removeAt(1);
+    args[0] = QStringLiteral("hyper ") + name;
+    try {
+        return it->second(args);
+    } catch (const cli::UsageError &e) {
+        cli::say(QStringLiteral("hyper %1: %2").arg(name, QString::fromUtf8(e.what())));
+        return 2;
+    } catch (const cli::BadInput &e) {
+        cli::say(QString::fromUtf8(e.what()));
+        return 2;
+    } catch (const ImportError &e) {
+        cli::say(QString::fromUtf8(e.what()));
+        return 2;
+    } catch (const Canceled &) {
+        cli::say(QStringLiteral("hyper %1: canceled; nothing was changed").arg(name));
+        return 1;
+    } catch (const StoreError &e) {
+        cli::say(QString::fromUtf8(e.what()));
+        return 1;
+    } catch (const std::exception &e) {
+        cli::say(QStringLiteral("hyper %1: %2").arg(name, QString::fromUtf8(e.what())));
+        return 1;
+    }
+}

@@ -1,0 +1,29 @@
+#include "core/storage/benchceiling.h"
+
+#include "core/storage/projectstore.h"
+#include "core/storage/sqlite.h"
+
+#include <QElapsedTimer>
+
+namespace hyper {
+
+double measureInsertCeiling(const QString &path, const std::vector<ImportRecord> &records)
+{
+    ProjectStore store(path, ProjectStore::Mode::CreateNew);
+    QElapsedTimer t;
+    t.start();
+    sql::Transaction tx(store.handle());
+    sql::Stmt s(store.handle(), "INSERT INTO instances(ext_id, split, prompt, response_a, response_b,"
+                                " model_a, model_b, source) VALUES (?,?,?,?,?,?,?,?)");
+    for (const ImportRecord &r : records) {
+        s.bind(1, std::string_view(r.externalId)).bind(2, std::string_view("train"));
+        s.bind(3, std::string_view(r.prompt)).bind(4, std::string_view(r.responseA));
+        s.bind(5, std::string_view(r.responseB)).bind(6, std::string_view(r.modelA));
+        s.bind(7, std::string_view(r.modelB)).bind(8, std::string_view(r.source));
+        s.run();
+    }
+    tx.commit();
+    return double(t.nsecsElapsed()) / 1e9;
+}
+
+} // namespace hyper

@@ -1,0 +1,139 @@
+#include "core/storage/projectstore.h"
+
+#include "core/storage/schema.h"
+#include "core/storage/sqlite.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <atomic>
+#include <sqlite3.h>
+
+namespace hyper {
+
+namespace {
+
+std::atomic<int> g_connectionCounter{0};
+
+[[noreturn]] void failFor(const QString &path, const QString &what)
+{
+    throw StoreError(QStringLiteral("%1: %2").arg(path, what).toStdString());
+}
+
+// A file that exists and is not empty must start with SQLite's magic header; checking it
+// ourselves gives a clearer message than SQLite's "file is not a database".
+void checkHeader(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        failFor(path, QStringLiteral("cannot read the file: %1").arg(f.errorString()));
+    const QByteArray head = f.read(16);
+    if (head.isEmpty())
+        return;
+    if (head != QByteArray("SQLite format 3\0", 16))
+        failFor(path, QStringLiteral("not a HyPER project (not an SQLite database)"));
+}
+
+} // namespace
+
+ProjectStore::ProjectStore(const QString &path, Mode mode, bool checkIntegrity)
+    : m_path(path)
+{
+    const bool exists = QFileInfo::exists(path);
+    if (mode == Mode::OpenExisting && !exists)
+        failFor(path, QStringLiteral("no such project file"));
+    if (mode == Mode::CreateNew && exists && QFileInfo(path).size() > 0)
+        failFor(path, QStringLiteral("a file already exists there"));
+    if (exists)
+        checkHeader(path);
+
+    m_connectionName = QStringLiteral("hyper-store-%1").arg(++g_connectionCounter);
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connectionName);
+        if (!db.isValid())
+            failFor(path, QStringLiteral("the Qt SQLite driver (QSQLITE) is not installed"));
+        db.setDatabaseName(path);
+        if (!db.open())
+            failFor(path, QStringLiteral("cannot open: %1").arg(db.lastError().text()));
+        const QVariant h = db.driver()->handle();
+        if (!h.isValid() || qstrcmp(h.typeName(), "sqlite3*") != 0)
+            failFor(path, QStringLiteral("unexpected SQLite driver handle"));
+        m_db = *static_cast<sqlite3 *const *>(h.constData());
+    }
+    try {
+        configure(!exists || QFileInfo(path).size() == 0);
+        if (checkIntegrity)
+            verifyIntegrity();
+    } catch (...) {
+        m_db = nullptr;
+        QSqlDatabase::database(m_connectionName, false).close();
+        QSqlDatabase::removeDatabase(m_connectionName);
+        throw;
+    }
+}
+
+ProjectStore::~ProjectStore()
+{
+    m_db = nullptr;
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+void ProjectStore::configure(bool created)
+{
+    sqlite3_busy_timeout(m_db, 5000);
+    int appId = 0, version = 0;
+    try {
+        sql::Stmt a(m_db, "PRAGMA application_id");
+        if (a.step())
+            appId = int(a.i64(0));
+        sql::Stmt v(m_db, "PRAGMA user_version");
+        if (v.step())
+            version = int(v.i64(0));
+    } catch (const StoreError &e) {
+        failFor(m_path, QStringLiteral("not a readable SQLite database (%1)").arg(QString::fromUtf8(e.what())));
+    }
+    if (appId != schema::kApplicationId) {
+        bool empty = true;
+        sql::Stmt t(m_db, "SELECT count(*) FROM sqlite_schema");
+        if (t.step())
+            empty = t.i64(0) == 0;
+        if (!(created || (appId == 0 && empty)))
+            failFor(m_path, QStringLiteral("not a HyPER project (an SQLite database of another program)"));
+    }
+    if (version > kSchemaVersion)
+        failFor(m_path, QStringLiteral("written by a newer HyPER Workbench (schema %1; this build reads up to %2)")
+                            .arg(version).arg(kSchemaVersion));
+    // WAL: readers (the GUI) never block the writer (imports, labelling). FULL sync makes
+    // a committed label survive power loss, not only a process crash.
+    sql::exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");
+    if (version < kSchemaVersion)
+        schema::migrate(m_db, version, kSchemaVersion);
+}
+
+void ProjectStore::verifyIntegrity() const
+{
+    sql::Stmt s(m_db, "PRAGMA integrity_check(5)");
+    QStringList problems;
+    while (s.step())
+        problems << s.text(0);
+    if (problems != QStringList{QStringLiteral("ok")})
+        failFor(m_path, QStringLiteral("the project file is damaged: %1").arg(problems.join(QStringLiteral("; "))));
+    sql::Stmt fk(m_db, "PRAGMA foreign_key_check");
+    if (fk.step())
+        failFor(m_path, QStringLiteral("the project file is inconsistent: a row of '%1' refers to a missing row")
+                            .arg(fk.text(0)));
+}
+
+int ProjectStore::schemaVersion() const
+{
+    sql::Stmt v(m_db, "PRAGMA user_version");
+    return v.step() ? int(v.i64(0)) : 0;
+}
+
+} // namespace hyper

@@ -1,0 +1,113 @@
+#pragma once
+
+#include "core/domain/types.h"
+#include "core/storage/importrecord.h"
+
+#include <QString>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+struct sqlite3;
+
+namespace hyper {
+
+class Feedback;
+class ImportWriter;
+
+/** Any failure of the project store; what() is a message fit for a user. */
+class StoreError : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/**
+ * One project: one SQLite file (WAL, foreign keys on, schema version in
+ * PRAGMA user_version with forward migrations, integrity_check on open).
+ *
+ * Thread affinity: a ProjectStore owns one connection and must be used only from the
+ * thread that created it. Another thread opens its own ProjectStore on the same path.
+ * All methods throw StoreError on failure. Every write commits before it returns.
+ */
+class ProjectStore
+{
+public:
+    enum class Mode { OpenExisting, CreateNew, OpenOrCreate };
+
+    static constexpr int kSchemaVersion = 1;
+
+    /** Opens (or creates) the project. With checkIntegrity the whole file is verified
+     *  (PRAGMA integrity_check) before the constructor returns; the GUI passes false
+     *  and calls verifyIntegrity() from a worker so that the first rows paint at once. */
+    explicit ProjectStore(const QString &path, Mode mode = Mode::OpenExisting,
+                          bool checkIntegrity = true);
+    ~ProjectStore();
+    ProjectStore(const ProjectStore &) = delete;
+    ProjectStore &operator=(const ProjectStore &) = delete;
+
+    QString path() const { return m_path; }
+    int schemaVersion() const;
+
+    ProjectInfo info() const;
+    QStringList sources() const;
+
+    /** Rows matching the filter, ordered by id. */
+    qint64 countInstances(const InstanceFilter &filter) const;
+    std::vector<InstanceSummary> listInstances(const InstanceFilter &filter, qint64 offset,
+                                               int limit) const;
+    std::optional<Instance> instance(qint64 id) const;
+    std::vector<HumanLabel> humanLabels(qint64 instanceId) const;
+    std::vector<LmLabel> lmLabels(qint64 instanceId) const;
+
+    /** Records one human label and commits it before returning; returns its id.
+     *  Creates the annotator when new (with label.annotatorKind). */
+    qint64 addHumanLabel(const HumanLabel &label);
+
+    /** Starts an all-or-nothing import: nothing is visible until commit(). Only one
+     *  writer at a time per project. */
+    std::unique_ptr<ImportWriter> beginImport(const QString &file, const QString &format);
+
+    /** Brings the full-text index up to date with all instances (resumable: only rows
+     *  not yet indexed are added). Cancels through feedback. */
+    void updateSearchIndex(Feedback &feedback);
+    /** True when every instance is in the full-text index. */
+    bool searchIndexReady() const;
+
+    /** The raw connection, for core/storage code only. */
+    sqlite3 *handle() const { return m_db; }
+
+    /** Throws StoreError naming the first problems when the file is damaged. */
+    void verifyIntegrity() const;
+
+private:
+    void configure(bool created);
+
+    QString m_path;
+    QString m_connectionName;
+    sqlite3 *m_db = nullptr;
+};
+
+/**
+ * Bulk writer of one import (one transaction, prepared statements bound straight from
+ * UTF-8). Destroying it without commit() rolls everything back.
+ */
+class ImportWriter
+{
+public:
+    ~ImportWriter();
+    void add(const ImportRecord &record);
+    /** Records the import (file, format, counts) and commits. Returns the import id. */
+    qint64 commit(qint64 skipped);
+    void rollback();
+    qint64 added() const { return m_added; }
+
+private:
+    friend class ProjectStore;
+    explicit ImportWriter(ProjectStore &store, QString file, QString format);
+    struct Impl;
+    std::unique_ptr<Impl> d;
+    qint64 m_added = 0;
+};
+
+} // namespace hyper

@@ -1,0 +1,99 @@
+#include "core/storage/schema.h"
+
+#include "core/storage/projectstore.h"
+#include "core/storage/sqlite.h"
+
+#include <string>
+
+namespace hyper::schema {
+
+namespace {
+
+// Version 1: instances, labels, annotators, judges, imports, full-text index.
+// n_human/n_lm/human_pref/lm_pref are denormalised per instance so that the browser's
+// filters (has label, disagreement) stay index-free single-table scans on 100k rows.
+const char *const kV1 = R"SQL(
+CREATE TABLE project_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE imports(
+  id INTEGER PRIMARY KEY,
+  file TEXT NOT NULL,
+  format TEXT NOT NULL,
+  imported_at TEXT NOT NULL,
+  rows INTEGER NOT NULL,
+  skipped INTEGER NOT NULL);
+CREATE TABLE instances(
+  id INTEGER PRIMARY KEY,
+  ext_id TEXT NOT NULL DEFAULT '',
+  split TEXT NOT NULL CHECK(split IN ('train','eval')),
+  prompt TEXT NOT NULL,
+  response_a TEXT NOT NULL,
+  response_b TEXT NOT NULL,
+  model_a TEXT NOT NULL DEFAULT '',
+  model_b TEXT NOT NULL DEFAULT '',
+  source TEXT NOT NULL DEFAULT '',
+  category TEXT NOT NULL DEFAULT '',
+  metadata TEXT NOT NULL DEFAULT '',
+  import_id INTEGER REFERENCES imports(id),
+  route TEXT NOT NULL DEFAULT '' CHECK(route IN ('','human','lm')),
+  n_human INTEGER NOT NULL DEFAULT 0,
+  n_lm INTEGER NOT NULL DEFAULT 0,
+  human_pref INTEGER CHECK(human_pref IN (-2,0,2)),
+  lm_pref INTEGER CHECK(lm_pref IN (-2,0,2)));
+CREATE INDEX instances_split ON instances(split);
+CREATE INDEX instances_source ON instances(source);
+CREATE TABLE annotators(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL DEFAULT 'normal');
+CREATE TABLE judges(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL DEFAULT '');
+CREATE TABLE human_labels(
+  id INTEGER PRIMARY KEY,
+  instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+  annotator_id INTEGER NOT NULL REFERENCES annotators(id),
+  overall INTEGER NOT NULL CHECK(overall BETWEEN -2 AND 2),
+  helpfulness INTEGER CHECK(helpfulness BETWEEN -2 AND 2),
+  truthfulness INTEGER CHECK(truthfulness BETWEEN -2 AND 2),
+  harmlessness INTEGER CHECK(harmlessness BETWEEN -2 AND 2),
+  reasons TEXT NOT NULL DEFAULT '',
+  rationale TEXT NOT NULL DEFAULT '',
+  confidence REAL,
+  time_spent REAL,
+  shown_order TEXT NOT NULL DEFAULT '' CHECK(shown_order IN ('','AB','BA')),
+  created_at TEXT NOT NULL);
+CREATE INDEX human_labels_instance ON human_labels(instance_id);
+CREATE TABLE lm_labels(
+  id INTEGER PRIMARY KEY,
+  instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+  judge_id INTEGER NOT NULL REFERENCES judges(id),
+  overall INTEGER CHECK(overall BETWEEN -2 AND 2),
+  verdict_orig INTEGER CHECK(verdict_orig BETWEEN -2 AND 2),
+  verdict_swapped INTEGER CHECK(verdict_swapped BETWEEN -2 AND 2),
+  rationale TEXT NOT NULL DEFAULT '',
+  raw TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL);
+CREATE INDEX lm_labels_instance ON lm_labels(instance_id);
+CREATE VIRTUAL TABLE instances_fts USING fts5(
+  prompt, response_a, response_b, content='instances', content_rowid='id');
+INSERT INTO project_meta(key, value) VALUES ('fts_indexed_upto', '0');
+)SQL";
+
+const char *const kSteps[] = {kV1};
+
+} // namespace
+
+void migrate(sqlite3 *db, int from, int target)
+{
+    for (int v = from; v < target; ++v) {
+        sql::Transaction tx(db);
+        sql::exec(db, kSteps[v]);
+        const std::string pragmas = "PRAGMA user_version = " + std::to_string(v + 1) + ";"
+                                    + "PRAGMA application_id = " + std::to_string(kApplicationId);
+        sql::exec(db, pragmas.c_str());
+        tx.commit();
+    }
+}
+
+} // namespace hyper::schema

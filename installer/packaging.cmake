@@ -1,0 +1,18 @@
+# CPack: a .deb first. The shlibs scan finds the shared libraries the binaries link, but
+# not the two that are loaded at run time: Qt's SQLite driver plugin and the threaded
+# OpenBLAS that LibTorch needs to run at speed (without it, a reference BLAS 15-25x
+# slower is used). They are named by hand.
+install(FILES ${CMAKE_SOURCE_DIR}/installer/hyper-workbench.desktop DESTINATION share/applications)
+install(FILES ${CMAKE_SOURCE_DIR}/resources/icons/hyper-workbench.svg
+        DESTINATION share/icons/hicolor/scalable/apps OPTIONAL)
+
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME hyper-workbench)
+set(CPACK_PACKAGE_VENDOR "HyPER Workbench")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Hybrid human + LM preference datasets: import, route, label, train, export")
+set(CPACK_PACKAGE_CONTACT "HyPER Workbench developers <hyper-workbench@localhost>")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, libopenblas0-pthread")
+set(CPACK_DEBIAN_PACKAGE_SECTION science)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+include(CPack)

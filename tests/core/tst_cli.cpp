@@ -1,0 +1,179 @@
+// The command-line contract (shared docs CLI.md): names, exit codes, JSON keys, and that
+// a failed command leaves the project as it was.
+#include <QCryptographicHash>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+namespace {
+
+struct Run {
+    int code = -1;
+    QByteArray out, err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
+};
+
+Run hyper(const QStringList &args)
+{
+    QProcess p;
+    p.start(QStringLiteral(HYPER_CLI_PATH), args);
+    p.waitForFinished(120000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+QByteArray digest(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
+}
+
+void write(const QString &path, const QByteArray &content)
+{
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(content);
+}
+
+const QByteArray kGood =
+    "{\"prompt\": \"What is 2+2?\", \"response_a\": \"4\", \"response_b\": \"5\", \"label\": 1}\n"
+    "{\"prompt\": \"Capital of France?\", \"response_a\": \"Lyon\", \"response_b\": \"Paris\", \"label\": 2}\n"
+    "{\"prompt\": \"Say hi\", \"response_a\": \"hi\", \"response_b\": \"hello\", \"label\": 0}\n";
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString file(const char *name) const { return m_dir.filePath(QString::fromLatin1(name)); }
+
+private Q_SLOTS:
+    void usageErrorsExit2()
+    {
+        QCOMPARE(hyper({}).code, 2);
+        QCOMPARE(hyper({QStringLiteral("no-such-command")}).code, 2);
+        QCOMPARE(hyper({QStringLiteral("info")}).code, 2); // --project missing
+        QCOMPARE(hyper({QStringLiteral("info"), QStringLiteral("--bogus")}).code, 2);
+    }
+
+    void initImportInfoList()
+    {
+        const QString p = file("p.hyper");
+        QCOMPARE(hyper({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 0);
+        QCOMPARE(hyper({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 2); // exists
+
+        const QString data = file("good.jsonl");
+        write(data, kGood);
+        Run r = hyper({QStringLiteral("import"), QStringLiteral("--project"), p, data, QStringLiteral("--map"),
+                       QStringLiteral("human:crowd=label"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QJsonObject j = r.json();
+        QCOMPARE(j.value(QStringLiteral("imported")).toInt(), 3);
+        QCOMPARE(j.value(QStringLiteral("skipped")).toInt(), 0);
+        QVERIFY(!j.value(QStringLiteral("format")).toString().isEmpty());
+
+        r = hyper({QStringLiteral("info"), QStringLiteral("--project"), p, QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        j = r.json();
+        for (const char *key : {"instances", "eval_instances", "human_labels", "lm_labels", "annotators", "judges", "features"})
+            QVERIFY2(j.contains(QLatin1String(key)), key);
+        QCOMPARE(j.value(QStringLiteral("instances")).toInt(), 3);
+        QCOMPARE(j.value(QStringLiteral("human_labels")).toInt(), 3);
+        QCOMPARE(j.value(QStringLiteral("annotators")).toArray().first().toString(), QStringLiteral("crowd"));
+
+        r = hyper({QStringLiteral("list"), QStringLiteral("--project"), p, QStringLiteral("--limit"),
+                   QStringLiteral("2"), QStringLiteral("--offset"), QStringLiteral("1"), QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        const QJsonArray rows = r.json().value(QStringLiteral("instances")).toArray();
+        QCOMPARE(rows.size(), 2);
+        for (const char *key : {"id", "split", "source", "route"})
+            QVERIFY2(rows[0].toObject().contains(QLatin1String(key)), key);
+        QCOMPARE(rows[0].toObject().value(QStringLiteral("split")).toString(), QStringLiteral("train"));
+
+        r = hyper({QStringLiteral("import"), QStringLiteral("--project"), p, data, QStringLiteral("--split"),
+                   QStringLiteral("eval"), QStringLiteral("--json")});
+        QCOMPARE(r.code, 0);
+        r = hyper({QStringLiteral("list"), QStringLiteral("--project"), p, QStringLiteral("--split"),
+                   QStringLiteral("eval"), QStringLiteral("--json")});
+        QCOMPARE(r.json().value(QStringLiteral("instances")).toArray().size(), 3);
+    }
+
+    void badInputNamesFileAndLineAndChangesNothing_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<int>("line");
+        QTest::newRow("malformed json") << (kGood.left(kGood.indexOf('\n') + 1) + "{\"prompt\": \"x\", \n") << 2;
+        QTest::newRow("missing field") << (kGood + "{\"prompt\": \"x\", \"response_a\": \"y\"}\n") << 4;
+        QTest::newRow("unknown label") << (kGood + "{\"prompt\": \"x\", \"response_a\": \"y\", \"response_b\": \"z\", \"label\": 7}\n") << 4;
+        QTest::newRow("bad utf-8") << (kGood + "{\"prompt\": \"\xff\xfe\", \"response_a\": \"y\", \"response_b\": \"z\", \"label\": 1}\n") << 4;
+        QTest::newRow("empty file") << QByteArray() << 1;
+    }
+    void badInputNamesFileAndLineAndChangesNothing()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(int, line);
+        const QString p = file("bad.hyper");
+        QFile::remove(p);
+        QFile::remove(p + QStringLiteral("-wal"));
+        QFile::remove(p + QStringLiteral("-shm"));
+        QCOMPARE(hyper({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 0);
+        const QString good = file("good2.jsonl");
+        write(good, kGood);
+        QCOMPARE(hyper({QStringLiteral("import"), QStringLiteral("--project"), p, good, QStringLiteral("--map"),
+                        QStringLiteral("human=label")}).code, 0);
+        const QByteArray before = hyper({QStringLiteral("info"), QStringLiteral("--project"), p, QStringLiteral("--json")}).out;
+
+        const QString bad = file("bad.jsonl");
+        write(bad, content);
+        const Run r = hyper({QStringLiteral("import"), QStringLiteral("--project"), p, bad, QStringLiteral("--map"),
+                             QStringLiteral("human=label")});
+        QCOMPARE(r.code, 2);
+        const QByteArray prefix = (bad + QStringLiteral(":%1:").arg(line)).toUtf8();
+        QVERIFY2(r.err.startsWith(prefix), r.err.constData());
+        const QByteArray after = hyper({QStringLiteral("info"), QStringLiteral("--project"), p, QStringLiteral("--json")}).out;
+        QCOMPARE(after, before);
+    }
+
+    void skipBadRowsReportsEveryLine()
+    {
+        const QString p = file("skip.hyper");
+        QCOMPARE(hyper({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 0);
+        const QString bad = file("mixed.jsonl");
+        write(bad, kGood + "not json\n" + kGood + "{\"prompt\": 1}\n");
+        const Run r = hyper({QStringLiteral("import"), QStringLiteral("--project"), p, bad, QStringLiteral("--map"),
+                             QStringLiteral("human=label"), QStringLiteral("--skip-bad-rows"), QStringLiteral("--json")});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QCOMPARE(r.json().value(QStringLiteral("imported")).toInt(), 6);
+        QCOMPARE(r.json().value(QStringLiteral("skipped")).toInt(), 2);
+        QVERIFY2(r.err.contains((bad + QStringLiteral(":4:")).toUtf8()), r.err.constData());
+        QVERIFY2(r.err.contains((bad + QStringLiteral(":8:")).toUtf8()), r.err.constData());
+    }
+
+    void missingProjectOrFile()
+    {
+        const Run r = hyper({QStringLiteral("info"), QStringLiteral("--project"), file("nope.hyper")});
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.err.contains("no such project"));
+        const QString p = file("m.hyper");
+        hyper({QStringLiteral("init"), QStringLiteral("--project"), p});
+        QCOMPARE(hyper({QStringLiteral("import"), QStringLiteral("--project"), p, file("nope.jsonl")}).code, 2);
+        const QByteArray sum = digest(p);
+        write(file("notaproject.hyper"), "plain text\n");
+        const Run bad = hyper({QStringLiteral("info"), QStringLiteral("--project"), file("notaproject.hyper")});
+        QCOMPARE(bad.code, 2);
+        QVERIFY(bad.err.contains("not an SQLite database"));
+        QCOMPARE(digest(p), sum);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"
