@@ -41,5 +41,12 @@ int cmdImport(const QStringList &args);
 int cmdInfo(const QStringList &args);
 int cmdList(const QStringList &args);
 int cmdBench(const QStringList &args);
+int cmdFeatures(const QStringList &args);
+/** hyper bench features (app/cli/cmd_bench_features.cpp). */
+int benchFeatures(const QStringList &args);
+int cmdSample(const QStringList &args);
+/** hyper train-rm (cmd_trainrm.cpp); hyper bench rm (cmd_bench_rm.cpp, for cmd_bench.cpp). */
+int cmdTrainRm(const QStringList &args);
+int benchRm(const QStringList &args);
 
 } // namespace hyper::cli

@@ -171,7 +171,7 @@ int benchSearch(const QStringList &args)
 int cmdBench(const QStringList &args)
 {
     if (args.size() < 2)
-        throw UsageError("which bench? import | search");
+        throw UsageError("which bench? import | search | features");
     QStringList rest = args;
     const QString what = rest.takeAt(1);
     rest[0] += QLatin1Char(' ') + what;
@@ -179,7 +179,9 @@ int cmdBench(const QStringList &args)
         return benchImport(rest);
     if (what == QLatin1String("search"))
         return benchSearch(rest);
-    throw UsageError(QStringLiteral("unknown bench '%1' (import | search)").arg(what).toStdString());
+    if (what == QLatin1String("features"))
+        return benchFeatures(rest);
+    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features)").arg(what).toStdString());
 }
 
 } // namespace hyper::cli

@@ -19,6 +19,9 @@ const std::map<QString, std::function<int(const QStringList &)>> &commands()
         {QStringLiteral("init"), cli::cmdInit},     {QStringLiteral("import"), cli::cmdImport},
         {QStringLiteral("info"), cli::cmdInfo},     {QStringLiteral("list"), cli::cmdList},
         {QStringLiteral("bench"), cli::cmdBench},
+        {QStringLiteral("features"), cli::cmdFeatures},
+        {QStringLiteral("sample"), cli::cmdSample},
+        {QStringLiteral("train-rm"), cli::cmdTrainRm},
     };
     return table;
 }
@@ -32,7 +35,9 @@ void usage()
         "  import   import a preference data file (.jsonl, .json, .csv, optionally .gz)\n"
         "  info     counts of instances, labels, annotators, judges\n"
         "  list     list instances (ids for --instance)\n"
-        "  bench    measure figures: bench import | bench search\n"
+        "  sample   write the bundled synthetic sample dataset into a new project\n"
+        "  features compute or refresh the instance feature table\n"
+        "  bench    measure figures: bench import | search | features\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }
 

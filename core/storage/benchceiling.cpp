@@ -10,10 +10,13 @@ namespace hyper {
 double measureInsertCeiling(const QString &path, const std::vector<ImportRecord> &records)
 {
     ProjectStore store(path, ProjectStore::Mode::CreateNew);
+    sql::exec(store.handle(), "CREATE TABLE ceiling(id INTEGER PRIMARY KEY, ext_id TEXT, split TEXT,"
+                              " prompt TEXT, response_a TEXT, response_b TEXT, model_a TEXT, model_b TEXT,"
+                              " source TEXT)");
     QElapsedTimer t;
     t.start();
     sql::Transaction tx(store.handle());
-    sql::Stmt s(store.handle(), "INSERT INTO instances(ext_id, split, prompt, response_a, response_b,"
+    sql::Stmt s(store.handle(), "INSERT INTO ceiling(ext_id, split, prompt, response_a, response_b,"
                                 " model_a, model_b, source) VALUES (?,?,?,?,?,?,?,?)");
     for (const ImportRecord &r : records) {
         s.bind(1, std::string_view(r.externalId)).bind(2, std::string_view("train"));

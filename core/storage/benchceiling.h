@@ -9,8 +9,9 @@ namespace hyper {
 
 /**
  * The ceiling an importer is measured against: SQLite itself inserting the same rows
- * into a fresh project's instances table, in one WAL transaction, through one plain
- * prepared statement, from records already in memory. Returns seconds taken.
+ * (one plain table with the pair's columns, in a fresh project file with the project's
+ * pragmas), in one WAL transaction, through one plain prepared statement, from records
+ * already in memory. Returns seconds taken, commit included.
  */
 double measureInsertCeiling(const QString &path, const std::vector<ImportRecord> &records);
 

@@ -9,12 +9,46 @@
 
 namespace hyper {
 
+namespace {
+
+// The browser's prompt column: the first ~200 characters, white space folded, cut on a
+// UTF-8 character boundary.
+void makePreview(const std::string &prompt, std::string &out)
+{
+    constexpr size_t kBytes = 300;
+    out.clear();
+    bool space = false;
+    for (size_t i = 0; i < prompt.size() && out.size() < kBytes; ++i) {
+        const char c = prompt[i];
+        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+            space = !out.empty();
+            continue;
+        }
+        if (space) {
+            out += ' ';
+            space = false;
+        }
+        out += c;
+    }
+    size_t end = out.size();
+    while (end > 0 && (static_cast<unsigned char>(out[end - 1]) & 0xC0) == 0x80)
+        --end; // drop a trailing partial sequence's continuation bytes
+    if (end > 0 && static_cast<unsigned char>(out[end - 1]) >= 0xC0)
+        --end; // and its lead byte
+    if (end < out.size() && prompt.size() > kBytes)
+        out.resize(end);
+}
+
+} // namespace
+
 struct ImportWriter::Impl {
     explicit Impl(sqlite3 *db)
         : db(db), tx(db),
-          insInstance(db, "INSERT INTO instances(ext_id, split, prompt, response_a, response_b, model_a,"
-                          " model_b, source, category, metadata, import_id, n_human, n_lm, human_pref,"
-                          " lm_pref) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"),
+          insInstance(db, "INSERT INTO instances(ext_id, split, model_a, model_b, source, category,"
+                          " import_id, n_human, n_lm, human_pref, lm_pref, prompt_preview)"
+                          " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
+          insTexts(db, "INSERT INTO instance_texts(id, prompt, response_a, response_b, metadata)"
+                       " VALUES (?,?,?,?,?)"),
           insHuman(db, "INSERT INTO human_labels(instance_id, annotator_id, overall, helpfulness,"
                        " truthfulness, harmlessness, reasons, rationale, confidence, time_spent,"
                        " created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
@@ -51,7 +85,8 @@ struct ImportWriter::Impl {
 
     sqlite3 *db;
     sql::Transaction tx;
-    sql::Stmt insInstance, insHuman, insLm;
+    sql::Stmt insInstance, insTexts, insHuman, insLm;
+    std::string preview;
     std::string now;
     std::int64_t importId = 0;
     std::unordered_map<std::string, std::int64_t> annotators, judges;
@@ -81,23 +116,28 @@ void ImportWriter::add(const ImportRecord &r)
     auto &s = d->insInstance;
     s.bind(1, std::string_view(r.externalId));
     s.bind(2, std::string_view(r.split == Split::Train ? "train" : "eval"));
-    s.bind(3, std::string_view(r.prompt)).bind(4, std::string_view(r.responseA)).bind(5, std::string_view(r.responseB));
-    s.bind(6, std::string_view(r.modelA)).bind(7, std::string_view(r.modelB));
-    s.bind(8, std::string_view(r.source)).bind(9, std::string_view(r.category));
-    s.bind(10, std::string_view(r.metadataJson));
-    s.bind(11, d->importId);
-    s.bind(12, std::int64_t(r.human.size())).bind(13, std::int64_t(r.lm.size()));
+    s.bind(3, std::string_view(r.modelA)).bind(4, std::string_view(r.modelB));
+    s.bind(5, std::string_view(r.source)).bind(6, std::string_view(r.category));
+    s.bind(7, d->importId);
+    s.bind(8, std::int64_t(r.human.size())).bind(9, std::int64_t(r.lm.size()));
     d->votes.clear();
     for (const auto &h : r.human)
         d->votes.push_back(h.overall);
-    s.bind(14, foldedMajority(d->votes.data(), d->votes.size()));
+    s.bind(10, foldedMajority(d->votes.data(), d->votes.size()));
     d->votes.clear();
     for (const auto &l : r.lm)
         if (l.overall)
             d->votes.push_back(*l.overall);
-    s.bind(15, foldedMajority(d->votes.data(), d->votes.size()));
+    s.bind(11, foldedMajority(d->votes.data(), d->votes.size()));
+    makePreview(r.prompt, d->preview);
+    s.bind(12, std::string_view(d->preview));
     s.run();
     const std::int64_t instanceId = sqlite3_last_insert_rowid(d->db);
+    auto &t = d->insTexts;
+    t.bind(1, instanceId).bind(2, std::string_view(r.prompt));
+    t.bind(3, std::string_view(r.responseA)).bind(4, std::string_view(r.responseB));
+    t.bind(5, std::string_view(r.metadataJson));
+    t.run();
 
     for (const auto &h : r.human) {
         auto &q = d->insHuman;

@@ -41,6 +41,12 @@ qint64 indexedUpto(sqlite3 *db)
     return s.step() ? s.text(0).toLongLong() : 0;
 }
 
+qint64 maxId(sqlite3 *db)
+{
+    sql::Stmt s(db, "SELECT coalesce(max(id), 0) FROM instances");
+    return s.step() ? s.i64(0) : 0;
+}
+
 Where buildWhere(sqlite3 *db, const InstanceFilter &f)
 {
     Where w;
@@ -66,23 +72,28 @@ Where buildWhere(sqlite3 *db, const InstanceFilter &f)
     }
     const QString text = f.text.trimmed();
     if (!text.isEmpty()) {
-        // Rows already in the full-text index are matched through it; rows imported since
-        // (the index is brought up to date in the background) by a plain scan.
         const qint64 upto = indexedUpto(db);
         QString like = text;
         like.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
             .replace(QLatin1Char('%'), QStringLiteral("\\%"))
             .replace(QLatin1Char('_'), QStringLiteral("\\_"));
         like = QLatin1Char('%') + like + QLatin1Char('%');
-        w.add(QStringLiteral("((id <= ? AND id IN (SELECT rowid FROM instances_fts WHERE instances_fts MATCH ?))"
-                             " OR (id > ? AND (prompt LIKE ? ESCAPE '\\' OR response_a LIKE ? ESCAPE '\\'"
-                             " OR response_b LIKE ? ESCAPE '\\')))"));
-        w.binds.emplace_back(std::int64_t(upto));
-        w.binds.emplace_back(ftsQuery(text));
-        w.binds.emplace_back(std::int64_t(upto));
-        w.binds.emplace_back(like);
-        w.binds.emplace_back(like);
-        w.binds.emplace_back(like);
+        // Rows already in the full-text index are matched through it; rows imported since
+        // (the index is brought up to date in the background) by a scan of their texts.
+        if (upto >= maxId(db)) {
+            w.add(QStringLiteral("id IN (SELECT rowid FROM instances_fts WHERE instances_fts MATCH ?)"));
+            w.binds.emplace_back(ftsQuery(text));
+        } else {
+            w.add(QStringLiteral("id IN (SELECT rowid FROM instances_fts WHERE instances_fts MATCH ? AND rowid <= ?"
+                                 " UNION ALL SELECT id FROM instance_texts WHERE id > ? AND (prompt LIKE ? ESCAPE '\\'"
+                                 " OR response_a LIKE ? ESCAPE '\\' OR response_b LIKE ? ESCAPE '\\'))"));
+            w.binds.emplace_back(ftsQuery(text));
+            w.binds.emplace_back(std::int64_t(upto));
+            w.binds.emplace_back(std::int64_t(upto));
+            w.binds.emplace_back(like);
+            w.binds.emplace_back(like);
+            w.binds.emplace_back(like);
+        }
     }
     return w;
 }
@@ -129,6 +140,7 @@ ProjectInfo ProjectStore::info() const
     i.lmLabels = scalar(m_db, "SELECT count(*) FROM lm_labels");
     i.annotators = column(m_db, "SELECT name FROM annotators ORDER BY name");
     i.judges = column(m_db, "SELECT name FROM judges ORDER BY name");
+    i.features = scalar(m_db, "SELECT count(*) FROM features");
     i.sources = sources();
     return i;
 }
@@ -151,7 +163,7 @@ std::vector<InstanceSummary> ProjectStore::listInstances(const InstanceFilter &f
 {
     const Where w = buildWhere(m_db, filter);
     const QString query = QStringLiteral(
-                              "SELECT id, ext_id, split, source, category, substr(prompt, 1, 200),"
+                              "SELECT id, ext_id, split, source, category, prompt_preview,"
                               " n_human, n_lm, human_pref, lm_pref, route FROM instances")
                           + w.sql + QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?");
     sql::Stmt s(m_db, query.toUtf8().constData());
@@ -180,8 +192,9 @@ std::vector<InstanceSummary> ProjectStore::listInstances(const InstanceFilter &f
 
 std::optional<Instance> ProjectStore::instance(qint64 id) const
 {
-    sql::Stmt s(m_db, "SELECT id, ext_id, split, prompt, response_a, response_b, model_a, model_b,"
-                      " source, category, metadata, route FROM instances WHERE id = ?");
+    sql::Stmt s(m_db, "SELECT i.id, i.ext_id, i.split, t.prompt, t.response_a, t.response_b, i.model_a,"
+                      " i.model_b, i.source, i.category, t.metadata, i.route"
+                      " FROM instances i JOIN instance_texts t ON t.id = i.id WHERE i.id = ?");
     s.bind(1, std::int64_t(id));
     if (!s.step())
         return std::nullopt;

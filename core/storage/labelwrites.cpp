@@ -119,7 +119,7 @@ void ProjectStore::updateSearchIndex(Feedback &feedback)
         const std::int64_t next = std::min(last, upto + kChunk);
         sql::Transaction tx(m_db);
         sql::Stmt ins(m_db, "INSERT INTO instances_fts(rowid, prompt, response_a, response_b)"
-                            " SELECT id, prompt, response_a, response_b FROM instances WHERE id > ? AND id <= ?");
+                            " SELECT id, prompt, response_a, response_b FROM instance_texts WHERE id > ? AND id <= ?");
         ins.bind(1, upto).bind(2, next);
         ins.run();
         sql::Stmt up(m_db, "UPDATE project_meta SET value = ? WHERE key = 'fts_indexed_upto'");

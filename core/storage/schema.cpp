@@ -10,8 +10,9 @@ namespace hyper::schema {
 namespace {
 
 // Version 1: instances, labels, annotators, judges, imports, full-text index.
-// n_human/n_lm/human_pref/lm_pref are denormalised per instance so that the browser's
-// filters (has label, disagreement) stay index-free single-table scans on 100k rows.
+// The long texts live in instance_texts so that `instances` stays narrow (~100 bytes a
+// row): the browser's filters and counts scan a few MB instead of every 2 KB row.
+// n_human/n_lm/human_pref/lm_pref are denormalised per instance for the same reason.
 const char *const kV1 = R"SQL(
 CREATE TABLE project_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE imports(
@@ -25,20 +26,23 @@ CREATE TABLE instances(
   id INTEGER PRIMARY KEY,
   ext_id TEXT NOT NULL DEFAULT '',
   split TEXT NOT NULL CHECK(split IN ('train','eval')),
-  prompt TEXT NOT NULL,
-  response_a TEXT NOT NULL,
-  response_b TEXT NOT NULL,
-  model_a TEXT NOT NULL DEFAULT '',
-  model_b TEXT NOT NULL DEFAULT '',
   source TEXT NOT NULL DEFAULT '',
   category TEXT NOT NULL DEFAULT '',
-  metadata TEXT NOT NULL DEFAULT '',
-  import_id INTEGER REFERENCES imports(id),
+  model_a TEXT NOT NULL DEFAULT '',
+  model_b TEXT NOT NULL DEFAULT '',
   route TEXT NOT NULL DEFAULT '' CHECK(route IN ('','human','lm')),
   n_human INTEGER NOT NULL DEFAULT 0,
   n_lm INTEGER NOT NULL DEFAULT 0,
   human_pref INTEGER CHECK(human_pref IN (-2,0,2)),
-  lm_pref INTEGER CHECK(lm_pref IN (-2,0,2)));
+  lm_pref INTEGER CHECK(lm_pref IN (-2,0,2)),
+  import_id INTEGER REFERENCES imports(id),
+  prompt_preview TEXT NOT NULL DEFAULT '');
+CREATE TABLE instance_texts(
+  id INTEGER PRIMARY KEY REFERENCES instances(id) ON DELETE CASCADE,
+  prompt TEXT NOT NULL,
+  response_a TEXT NOT NULL,
+  response_b TEXT NOT NULL,
+  metadata TEXT NOT NULL DEFAULT '');
 CREATE INDEX instances_split ON instances(split);
 CREATE INDEX instances_source ON instances(source);
 CREATE TABLE annotators(
@@ -76,11 +80,49 @@ CREATE TABLE lm_labels(
   created_at TEXT NOT NULL);
 CREATE INDEX lm_labels_instance ON lm_labels(instance_id);
 CREATE VIRTUAL TABLE instances_fts USING fts5(
-  prompt, response_a, response_b, content='instances', content_rowid='id');
+  prompt, response_a, response_b, content='instance_texts', content_rowid='id', prefix='2 3');
 INSERT INTO project_meta(key, value) VALUES ('fts_indexed_upto', '0');
 )SQL";
 
-const char *const kSteps[] = {kV1};
+// Version 2: instance features (core/storage/featurestore.cpp). Raw scores keep their
+// origin (computed here or imported with the data); the binary matrix is long-format so
+// that "instances with feature f" is an index range scan for the candidate sampler.
+const char *const kV2 = R"SQL(
+CREATE TABLE features(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK(kind IN ('lexical','metadata')));
+CREATE TABLE instance_scores(
+  instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+  score TEXT NOT NULL,
+  value REAL,
+  origin TEXT NOT NULL CHECK(origin IN ('computed','imported')),
+  PRIMARY KEY(instance_id, score)) WITHOUT ROWID;
+CREATE TABLE instance_features(
+  instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+  feature_id INTEGER NOT NULL REFERENCES features(id) ON DELETE CASCADE,
+  PRIMARY KEY(instance_id, feature_id)) WITHOUT ROWID;
+CREATE INDEX instance_features_feature ON instance_features(feature_id);
+)SQL";
+
+// Version 3: reward-model runs (core/mlbridge/rmrun.cpp). A run is inserted as 'running'
+// and updated when it ends, so a crash leaves it visibly unfinished.
+const char *const kV3 = R"SQL(
+CREATE TABLE rm_runs(
+  id INTEGER PRIMARY KEY,
+  mix TEXT NOT NULL,
+  model TEXT NOT NULL,
+  config TEXT NOT NULL,
+  metrics TEXT NOT NULL DEFAULT '',
+  device TEXT NOT NULL DEFAULT '',
+  seconds REAL,
+  status TEXT NOT NULL CHECK(status IN ('running','done','failed','canceled')),
+  error TEXT NOT NULL DEFAULT '',
+  started_at TEXT NOT NULL,
+  finished_at TEXT);
+)SQL";
+
+const char *const kSteps[] = {kV1, kV2, kV3};
 
 } // namespace
 

@@ -1,0 +1,230 @@
+// Porter (1980) suffix stripping, written from the paper's rule tables.
+#include "core/features/porter.h"
+
+namespace hyper::features {
+
+namespace {
+
+class Stemmer
+{
+public:
+    explicit Stemmer(std::string_view w) : b(w) {}
+
+    std::string run()
+    {
+        step1a();
+        step1b();
+        step1c();
+        step2();
+        step3();
+        step4();
+        step5a();
+        step5b();
+        return b;
+    }
+
+private:
+    std::string b;
+
+    // A consonant is a letter other than a, e, i, o, u, and other than y preceded by
+    // a consonant (so y is a consonant at the start and after a vowel).
+    bool cons(size_t i) const
+    {
+        switch (b[i]) {
+        case 'a': case 'e': case 'i': case 'o': case 'u':
+            return false;
+        case 'y':
+            return i == 0 || !cons(i - 1);
+        default:
+            return true;
+        }
+    }
+
+    // m of the first len letters: the number of VC sequences in [C](VC)^m[V].
+    int measure(size_t len) const
+    {
+        int m = 0;
+        size_t i = 0;
+        while (i < len && cons(i))
+            ++i;
+        while (i < len) {
+            while (i < len && !cons(i))
+                ++i;
+            if (i >= len)
+                break;
+            while (i < len && cons(i))
+                ++i;
+            ++m;
+        }
+        return m;
+    }
+
+    bool hasVowel(size_t len) const
+    {
+        for (size_t i = 0; i < len; ++i)
+            if (!cons(i))
+                return true;
+        return false;
+    }
+
+    // *d: the first len letters end with a double consonant.
+    bool doubleCons(size_t len) const
+    {
+        return len >= 2 && b[len - 1] == b[len - 2] && cons(len - 1);
+    }
+
+    // *o: the first len letters end cvc, the second c not w, x or y.
+    bool cvc(size_t len) const
+    {
+        if (len < 3 || !cons(len - 1) || cons(len - 2) || !cons(len - 3))
+            return false;
+        const char c = b[len - 1];
+        return c != 'w' && c != 'x' && c != 'y';
+    }
+
+    bool ends(std::string_view s) const
+    {
+        return b.size() >= s.size() && std::string_view(b).substr(b.size() - s.size()) == s;
+    }
+
+    // Replaces the suffix when the stem before it has m > minM.
+    bool replaceIf(std::string_view suffix, std::string_view with, int minM)
+    {
+        const size_t stem = b.size() - suffix.size();
+        if (measure(stem) > minM) {
+            b.replace(stem, suffix.size(), with);
+            return true;
+        }
+        return false;
+    }
+
+    struct Rule {
+        std::string_view suffix;
+        std::string_view with;
+    };
+
+    // The paper applies only the rule with the longest matching suffix; its condition
+    // decides whether it fires, and no shorter rule is tried after a failed condition.
+    template <size_t N> void applyLongest(const Rule (&rules)[N], int minM)
+    {
+        const Rule *best = nullptr;
+        for (const Rule &r : rules)
+            if (ends(r.suffix) && (!best || r.suffix.size() > best->suffix.size()))
+                best = &r;
+        if (best)
+            replaceIf(best->suffix, best->with, minM);
+    }
+
+    void step1a()
+    {
+        if (ends("sses"))
+            b.resize(b.size() - 2);
+        else if (ends("ies"))
+            b.resize(b.size() - 2);
+        else if (ends("ss"))
+            return;
+        else if (ends("s"))
+            b.pop_back();
+    }
+
+    void step1b()
+    {
+        if (ends("eed")) {
+            replaceIf("eed", "ee", 0);
+            return;
+        }
+        size_t cut = 0;
+        if (ends("ed") && hasVowel(b.size() - 2))
+            cut = 2;
+        else if (ends("ing") && hasVowel(b.size() - 3))
+            cut = 3;
+        if (!cut)
+            return;
+        b.resize(b.size() - cut);
+        if (ends("at") || ends("bl") || ends("iz")) {
+            b += 'e';
+        } else if (doubleCons(b.size())) {
+            const char c = b.back();
+            if (c != 'l' && c != 's' && c != 'z')
+                b.pop_back();
+        } else if (measure(b.size()) == 1 && cvc(b.size())) {
+            b += 'e';
+        }
+    }
+
+    void step1c()
+    {
+        if (ends("y") && hasVowel(b.size() - 1))
+            b.back() = 'i';
+    }
+
+    void step2()
+    {
+        static const Rule rules[] = {
+            {"ational", "ate"}, {"tional", "tion"}, {"enci", "ence"},   {"anci", "ance"},
+            {"izer", "ize"},    {"abli", "able"},   {"alli", "al"},     {"entli", "ent"},
+            {"eli", "e"},       {"ousli", "ous"},   {"ization", "ize"}, {"ation", "ate"},
+            {"ator", "ate"},    {"alism", "al"},    {"iveness", "ive"}, {"fulness", "ful"},
+            {"ousness", "ous"}, {"aliti", "al"},    {"iviti", "ive"},   {"biliti", "ble"},
+        };
+        applyLongest(rules, 0);
+    }
+
+    void step3()
+    {
+        static const Rule rules[] = {
+            {"icate", "ic"}, {"ative", ""}, {"alize", "al"}, {"iciti", "ic"},
+            {"ical", "ic"},  {"ful", ""},   {"ness", ""},
+        };
+        applyLongest(rules, 0);
+    }
+
+    void step4()
+    {
+        static const std::string_view suffixes[] = {
+            "al",  "ance", "ence", "er",  "ic",  "able", "ible", "ant", "ement", "ment",
+            "ent", "ion",  "ou",   "ism", "ate", "iti",  "ous",  "ive", "ize",
+        };
+        std::string_view best;
+        for (std::string_view s : suffixes)
+            if (ends(s) && s.size() > best.size())
+                best = s;
+        if (best.empty())
+            return;
+        const size_t stem = b.size() - best.size();
+        if (best == "ion" && !(stem > 0 && (b[stem - 1] == 's' || b[stem - 1] == 't')))
+            return;
+        if (measure(stem) > 1)
+            b.resize(stem);
+    }
+
+    void step5a()
+    {
+        if (!ends("e"))
+            return;
+        const size_t stem = b.size() - 1;
+        const int m = measure(stem);
+        if (m > 1 || (m == 1 && !cvc(stem)))
+            b.pop_back();
+    }
+
+    void step5b()
+    {
+        if (measure(b.size()) > 1 && doubleCons(b.size()) && b.back() == 'l')
+            b.pop_back();
+    }
+};
+
+} // namespace
+
+std::string porterStem(std::string_view word)
+{
+    if (word.size() <= 2)
+        return std::string(word);
+    for (char c : word)
+        if (c < 'a' || c > 'z')
+            return std::string(word);
+    return Stemmer(word).run();
+}
+
+} // namespace hyper::features

@@ -1,0 +1,15 @@
+#pragma once
+
+#include "core/io/rowsource.h"
+
+namespace hyper {
+
+/**
+ * CSV (RFC 4180) with a header row: fields separated by ',', optionally in double quotes,
+ * "" for a quote inside quotes, line breaks allowed inside quotes (read as "\n"). Each
+ * record becomes a JSON object of strings keyed by the header; its line is the physical
+ * line where it starts. Blank lines between records are skipped.
+ */
+std::unique_ptr<RowSource> makeCsvSource(std::unique_ptr<LineReader> reader, const QString &displayName);
+
+} // namespace hyper

@@ -1,0 +1,176 @@
+#include "core/io/linereader.h"
+
+#include "core/io/importer.h"
+
+#include <zlib.h>
+
+#include <cstring>
+
+namespace hyper {
+
+namespace {
+// Large enough that file reads and inflate calls are cheap per byte, small enough to
+// keep memory constant whatever the file size.
+constexpr std::size_t kBufferSize = 1 << 20;
+constexpr std::size_t kInputSize = 256 << 10;
+} // namespace
+
+struct LineReader::Gzip {
+    z_stream zs{};
+    std::vector<char> in = std::vector<char>(kInputSize);
+    bool streamEnded = false;   // the current member ended; more input may start another
+    bool inputEof = false;
+    ~Gzip() { inflateEnd(&zs); }
+};
+
+LineReader::LineReader(const QString &path, const QString &displayName)
+    : m_file(path), m_name(displayName)
+{
+    if (!m_file.open(QIODevice::ReadOnly))
+        throw ImportError(m_name, 0, QStringLiteral("cannot open the file: %1").arg(m_file.errorString()));
+    m_size = m_file.size();
+    m_buf.resize(kBufferSize);
+
+    char magic[2] = {0, 0};
+    const qint64 got = m_file.peek(magic, 2);
+    if (got == 2 && static_cast<unsigned char>(magic[0]) == 0x1f
+        && static_cast<unsigned char>(magic[1]) == 0x8b) {
+        m_gzip = std::make_unique<Gzip>();
+        // 16 + MAX_WBITS: expect a gzip header and check its CRC trailer.
+        if (inflateInit2(&m_gzip->zs, 16 + MAX_WBITS) != Z_OK)
+            throw ImportError(m_name, 0, QStringLiteral("cannot initialise zlib"));
+    }
+}
+
+LineReader::~LineReader() = default;
+
+double LineReader::fraction() const
+{
+    if (m_size <= 0)
+        return 1.0;
+    const double f = double(m_rawRead) / double(m_size);
+    return f > 1.0 ? 1.0 : f;
+}
+
+std::size_t LineReader::readRaw(char *dst, std::size_t capacity)
+{
+    const qint64 n = m_file.read(dst, qint64(capacity));
+    if (n < 0)
+        throw ImportError(m_name, 0, QStringLiteral("read error: %1").arg(m_file.errorString()));
+    m_rawRead += n;
+    return std::size_t(n);
+}
+
+std::size_t LineReader::fill(char *dst, std::size_t capacity)
+{
+    if (!m_gzip)
+        return readRaw(dst, capacity);
+
+    Gzip &g = *m_gzip;
+    z_stream &zs = g.zs;
+    zs.next_out = reinterpret_cast<Bytef *>(dst);
+    zs.avail_out = uInt(capacity);
+    while (zs.avail_out == capacity) {
+        if (zs.avail_in == 0 && !g.inputEof) {
+            const std::size_t n = readRaw(g.in.data(), g.in.size());
+            if (n == 0)
+                g.inputEof = true;
+            zs.next_in = reinterpret_cast<Bytef *>(g.in.data());
+            zs.avail_in = uInt(n);
+        }
+        if (g.streamEnded) {
+            if (zs.avail_in == 0 && g.inputEof)
+                return 0; // clean end after the last member
+            // Another gzip member follows (what `cat a.gz b.gz` produces).
+            inflateReset(&zs);
+            g.streamEnded = false;
+        }
+        if (zs.avail_in == 0 && g.inputEof)
+            throw ImportError(m_name, 0, QStringLiteral("truncated gzip data (the file ends inside a compressed stream)"));
+        const int rc = inflate(&zs, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) {
+            g.streamEnded = true;
+        } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            throw ImportError(m_name, 0, QStringLiteral("corrupt gzip data: %1")
+                                             .arg(QString::fromUtf8(zs.msg ? zs.msg : "inflate failed")));
+        }
+    }
+    return capacity - zs.avail_out;
+}
+
+bool LineReader::nextChunk(std::string_view &chunk)
+{
+    if (m_pos >= m_end) {
+        if (m_eof)
+            return false;
+        m_pos = m_scanned = 0;
+        m_end = fill(m_buf.data(), m_buf.size());
+        if (m_end == 0) {
+            m_eof = true;
+            return false;
+        }
+    }
+    chunk = std::string_view(m_buf.data() + m_pos, m_end - m_pos);
+    m_consumed += qint64(chunk.size());
+    m_pos = m_scanned = m_end;
+    if (m_first) {
+        m_first = false;
+        if (chunk.size() >= 3 && std::memcmp(chunk.data(), "\xEF\xBB\xBF", 3) == 0)
+            chunk.remove_prefix(3);
+    }
+    return true;
+}
+
+bool LineReader::next(std::string_view &line)
+{
+    for (;;) {
+        if (m_scanned < m_end) {
+            const char *base = m_buf.data();
+            const void *nl = std::memchr(base + m_scanned, '\n', m_end - m_scanned);
+            if (nl) {
+                const std::size_t at = std::size_t(static_cast<const char *>(nl) - base);
+                std::size_t len = at - m_pos;
+                m_consumed += qint64(len + 1);
+                if (len > 0 && base[m_pos + len - 1] == '\r')
+                    --len;
+                line = std::string_view(base + m_pos, len);
+                m_pos = m_scanned = at + 1;
+                break;
+            }
+            m_scanned = m_end;
+        }
+        if (m_eof) {
+            if (m_pos >= m_end)
+                return false;
+            std::size_t len = m_end - m_pos;
+            m_consumed += qint64(len);
+            if (m_buf[m_pos + len - 1] == '\r')
+                --len;
+            line = std::string_view(m_buf.data() + m_pos, len);
+            m_pos = m_scanned = m_end;
+            break;
+        }
+        // Move the partial line to the front, grow only when one line fills the buffer.
+        if (m_pos > 0) {
+            std::memmove(m_buf.data(), m_buf.data() + m_pos, m_end - m_pos);
+            m_end -= m_pos;
+            m_scanned -= m_pos;
+            m_pos = 0;
+        }
+        if (m_end == m_buf.size())
+            m_buf.resize(m_buf.size() * 2);
+        const std::size_t n = fill(m_buf.data() + m_end, m_buf.size() - m_end);
+        if (n == 0)
+            m_eof = true;
+        m_end += n;
+    }
+    ++m_line;
+    if (m_first) {
+        m_first = false;
+        if (line.size() >= 3 && std::memcmp(line.data(), "\xEF\xBB\xBF", 3) == 0)
+            line.remove_prefix(3);
+    }
+    return true;
+}
+
+} // namespace hyper

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "core/domain/types.h"
+#include "core/io/formatspec.h"
+#include "core/storage/importrecord.h"
+
+#include <QMap>
+#include <QString>
+
+#include <string>
+#include <vector>
+
+namespace hyper {
+
+struct SourceRow;
+
+/** A row that cannot be imported; message is what is wrong (no file or line). */
+struct RowError {
+    std::string message;
+};
+
+/** Access to a row's members that remembers which ones were used, so that the rest
+ *  can go to the record's metadata. */
+class RowAccess
+{
+public:
+    explicit RowAccess(JsonValue &object);
+
+    /** The member, marked as used; nullptr when absent. */
+    JsonValue *take(std::string_view key);
+    /** The member without marking it. */
+    const JsonValue *peek(std::string_view key) const { return m_obj.find(key); }
+    /** The first of the columns present and not null, marked as used. */
+    JsonValue *takeFirst(const std::vector<std::string> &columns, std::string *usedColumn = nullptr);
+
+    /** The members never taken, as a compact JSON object ("" when none). */
+    std::string leftoverJson() const;
+
+private:
+    JsonValue &m_obj;
+    std::vector<char> m_used;
+};
+
+/**
+ * Turns rows into ImportRecords by a FormatSpec. Immutable after construction, so the
+ * importer's helper thread can use it while the preview reads mapping().
+ */
+class RowConverter
+{
+public:
+    RowConverter(FormatSpec spec, Split defaultSplit);
+
+    /** Fills out from row (which it may consume). Throws RowError. */
+    void convert(SourceRow &row, ImportRecord &out) const;
+
+    const FormatSpec &spec() const { return m_spec; }
+
+    /** FIELD -> COLUMN as used for this row (human:NAME / lm:JUDGE for labels). */
+    QMap<QString, QString> mapping(const JsonValue &row) const;
+
+    /** Columns named by --map that the row lacks (checked on the first row). */
+    std::vector<std::string> missingMappedColumns(const JsonValue &row) const;
+
+private:
+    void convertPairs(RowAccess &row, ImportRecord &out) const;
+    void convertMultiPref(RowAccess &row, ImportRecord &out) const;
+    void convertLabels(RowAccess &row, ImportRecord &out) const;
+    std::string text(RowAccess &row, Field f, bool required) const;
+
+    FormatSpec m_spec;
+    Split m_defaultSplit;
+    std::array<bool, kFieldCount> m_movable{};
+};
+
+/** Adds one label (human or judge) read from value, which may be a list (one per
+ *  annotator, named NAME_1, NAME_2...). Throws RowError for unknown values. */
+void addLabels(const LabelColumn &col, const JsonValue &value, const std::string &rationale,
+               const std::vector<std::string> &naValues, ImportRecord &out);
+
+/** An error for a value no vocabulary knows. */
+[[noreturn]] void throwUnknownLabel(const JsonValue &value, const std::string &column);
+
+} // namespace hyper

@@ -1,0 +1,695 @@
+// The importers (core/io/importer.h) on the golden files of tests/data/import (written
+// by tests/data/import/generate.py), into real projects on temporary files.
+
+#include "core/io/importer.h"
+#include "core/jobs/feedback.h"
+#include "core/storage/projectstore.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace hyper;
+
+namespace {
+
+QString dataFile(const QString &name)
+{
+    return QStringLiteral(HYPER_TEST_DATA_DIR "/import/") + name;
+}
+
+ImportParams params(const QString &name, const QString &format = QStringLiteral("auto"),
+                    const QStringList &map = {})
+{
+    ImportParams p;
+    p.file = dataFile(name);
+    p.format = format;
+    for (const QString &m : map)
+        p.map.insert(m.section(QLatin1Char('='), 0, 0), m.section(QLatin1Char('='), 1));
+    return p;
+}
+
+/** Every instance of the store, in id order. */
+std::vector<Instance> allInstances(const ProjectStore &store)
+{
+    std::vector<Instance> out;
+    for (const InstanceSummary &s : store.listInstances({}, 0, 100000))
+        out.push_back(*store.instance(s.id));
+    return out;
+}
+
+std::optional<HumanLabel> humanBy(const ProjectStore &store, qint64 id, const QString &annotator)
+{
+    for (const HumanLabel &h : store.humanLabels(id))
+        if (h.annotator == annotator)
+            return h;
+    return std::nullopt;
+}
+
+std::optional<LmLabel> lmBy(const ProjectStore &store, qint64 id, const QString &judge)
+{
+    for (const LmLabel &l : store.lmLabels(id))
+        if (l.judge == judge)
+            return l;
+    return std::nullopt;
+}
+
+QString s(const char *utf8) { return QString::fromUtf8(utf8); }
+
+} // namespace
+
+class TestImporters : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    int m_projects = 0;
+
+    /** A fresh, empty project. */
+    std::unique_ptr<ProjectStore> newStore()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("p%1.hyper").arg(++m_projects));
+        return std::make_unique<ProjectStore>(path, ProjectStore::Mode::CreateNew);
+    }
+
+    ImportResult import(ProjectStore &store, const ImportParams &p)
+    {
+        Feedback feedback;
+        return runImport(store, p, feedback);
+    }
+
+private Q_SLOTS:
+    void formatNames()
+    {
+        const QStringList names = importFormats();
+        for (const char *n : {"multipref", "pairs", "generic", "pandalm", "llmbar", "prd", "llmeval2", "lfqa",
+                              "evalbiasbench", "hhh"})
+            QVERIFY2(names.contains(QString::fromLatin1(n)), n);
+    }
+
+    void detectsAndImports_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<int>("rows");
+
+        QTest::newRow("multipref") << "multipref.jsonl" << "multipref" << 2;
+        QTest::newRow("pairs strings") << "pairs_strings.jsonl" << "pairs" << 3;
+        QTest::newRow("pairs message lists") << "pairs_messages.jsonl" << "pairs" << 2;
+        QTest::newRow("HH-RLHF transcripts .gz") << "hh_transcripts.jsonl.gz" << "pairs" << 3;
+        QTest::newRow("gzip named .jsonl") << "gzip_in_disguise.jsonl" << "pairs" << 2;
+        QTest::newRow("gzip two members") << "multimember.jsonl.gz" << "generic" << 2;
+        QTest::newRow("csv") << "generic.csv" << "generic" << 3;
+        QTest::newRow("json array") << "generic_array.json" << "generic" << 3;
+        QTest::newRow("pandalm") << "pandalm.jsonl" << "pandalm" << 2;
+        QTest::newRow("llmbar") << "llmbar.jsonl" << "llmbar" << 2;
+        QTest::newRow("prd") << "prd.jsonl" << "prd" << 2;
+        QTest::newRow("llmeval2") << "llmeval2.jsonl" << "llmeval2" << 2;
+        QTest::newRow("lfqa") << "lfqa.jsonl" << "lfqa" << 2;
+        QTest::newRow("evalbiasbench") << "evalbiasbench.jsonl" << "evalbiasbench" << 2;
+        QTest::newRow("hhh") << "hhh.jsonl" << "hhh" << 2;
+    }
+
+    void detectsAndImports()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, format);
+        QFETCH(int, rows);
+        const ImportPreview preview = previewImport(params(file));
+        QCOMPARE(preview.format, format);
+        QCOMPARE(int(preview.rows.size()), rows);
+
+        auto store = newStore();
+        const ImportResult r = import(*store, params(file));
+        QCOMPARE(r.format, format);
+        QCOMPARE(r.imported, qint64(rows));
+        QCOMPARE(r.skipped, qint64(0));
+        QVERIFY(r.bytes > 0);
+        QCOMPARE(store->info().instances, qint64(rows));
+    }
+
+    void multipref()
+    {
+        auto store = newStore();
+        import(*store, params(QStringLiteral("multipref.jsonl")));
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst.size(), size_t(2));
+        const Instance &a = inst[0];
+        QCOMPARE(a.externalId, QStringLiteral("cmp-1"));
+        QCOMPARE(a.prompt, QStringLiteral("How do tides work?"));
+        QCOMPARE(a.responseA, QStringLiteral("The moon pulls the oceans."));
+        QCOMPARE(a.modelA, QStringLiteral("tulu-70b"));
+        QCOMPARE(a.modelB, QStringLiteral("gpt-3.5"));
+        QCOMPARE(a.source, QStringLiteral("anthropic_helpful"));
+        QCOMPARE(a.category, QStringLiteral("Open QA"));
+        QCOMPARE(a.metadata.value(QStringLiteral("subject_study")).toString(), QStringLiteral("Physics"));
+        QCOMPARE(a.metadata.value(QStringLiteral("prompt_id")).toString(), QStringLiteral("p-1"));
+        QVERIFY(!a.metadata.contains(QStringLiteral("normal_worker_annotations")));
+        QCOMPARE(store->humanLabels(a.id).size(), size_t(4));
+
+        const auto alice = humanBy(*store, a.id, QStringLiteral("w-alice"));
+        QVERIFY(alice);
+        QCOMPARE(alice->annotatorKind, QStringLiteral("normal"));
+        QCOMPARE(alice->overall, Preference::AClearly);
+        QCOMPARE(alice->aspects.value(QStringLiteral("helpfulness")), Preference::ASlightly);
+        QCOMPARE(alice->aspects.value(QStringLiteral("truthfulness")), Preference::Tie);
+        QCOMPARE(alice->reasons.value(QStringLiteral("helpfulness")),
+                 QStringList({QStringLiteral("correct"), QStringLiteral("informative")}));
+        QCOMPARE(alice->reasons.value(QStringLiteral("overall_confidence")),
+                 QStringList{QStringLiteral("absolutely-confident")});
+        QVERIFY(!alice->confidence); // textual scale: kept beside the reasons
+        QCOMPARE(alice->rationale, QStringLiteral("helpfulness: B is wrong."));
+        QCOMPARE(alice->timeSpentSeconds.value_or(-1), 120.0);
+
+        const auto carol = humanBy(*store, a.id, QStringLiteral("e-carol"));
+        QVERIFY(carol);
+        QCOMPARE(carol->annotatorKind, QStringLiteral("expert"));
+        QCOMPARE(carol->overall, Preference::Tie);
+        QCOMPARE(carol->confidence.value_or(-1), 4.0); // numeric confidence
+        const auto dave = humanBy(*store, a.id, QStringLiteral("e-dave"));
+        QVERIFY(dave);
+        QCOMPARE(dave->overall, Preference::BSlightly);
+        QCOMPARE(store->humanLabels(inst[1].id).size(), size_t(1));
+        QCOMPARE(store->info().annotators.size(), 4);
+    }
+
+    void pairsPlainStrings()
+    {
+        auto store = newStore();
+        import(*store, params(QStringLiteral("pairs_strings.jsonl")));
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst[0].prompt, QStringLiteral("Say hi."));
+        QCOMPARE(inst[0].responseA, QStringLiteral("Hi!"));
+        QCOMPARE(inst[0].responseB, QStringLiteral("Go away."));
+        QCOMPARE(inst[0].externalId, QStringLiteral("1")); // no id column: the line
+        QCOMPARE(inst[1].metadata.value(QStringLiteral("note")).toString(), QStringLiteral("arithmetic"));
+        const auto h = store->humanLabels(inst[0].id);
+        QCOMPARE(h.size(), size_t(1));
+        QCOMPARE(h[0].annotator, QStringLiteral("pairs_strings")); // named after the file
+        QCOMPARE(h[0].annotatorKind, QStringLiteral("normal"));
+        QCOMPARE(h[0].overall, Preference::AClearly); // A = chosen
+        QCOMPARE(inst[2].responseA, QStringLiteral("[\"a\",\n\"b\"]"));
+        QCOMPARE(inst[2].responseB, QStringLiteral("\"a\",\n\"b\","));
+    }
+
+    void pairsMessageLists()
+    {
+        auto store = newStore();
+        import(*store, params(QStringLiteral("pairs_messages.jsonl")));
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst[0].externalId, QStringLiteral("m-1"));
+        QCOMPARE(inst[0].prompt, QStringLiteral("Capital of France?"));
+        QCOMPARE(inst[0].responseA, QStringLiteral("Paris."));
+        QCOMPARE(inst[0].responseB, QStringLiteral("Lyon."));
+        // Several turns before the last answer: the context, with roles.
+        QCOMPARE(inst[1].prompt, QStringLiteral("System: Be brief.\n\nUser: Hi\n\nAssistant: Hello.\n\nUser: Bye"));
+        QCOMPARE(inst[1].responseA, QStringLiteral("Goodbye!"));
+        QCOMPARE(inst[1].responseB, QStringLiteral("Whatever."));
+    }
+
+    void hhTranscripts()
+    {
+        auto store = newStore();
+        import(*store, params(QStringLiteral("hh_transcripts.jsonl.gz")));
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst.size(), size_t(3));
+        QCOMPARE(inst[0].prompt, QStringLiteral("\n\nHuman: Tell me a joke.\n\nAssistant:"));
+        QCOMPARE(inst[0].responseA, QStringLiteral("Why did the chicken cross the road?"));
+        QCOMPARE(inst[0].responseB, QStringLiteral("No."));
+        QCOMPARE(inst[1].prompt, QStringLiteral("\n\nHuman: Hi\n\nAssistant: Hello!\n\nHuman: How are you?\n\nAssistant:"));
+        QCOMPARE(inst[1].responseA, QStringLiteral("Fine, thanks."));
+        // Diverging before the final turn: split at the last shared assistant turn.
+        QCOMPARE(inst[2].prompt, QStringLiteral("\n\nHuman: Help?\n\nAssistant:"));
+        QCOMPARE(inst[2].responseA, QStringLiteral("Sure.\n\nHuman: Thanks\n\nAssistant: Welcome."));
+        QCOMPARE(inst[2].responseB, QStringLiteral("No."));
+        QCOMPARE(store->humanLabels(inst[0].id).front().annotator, QStringLiteral("hh_transcripts"));
+        QCOMPARE(store->humanLabels(inst[0].id).front().overall, Preference::AClearly);
+    }
+
+    void csvWithMappedLabels()
+    {
+        auto store = newStore();
+        const ImportResult r = import(*store, params(QStringLiteral("generic.csv"), QStringLiteral("auto"),
+                                                     {QStringLiteral("human=label"), QStringLiteral("human:crowd=votes"),
+                                                      QStringLiteral("lm:gpt35=gpt35_label")}));
+        QCOMPARE(r.imported, qint64(3));
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst[0].externalId, QStringLiteral("g1"));
+        QCOMPARE(inst[0].prompt, QStringLiteral("Say \"hello\""));
+        QCOMPARE(inst[1].prompt, QStringLiteral("Two\nlines")); // a line break inside quotes
+        QCOMPARE(inst[1].responseA, QStringLiteral("A, with comma"));
+        QCOMPARE(inst[2].externalId, QStringLiteral("g3"));
+        QCOMPARE(inst[0].metadata.value(QStringLiteral("extra")).toString(), QStringLiteral("x"));
+
+        QCOMPARE(humanBy(*store, inst[0].id, QStringLiteral("label"))->overall, Preference::AClearly);
+        QCOMPARE(humanBy(*store, inst[0].id, QStringLiteral("crowd_1"))->overall, Preference::AClearly);
+        QCOMPARE(humanBy(*store, inst[0].id, QStringLiteral("crowd_2"))->overall, Preference::BClearly);
+        QCOMPARE(humanBy(*store, inst[0].id, QStringLiteral("crowd_3"))->overall, Preference::AClearly);
+        QCOMPARE(lmBy(*store, inst[0].id, QStringLiteral("gpt35"))->overall, Preference::BClearly);
+        QCOMPARE(humanBy(*store, inst[1].id, QStringLiteral("label"))->overall, Preference::BClearly);
+        QCOMPARE(store->humanLabels(inst[1].id).size(), size_t(1)); // empty votes cell: no labels
+        QCOMPARE(lmBy(*store, inst[1].id, QStringLiteral("gpt35"))->overall, Preference::Tie);
+        QCOMPARE(humanBy(*store, inst[2].id, QStringLiteral("label"))->overall, Preference::Tie);
+        QCOMPARE(lmBy(*store, inst[2].id, QStringLiteral("gpt35"))->overall, Preference::ASlightly);
+    }
+
+    void csvRecordLines()
+    {
+        // The line of a record is the physical line where it starts (g3 follows a
+        // record that spans two lines).
+        ImportParams p = params(QStringLiteral("generic.csv"));
+        const ImportPreview preview = previewImport(p);
+        QCOMPARE(preview.rows.size(), size_t(3));
+        QCOMPARE(preview.rows[0].line, 2);
+        QCOMPARE(preview.rows[1].line, 3);
+        QCOMPARE(preview.rows[2].line, 5);
+        QCOMPARE(preview.columns.first(), QStringLiteral("id")); // the BOM is dropped
+    }
+
+    void jsonArray()
+    {
+        ImportParams p = params(QStringLiteral("generic_array.json"), QStringLiteral("auto"), {QStringLiteral("human=label")});
+        const ImportPreview preview = previewImport(p);
+        QCOMPARE(preview.rows.size(), size_t(3));
+        QCOMPARE(preview.rows[0].line, 2);
+        QCOMPARE(preview.rows[1].line, 4);
+        QCOMPARE(preview.rows[2].line, 11);
+
+        auto store = newStore();
+        import(*store, p);
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst[0].prompt, QStringLiteral("Translate 'chat'.\n\nFrench")); // instruction + input
+        QCOMPARE(inst[1].prompt, QStringLiteral("Add.")); // empty input adds nothing
+        QCOMPARE(inst[2].prompt, s("Unicode \xc3\xa9\xf0\x9f\x98\x80"));
+        QCOMPARE(inst[2].responseA, s("\xc3\xa9"));
+        QCOMPARE(humanBy(*store, inst[0].id, QStringLiteral("label"))->overall, Preference::AClearly);
+        QCOMPARE(humanBy(*store, inst[1].id, QStringLiteral("label"))->overall, Preference::BClearly);
+        QCOMPARE(humanBy(*store, inst[2].id, QStringLiteral("label"))->overall, Preference::Tie);
+    }
+
+    void mapOverridesFields()
+    {
+        ImportParams p = params(QStringLiteral("generic_map.jsonl"), QStringLiteral("generic"),
+                                {QStringLiteral("prompt=q"), QStringLiteral("response_a=left"),
+                                 QStringLiteral("response_b=right"), QStringLiteral("human:alice=who"),
+                                 QStringLiteral("lm:judge=judge_says")});
+        p.naValues = {QStringLiteral("NA")};
+        const ImportPreview preview = previewImport(p);
+        QCOMPARE(preview.mapping.value(QStringLiteral("prompt")), QStringLiteral("q"));
+        QCOMPARE(preview.mapping.value(QStringLiteral("human:alice")), QStringLiteral("who"));
+        QCOMPARE(preview.mapping.value(QStringLiteral("lm:judge")), QStringLiteral("judge_says"));
+
+        auto store = newStore();
+        import(*store, p);
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst[0].prompt, QStringLiteral("Pick one."));
+        QCOMPARE(inst[0].responseA, QStringLiteral("L1"));
+        QCOMPARE(inst[0].responseB, QStringLiteral("R1"));
+        QCOMPARE(inst[0].metadata.value(QStringLiteral("prompt")).toString(), QStringLiteral("ignored"));
+        QCOMPARE(humanBy(*store, inst[0].id, QStringLiteral("alice"))->overall, Preference::AClearly);
+        QCOMPARE(lmBy(*store, inst[0].id, QStringLiteral("judge"))->overall, Preference::BClearly);
+        QCOMPARE(store->humanLabels(inst[1].id).size(), size_t(0)); // "na" is an NA value
+        QCOMPARE(lmBy(*store, inst[1].id, QStringLiteral("judge"))->overall, Preference::AClearly); // "1"
+    }
+
+    void mapOverridesPresetFields()
+    {
+        // --map works on presets too: the category from another column, input switched off.
+        ImportParams p = params(QStringLiteral("pandalm.jsonl"), QStringLiteral("auto"),
+                                {QStringLiteral("category=cmp_key"), QStringLiteral("input=")});
+        auto store = newStore();
+        QCOMPARE(import(*store, p).format, QStringLiteral("pandalm"));
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst[0].category, QStringLiteral("m1_m2"));
+        QCOMPARE(inst[0].prompt, QStringLiteral("Shorten this."));
+        QCOMPARE(inst[0].metadata.value(QStringLiteral("input")).toString(), QStringLiteral("A very long sentence."));
+        QCOMPARE(inst[0].metadata.value(QStringLiteral("motivation_app")).toString(), QStringLiteral("Grammarly"));
+    }
+
+    void pandalm()
+    {
+        auto store = newStore();
+        import(*store, params(QStringLiteral("pandalm.jsonl")));
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst[0].externalId, QStringLiteral("0"));
+        QCOMPARE(inst[0].prompt, QStringLiteral("Shorten this.\n\nA very long sentence."));
+        QCOMPARE(inst[0].category, QStringLiteral("Grammarly"));
+        QCOMPARE(inst[0].source, QStringLiteral("pandalm"));
+        for (const char *who : {"pandalm_human_1", "pandalm_human_2", "pandalm_human_3"})
+            QCOMPARE(humanBy(*store, inst[0].id, QString::fromLatin1(who))->overall, Preference::BClearly);
+        QCOMPARE(lmBy(*store, inst[0].id, QStringLiteral("gpt35"))->overall, Preference::AClearly);
+        QCOMPARE(lmBy(*store, inst[0].id, QStringLiteral("gpt35"))->rationale, QStringLiteral("1 is better."));
+        QCOMPARE(lmBy(*store, inst[0].id, QStringLiteral("pandalm7b"))->overall, Preference::BClearly);
+        QCOMPARE(inst[0].metadata.value(QStringLiteral("human_majority")).toInt(), 2);
+
+        QCOMPARE(inst[1].prompt, QStringLiteral("Say yes."));
+        QCOMPARE(inst[1].responseA, QStringLiteral("true")); // a JSON boolean as text
+        QCOMPARE(humanBy(*store, inst[1].id, QStringLiteral("pandalm_human_1"))->overall, Preference::AClearly);
+        QCOMPARE(humanBy(*store, inst[1].id, QStringLiteral("pandalm_human_2"))->overall, Preference::Tie);
+        const auto garbage = lmBy(*store, inst[1].id, QStringLiteral("gpt35"));
+        QVERIFY(garbage);
+        QVERIFY(!garbage->overall); // unusable judge output: no verdict, raw kept
+        QCOMPARE(garbage->raw, QStringLiteral("garbage"));
+        QCOMPARE(lmBy(*store, inst[1].id, QStringLiteral("pandalm7b"))->overall, Preference::Tie);
+    }
+
+    void llmbar()
+    {
+        auto store = newStore();
+        import(*store, params(QStringLiteral("llmbar.jsonl")));
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst[0].externalId, QStringLiteral("LLMBar/Natural/0"));
+        QCOMPARE(inst[1].externalId, QStringLiteral("LLMBar/Adversarial/Manual/0"));
+        QCOMPARE(inst[0].source, QStringLiteral("LLMBar/Natural"));
+        QCOMPARE(inst[0].prompt, QStringLiteral("Q1"));
+        const auto gold = humanBy(*store, inst[0].id, QStringLiteral("llmbar_gold"));
+        QCOMPARE(gold->overall, Preference::AClearly);
+        QCOMPARE(gold->annotatorKind, QStringLiteral("gold"));
+        QCOMPARE(humanBy(*store, inst[1].id, QStringLiteral("llmbar_gold"))->overall, Preference::BClearly);
+
+        const auto agree = lmBy(*store, inst[0].id, QStringLiteral("GPT-4/Vanilla"));
+        QCOMPARE(agree->overall, Preference::AClearly);
+        QCOMPARE(agree->verdictOriginalOrder, Preference::AClearly);
+        QCOMPARE(agree->verdictSwappedOrder, Preference::AClearly);
+        QVERIFY(agree->raw.isEmpty());
+        const auto disagree = lmBy(*store, inst[0].id, QStringLiteral("GPT-4/CoT"));
+        QCOMPARE(disagree->overall, Preference::Tie);
+        QCOMPARE(disagree->verdictSwappedOrder, Preference::BClearly);
+        const auto half = lmBy(*store, inst[0].id, QStringLiteral("PaLM2/Vanilla"));
+        QVERIFY(!half->verdictOriginalOrder);
+        QCOMPARE(half->overall, Preference::BClearly); // the one usable verdict
+        QVERIFY(half->raw.contains(QStringLiteral("None")));
+        const auto rating = lmBy(*store, inst[0].id, QStringLiteral("ChatGPT/Rating"));
+        QCOMPARE(rating->overall, Preference::BClearly);
+        QVERIFY(rating->raw.contains(QStringLiteral("score_2")));
+        const auto none = lmBy(*store, inst[1].id, QStringLiteral("GPT-4/Vanilla"));
+        QVERIFY(!none->overall);
+    }
+
+    void prd()
+    {
+        auto store = newStore();
+        import(*store, params(QStringLiteral("prd.jsonl")));
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst[0].externalId, QStringLiteral("1/bard/claude"));
+        QCOMPARE(inst[0].category, QStringLiteral("generic"));
+        QCOMPARE(inst[0].modelA, QStringLiteral("bard"));
+        QCOMPARE(store->humanLabels(inst[0].id).size(), size_t(0));
+        QCOMPARE(lmBy(*store, inst[0].id, QStringLiteral("gpt4"))->overall, Preference::AClearly);
+        QCOMPARE(lmBy(*store, inst[0].id, QStringLiteral("claude"))->overall, Preference::BClearly);
+        QCOMPARE(lmBy(*store, inst[0].id, QStringLiteral("bard"))->overall, Preference::Tie); // 3 = tie
+        QCOMPARE(humanBy(*store, inst[1].id, QStringLiteral("prd_human_1"))->overall, Preference::BClearly);
+        QCOMPARE(humanBy(*store, inst[1].id, QStringLiteral("prd_human_2"))->overall, Preference::Tie);
+        QCOMPARE(humanBy(*store, inst[1].id, QStringLiteral("prd_human_3"))->overall, Preference::AClearly);
+    }
+
+    void llmeval2LfqaEvalbiasHhh()
+    {
+        auto store = newStore();
+        import(*store, params(QStringLiteral("llmeval2.jsonl")));
+        auto inst = allInstances(*store);
+        QCOMPARE(inst[0].externalId, QStringLiteral("7"));
+        QCOMPARE(inst[0].category, QStringLiteral("webgpt"));
+        QCOMPARE(inst[1].prompt, s("\xd0\x93\xd0\xb4\xd0\xb5?"));
+        QCOMPARE(humanBy(*store, inst[0].id, QStringLiteral("llmeval2_human"))->overall, Preference::AClearly);
+        QCOMPARE(humanBy(*store, inst[1].id, QStringLiteral("llmeval2_human"))->overall, Preference::Tie);
+        QCOMPARE(inst[1].metadata.value(QStringLiteral("human")).toString(), QStringLiteral("TIE"));
+
+        store = newStore();
+        import(*store, params(QStringLiteral("lfqa.jsonl")));
+        inst = allInstances(*store);
+        auto expert = humanBy(*store, inst[0].id, QStringLiteral("lfqa_expert"));
+        QCOMPARE(expert->overall, Preference::AClearly); // -1 = answer_a
+        QCOMPARE(expert->annotatorKind, QStringLiteral("expert"));
+        QCOMPARE(expert->rationale, QStringLiteral("A is right."));
+        QCOMPARE(humanBy(*store, inst[1].id, QStringLiteral("lfqa_expert"))->overall, Preference::BClearly);
+        QCOMPARE(inst[0].modelA, QStringLiteral("human"));
+        QCOMPARE(inst[0].modelB, QStringLiteral("machine"));
+
+        store = newStore();
+        import(*store, params(QStringLiteral("evalbiasbench.jsonl")));
+        inst = allInstances(*store);
+        QCOMPARE(inst[0].category, QStringLiteral("length bias"));
+        const auto gold = humanBy(*store, inst[0].id, QStringLiteral("evalbiasbench_gold"));
+        QCOMPARE(gold->overall, Preference::AClearly);
+        QCOMPARE(gold->annotatorKind, QStringLiteral("gold"));
+
+        store = newStore();
+        import(*store, params(QStringLiteral("hhh.jsonl")));
+        inst = allInstances(*store);
+        QCOMPARE(inst[0].category, QStringLiteral("harmless"));
+        QCOMPARE(inst[1].category, QStringLiteral("honest"));
+        QCOMPARE(inst[0].responseA, QStringLiteral("I can't help."));
+        const auto hhh = humanBy(*store, inst[0].id, QStringLiteral("hhh_gold"));
+        QCOMPARE(hhh->overall, Preference::AClearly);
+        QCOMPARE(hhh->annotatorKind, QStringLiteral("gold"));
+    }
+
+    void splitParameter()
+    {
+        ImportParams p = params(QStringLiteral("hhh.jsonl"));
+        p.split = Split::Eval;
+        auto store = newStore();
+        import(*store, p);
+        QCOMPARE(store->info().instances, qint64(0));
+        QCOMPARE(store->info().evalInstances, qint64(2));
+    }
+
+    void badInputChangesNothing_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QStringList>("map");
+        QTest::addColumn<QString>("what"); // after "FILE"
+
+        const QStringList label{QStringLiteral("human=label")};
+        QTest::newRow("malformed JSON on line 3")
+            << "bad_json_line3.jsonl" << "auto" << label
+            << ":3: malformed JSON at column 37: unexpected '\"', expected ',' or '}'";
+        QTest::newRow("missing field")
+            << "missing_field.jsonl" << "auto" << label
+            << ":2: missing field 'response_b' (looked for: response_b, response2, response_2, output_2, answer_2, "
+               "answer_b, completion_b)";
+        QTest::newRow("malformed, explicit format") << "some_bad.jsonl" << "generic" << QStringList()
+                                        << ":2: malformed JSON at column 12: unexpected 'o', expected a value";
+        QTest::newRow("unknown label") << "unknown_label.jsonl" << "auto" << label
+                                       << ":2: unknown label value 'maybe' in column 'label'";
+        QTest::newRow("invalid UTF-8") << "bad_utf8.jsonl" << "auto" << label << ":2: invalid UTF-8 at byte 16";
+        QTest::newRow("not an object") << "not_object.jsonl" << "auto" << label
+                                       << ":2: expected a JSON object, got an array";
+        QTest::newRow("empty file") << "empty.jsonl" << "auto" << QStringList() << ":1: file is empty (no rows)";
+        QTest::newRow("blank lines only") << "blank.jsonl" << "auto" << QStringList() << ":1: file is empty (no rows)";
+        QTest::newRow("empty array") << "empty_array.json" << "auto" << QStringList()
+                                     << ":1: file is empty (no rows)";
+        QTest::newRow("bad element in a JSON array")
+            << "bad_array.json" << "auto" << QStringList() << ":4: malformed JSON at column 18: invalid literal, expected 'true'";
+        QTest::newRow("unterminated CSV quote")
+            << "unterminated.csv" << "auto" << QStringList()
+            << ":3: unterminated quoted field (the quote opened on this line is never closed)";
+        QTest::newRow("truncated gzip") << "truncated.jsonl.gz" << "auto" << QStringList()
+                                        << ": truncated gzip data (the file ends inside a compressed stream)";
+        QTest::newRow("unknown format") << "pairs_strings.jsonl" << "nope" << QStringList()
+                                        << ": unknown format 'nope' (known: auto, multipref, pandalm, llmbar, prd, "
+                                           "llmeval2, lfqa, evalbiasbench, hhh, pairs, generic)";
+        QTest::newRow("unknown map field") << "pairs_strings.jsonl" << "auto" << QStringList{QStringLiteral("answer=x")}
+                                           << ": unknown --map field 'answer' (known: id, prompt, input, response_a, "
+                                              "response_b, model_a, model_b, source, category, chosen, rejected, split, "
+                                              "human, human:ANNOTATOR, lm:JUDGE)";
+        QTest::newRow("mapped column absent")
+            << "pairs_strings.jsonl" << "auto" << QStringList{QStringLiteral("human:bob=verdict")}
+            << ":1: column 'verdict' named in --map is not in the file (columns: prompt, chosen, rejected)";
+        QTest::newRow("undetectable") << "generic_map.jsonl" << "auto" << QStringList()
+                                      << ":1: cannot detect the format from the keys of the first record (q, left, "
+                                         "right, who, judge_says, prompt); use --format (one of: multipref, pandalm, "
+                                         "llmbar, prd, llmeval2, lfqa, evalbiasbench, hhh, pairs, generic) or --map "
+                                         "prompt=, response_a=, response_b=";
+    }
+
+    void badInputChangesNothing()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, format);
+        QFETCH(QStringList, map);
+        QFETCH(QString, what);
+        auto store = newStore();
+        const ImportParams p = params(file, format, map);
+        try {
+            import(*store, p);
+            QFAIL("no ImportError");
+        } catch (const ImportError &e) {
+            QCOMPARE(QString::fromUtf8(e.what()), p.file + what);
+            QCOMPARE(e.file(), p.file);
+        }
+        const ProjectInfo info = store->info();
+        QCOMPARE(info.instances, qint64(0));
+        QCOMPARE(info.evalInstances, qint64(0));
+        QCOMPARE(info.humanLabels, qint64(0));
+        QCOMPARE(info.lmLabels, qint64(0));
+        QVERIFY(info.annotators.isEmpty());
+    }
+
+    void skipBadRows()
+    {
+        ImportParams p = params(QStringLiteral("some_bad.jsonl"), QStringLiteral("auto"), {QStringLiteral("human=label")});
+        p.skipBadRows = true;
+        auto store = newStore();
+        const ImportResult r = import(*store, p);
+        QCOMPARE(r.imported, qint64(3));
+        QCOMPARE(r.skipped, qint64(2));
+        QCOMPARE(r.issues.size(), size_t(2));
+        QCOMPARE(r.issues[0].line, qint64(2));
+        QVERIFY2(r.issues[0].message.startsWith(QStringLiteral("malformed JSON")), qPrintable(r.issues[0].message));
+        QCOMPARE(r.issues[1].line, qint64(4));
+        QVERIFY2(r.issues[1].message.startsWith(QStringLiteral("missing field 'prompt'")), qPrintable(r.issues[1].message));
+        QCOMPARE(store->info().instances, qint64(3));
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst[2].prompt, QStringLiteral("p5"));
+    }
+
+    void skipBadRowsOnOtherKinds()
+    {
+        // A bad first line does not stop detection; bad UTF-8 and bad array elements skip.
+        auto store = newStore();
+        ImportParams p = params(QStringLiteral("bad_utf8.jsonl"), QStringLiteral("auto"), {QStringLiteral("human=label")});
+        p.skipBadRows = true;
+        ImportResult r = import(*store, p);
+        QCOMPARE(r.imported, qint64(2));
+        QCOMPARE(r.issues.size(), size_t(1));
+        QCOMPARE(r.issues[0].message, QStringLiteral("invalid UTF-8 at byte 16"));
+
+        store = newStore();
+        p = params(QStringLiteral("bad_array.json"));
+        p.skipBadRows = true;
+        r = import(*store, p);
+        QCOMPARE(r.imported, qint64(2));
+        QCOMPARE(r.issues.size(), size_t(1));
+        QCOMPARE(r.issues[0].line, qint64(4));
+    }
+
+    void cancelWritesNothing()
+    {
+        auto store = newStore();
+        Feedback feedback;
+        feedback.cancel();
+        bool canceled = false;
+        try {
+            runImport(*store, params(QStringLiteral("multipref.jsonl")), feedback);
+        } catch (const Canceled &) {
+            canceled = true;
+        }
+        QVERIFY(canceled);
+        QCOMPARE(store->info().instances, qint64(0));
+        QCOMPARE(store->info().humanLabels, qint64(0));
+    }
+
+    void cancelMidwayWritesNothing()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("cancel.jsonl"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 20000; ++i)
+                f.write("{\"prompt\": \"p\", \"response_a\": \"a\", \"response_b\": \"b\"}\n");
+        }
+        auto store = newStore();
+        Feedback *self = nullptr;
+        Feedback feedback([&](double f, const QString &) {
+            if (f > 0 && f < 1)
+                self->cancel(); // from inside the import, after some batches were written
+        }, 0);
+        self = &feedback;
+        ImportParams p;
+        p.file = path;
+        bool canceled = false;
+        try {
+            runImport(*store, p, feedback);
+        } catch (const Canceled &) {
+            canceled = true;
+        }
+        QVERIFY(canceled);
+        QCOMPARE(store->info().instances, qint64(0));
+        // The project is still usable afterwards.
+        Feedback again;
+        QCOMPARE(runImport(*store, params(QStringLiteral("hhh.jsonl")), again).imported, qint64(2));
+    }
+
+    void previewWarnsAndDoesNotWrite()
+    {
+        const ImportPreview preview = previewImport(params(QStringLiteral("some_bad.jsonl")), 10);
+        QCOMPARE(preview.format, QStringLiteral("generic"));
+        QCOMPARE(preview.columns, QStringList({QStringLiteral("prompt"), QStringLiteral("response_a"),
+                                               QStringLiteral("response_b"), QStringLiteral("label")}));
+        QCOMPARE(preview.mapping.value(QStringLiteral("prompt")), QStringLiteral("prompt"));
+        QCOMPARE(preview.rows.size(), size_t(3));
+        QVERIFY(preview.warnings.filter(QStringLiteral("line 2: malformed JSON")).size() == 1);
+        QVERIFY(preview.warnings.filter(QStringLiteral("line 4: missing field 'prompt'")).size() == 1);
+        QVERIFY(preview.warnings.filter(QStringLiteral("no labels")).size() == 1);
+        QVERIFY(preview.warnings.filter(QStringLiteral("kept as metadata: label")).size() == 1);
+
+        const ImportPreview limited = previewImport(params(QStringLiteral("hh_transcripts.jsonl.gz")), 1);
+        QCOMPARE(limited.rows.size(), size_t(1));
+    }
+
+    void largeFilesStream_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("jsonl") << "jsonl";
+        QTest::newRow("json array") << "json";
+        QTest::newRow("csv") << "csv";
+    }
+
+    void largeFilesStream()
+    {
+        // Several MB, so that reads cross buffer boundaries and batches queue up.
+        QFETCH(QString, kind);
+        const int rows = 6000;
+        const QString path = m_dir.filePath(QStringLiteral("large.") + kind);
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            const QByteArray filler(700, 'x');
+            if (kind == QLatin1String("json"))
+                f.write("[");
+            if (kind == QLatin1String("csv"))
+                f.write("id,prompt,response_a,response_b,label\n");
+            for (int i = 0; i < rows; ++i) {
+                const QByteArray n = QByteArray::number(i);
+                if (kind == QLatin1String("csv")) {
+                    f.write(n + ",\"p" + n + "\n" + filler + "\",a" + n + filler + ",b" + n + ",2\n");
+                } else {
+                    if (kind == QLatin1String("json") && i)
+                        f.write(",");
+                    f.write("{\"id\":\"" + n + "\",\"prompt\":\"p" + n + "\\n" + filler + "\",\"response_a\":\"a" + n
+                            + filler + "\",\"response_b\":\"b" + n + "\",\"label\":2}");
+                    if (kind == QLatin1String("jsonl"))
+                        f.write("\n");
+                }
+            }
+            if (kind == QLatin1String("json"))
+                f.write("]");
+        }
+        ImportParams p;
+        p.file = path;
+        p.map.insert(QStringLiteral("human"), QStringLiteral("label"));
+        auto store = newStore();
+        double last = 0;
+        int calls = 0;
+        Feedback feedback([&](double f, const QString &) { last = f; ++calls; }, 0);
+        const ImportResult r = runImport(*store, p, feedback);
+        QCOMPARE(r.imported, qint64(rows));
+        QCOMPARE(last, 1.0);
+        QVERIFY(calls >= 2);
+        QCOMPARE(r.bytes, QFileInfo(path).size());
+        const auto list = store->listInstances({}, rows - 1, 1);
+        const auto inst = store->instance(list.front().id);
+        QCOMPARE(inst->externalId, QString::number(rows - 1));
+        QCOMPARE(inst->prompt, QStringLiteral("p%1\n").arg(rows - 1) + QString(700, QLatin1Char('x')));
+        QCOMPARE(store->info().humanLabels, qint64(rows));
+        QCOMPARE(store->humanLabels(inst->id).front().overall, Preference::BClearly);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestImporters)
+#include "tst_importers.moc"
