@@ -171,7 +171,7 @@ int benchSearch(const QStringList &args)
 int cmdBench(const QStringList &args)
 {
     if (args.size() < 2)
-        throw UsageError("which bench? import | search | features");
+        throw UsageError("which bench? import | search | features | rm");
     QStringList rest = args;
     const QString what = rest.takeAt(1);
     rest[0] += QLatin1Char(' ') + what;
@@ -181,7 +181,9 @@ int cmdBench(const QStringList &args)
         return benchSearch(rest);
     if (what == QLatin1String("features"))
         return benchFeatures(rest);
-    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features)").arg(what).toStdString());
+    if (what == QLatin1String("rm"))
+        return benchRm(rest);
+    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm)").arg(what).toStdString());
 }
 
 } // namespace hyper::cli

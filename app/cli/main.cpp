@@ -37,7 +37,8 @@ void usage()
         "  list     list instances (ids for --instance)\n"
         "  sample   write the bundled synthetic sample dataset into a new project\n"
         "  features compute or refresh the instance feature table\n"
-        "  bench    measure figures: bench import | search | features\n"
+        "  train-rm train and evaluate a reward model on a label mix\n"
+        "  bench    measure figures: bench import | search | features | rm\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }
 

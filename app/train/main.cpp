@@ -1,9 +1,13 @@
 // hyper-train: the Qt-free trainer. Links hyper_ml only, so it builds on a GPU node
-// against any LibTorch (-DHYPER_ML_ONLY=ON -DTorch_DIR=...).
+// against any LibTorch (-DHYPER_ML_ONLY=ON -DTorch_DIR=...). It runs one training bundle
+// written by `hyper train-rm --bundle-out` and writes the metrics as JSON.
+#include "core/ml/bundle.h"
 #include "core/ml/runtime.h"
+#include "core/ml/trainer.h"
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 
 namespace {
@@ -18,7 +22,7 @@ void printInfo()
 
 int usage(FILE *to)
 {
-    std::fprintf(to, "usage: hyper-train BUNDLE --out METRICS.json [--device auto|cpu|cuda]\n"
+    std::fprintf(to, "usage: hyper-train BUNDLE --out METRICS.json [--device auto|cpu|cuda] [--quiet]\n"
                      "       hyper-train --info   (LibTorch version, CUDA availability, threads)\n");
     return to == stderr ? 2 : 0;
 }
@@ -36,9 +40,57 @@ int main(int argc, char **argv)
         printInfo();
         return 0;
     }
-    // Training bundles are written by the reward-model engine, which is not part of this
-    // build yet: say so plainly rather than pretend.
-    std::fprintf(stderr, "hyper-train: %s: training bundles are not supported by this build yet "
-                         "(the reward-model engine is still to come)\n", argv[1]);
-    return 1;
+    std::string bundlePath, outPath, device;
+    bool quiet = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if ((a == "--out" || a == "--device") && i + 1 < argc) {
+            (a == "--out" ? outPath : device) = argv[++i];
+        } else if (a == "--quiet") {
+            quiet = true;
+        } else if (!a.empty() && a[0] != '-' && bundlePath.empty()) {
+            bundlePath = a;
+        } else {
+            std::fprintf(stderr, "hyper-train: unexpected argument '%s'\n", a.c_str());
+            return usage(stderr);
+        }
+    }
+    if (bundlePath.empty() || outPath.empty())
+        return usage(stderr);
+    if (!device.empty() && device != "auto" && device != "cpu" && device != "cuda") {
+        std::fprintf(stderr, "hyper-train: --device must be auto, cpu or cuda\n");
+        return 2;
+    }
+    try {
+        hyper::ml::Bundle bundle = hyper::ml::loadBundle(bundlePath);
+        if (!device.empty())
+            bundle.config.device = device;
+        hyper::ml::TrainCallbacks callbacks;
+        if (!quiet) {
+            callbacks.onProgress = [](const hyper::ml::EpochStats &s) {
+                if (!s.epochEnd)
+                    return;
+                std::fprintf(stderr, "epoch %d/%d  loss %.4f", s.epoch, s.epochs, s.loss);
+                if (s.evalAccuracy >= 0)
+                    std::fprintf(stderr, "  eval %.4f", s.evalAccuracy);
+                std::fprintf(stderr, "  %.1f s\n", s.seconds);
+            };
+        }
+        const hyper::ml::TrainResult result = hyper::ml::trainBundle(bundle, callbacks);
+        const std::string json = hyper::ml::metricsJson(result) + "\n";
+        std::ofstream out(outPath, std::ios::trunc);
+        out << json;
+        out.close();
+        if (!out) {
+            std::fprintf(stderr, "hyper-train: cannot write %s\n", outPath.c_str());
+            return 1;
+        }
+        if (!quiet)
+            std::fprintf(stderr, "overall %.4f on %zu eval pairs (%s, %.1f s)\n", result.scores.overall,
+                         result.evalPairs, result.device.c_str(), result.seconds);
+        return 0;
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "hyper-train: %s\n", e.what());
+        return 1;
+    }
 }

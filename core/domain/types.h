@@ -29,7 +29,8 @@ struct InstanceSummary {
     QString promptPreview;  // first ~200 characters, newlines folded
     int humanLabels = 0;
     int lmLabels = 0;
-    /** Majority human label after folding (none when no labels or a tie of votes). */
+    /** Majority human label after folding (see foldedMajority: Tie when the top vote
+     *  counts are equal); none when there are no labels. */
     std::optional<Preference> humanMajority;
     /** Majority LM label after folding. */
     std::optional<Preference> lmMajority;

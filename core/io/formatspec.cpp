@@ -233,15 +233,14 @@ FormatSpec makeFormatSpec(const std::string &format, const ImportParams &params,
             continue;
         }
         const std::optional<Field> f = fieldFromName(key.toStdString());
-        if (!f)
-            throw ImportError(params.file, 0,
-                              QStringLiteral("unknown --map field '%1' (known: %2, human, human:ANNOTATOR, lm:JUDGE)")
-                                  .arg(key, QString::fromLatin1(kFieldNames[0]) + [] {
-                                      QString rest;
-                                      for (int i = 1; i < kFieldCount; ++i)
-                                          rest += QStringLiteral(", ") + QString::fromLatin1(kFieldNames[i]);
-                                      return rest;
-                                  }()));
+        if (!f) {
+            QStringList known;
+            for (const char *name : kFieldNames)
+                known << QString::fromLatin1(name);
+            known << QStringLiteral("human") << QStringLiteral("human:ANNOTATOR") << QStringLiteral("lm:JUDGE");
+            throw ImportError(params.file, 0, QStringLiteral("unknown --map field '%1' (known: %2)")
+                                                  .arg(key, known.join(QStringLiteral(", "))));
+        }
         if ((*f == Field::Chosen || *f == Field::Rejected) && s.shape != Shape::Pairs)
             throw ImportError(params.file, 0, QStringLiteral("--map %1 applies only to the formats pairs and hhh, not %2")
                                                   .arg(key, QString::fromStdString(format)));

@@ -79,7 +79,7 @@ std::string detectFormat(const JsonValue &firstRow, const QMap<QString, QString>
  */
 FormatSpec makeFormatSpec(const std::string &format, const ImportParams &params, const QString &fileStem);
 
-/** "multipref_hooks" etc. live in presets.cpp; declared here for makeFormatSpec. */
+/** The preset hooks (presets.cpp). */
 void llmbarHook(RowAccess &row, ImportRecord &rec, const FormatSpec &spec);
 void prdHook(RowAccess &row, ImportRecord &rec, const FormatSpec &spec);
 

@@ -150,8 +150,10 @@ void produce(Prepared &p, const ImportParams &params, ImportQueue &queue)
             batch.fraction = p.source->fraction();
             batch.last = last;
             const bool open = queue.push(std::move(batch));
-            batch = ImportBatch{};
-            batch.records.reserve(kBatchRecords);
+            if (!queue.takeSpent(batch)) {
+                batch = ImportBatch{};
+                batch.records.reserve(kBatchRecords);
+            }
             return open;
         };
         batch.records.reserve(kBatchRecords);

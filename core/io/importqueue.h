@@ -58,6 +58,33 @@ public:
         return true;
     }
 
+    /** Consumer: hands a written batch back, so that its strings are freed (or its
+     *  vectors reused) on the producer's thread instead of the writing one. */
+    void recycle(ImportBatch &&spent)
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_spent.size() < kCapacity)
+            m_spent.push_back(std::move(spent));
+    }
+
+    /** Producer: an emptied batch with its capacity kept, when one came back. */
+    bool takeSpent(ImportBatch &out)
+    {
+        ImportBatch spent;
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_spent.empty())
+                return false;
+            spent = std::move(m_spent.back());
+            m_spent.pop_back();
+        }
+        spent.records.clear(); // the frees happen here, outside the lock
+        spent.issues.clear();
+        spent.last = false;
+        out = std::move(spent);
+        return true;
+    }
+
     void fail(std::exception_ptr error)
     {
         std::lock_guard lock(m_mutex);
@@ -78,6 +105,7 @@ private:
     std::condition_variable m_notFull;
     std::condition_variable m_notEmpty;
     std::deque<ImportBatch> m_queue;
+    std::vector<ImportBatch> m_spent;
     std::exception_ptr m_error;
     bool m_aborted = false;
 };

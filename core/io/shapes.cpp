@@ -245,7 +245,9 @@ void RowConverter::convertMultiPref(RowAccess &row, ImportRecord &out) const
                         // them beside the reasons as one-element lists.
                         JsonValue one;
                         one.type = JsonValue::Type::Array;
-                        one.items.push_back(JsonValue{JsonValue::Type::String, false, 0, scalarText(*c), {}, {}});
+                        one.items.emplace_back();
+                        one.items.back().type = JsonValue::Type::String;
+                        one.items.back().text = scalarText(*c);
                         addReasons(std::string(a.name) + "_confidence", one);
                     }
                 }

@@ -1,0 +1,129 @@
+// hyper-workbench [PROJECT] [--measure-startup] [--screenshot FILE]
+#include "ui/firstpaintwatcher.h"
+#include "ui/instancetablemodel.h"
+#include "ui/mainwindow.h"
+#include "ui/settings.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <unistd.h>
+#include <QFileInfo>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTimer>
+#include <cstdio>
+
+namespace {
+
+/** The project to open when none is named: the last one, else the sample project. */
+QString defaultProject()
+{
+    const QString last = hyper::settings::lastProject.value();
+    if (!last.isEmpty() && QFileInfo::exists(last))
+        return last;
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    QDir().mkpath(dir);
+    return QDir(dir).filePath(QStringLiteral("sample.hyper"));
+}
+
+} // namespace
+
+namespace {
+
+// Milliseconds since the kernel started this process (before the dynamic loader ran):
+// /proc/self/stat field 22 against /proc/uptime, at clock-tick resolution (10 ms).
+long long msSinceExec()
+{
+    QFile stat(QStringLiteral("/proc/self/stat")), uptime(QStringLiteral("/proc/uptime"));
+    if (!stat.open(QIODevice::ReadOnly) || !uptime.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> fields = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    if (fields.size() < 20)
+        return -1;
+    const double startTicks = fields[19].toDouble(); // field 22 overall; 20th after "pid (comm)"
+    const double up = uptime.readAll().split(' ').value(0).toDouble();
+    return qint64((up - startTicks / double(sysconf(_SC_CLK_TCK))) * 1000.0);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QElapsedTimer sinceStart;
+    sinceStart.start();
+
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("HyPER"));
+    QApplication::setApplicationName(QStringLiteral("HyPER Workbench"));
+#ifdef HYPER_VERSION
+    QApplication::setApplicationVersion(QStringLiteral(HYPER_VERSION));
+#endif
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/hyper.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Browse, label and route pairwise preference data."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("The project (.hyper) to open."),
+        QStringLiteral("[PROJECT]"));
+    const QCommandLineOption measureOption(QStringLiteral("measure-startup"),
+        QStringLiteral("Print {\"first_paint_ms\": x, \"rows\": n} once the table has painted, then quit."));
+    const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
+        QStringLiteral("Select the first row, save the window to FILE, then quit."), QStringLiteral("FILE"));
+    parser.addOption(measureOption);
+    parser.addOption(screenshotOption);
+    parser.process(app);
+
+    const QStringList args = parser.positionalArguments();
+    const bool headless = parser.isSet(measureOption) || parser.isSet(screenshotOption);
+    hyper::MainWindow window;
+    // Measuring and screenshot runs use the default size and leave the settings alone.
+    window.setSessionPersistent(!headless);
+    QString error;
+    if (!args.isEmpty()) {
+        if (!window.openProject(args.first(), hyper::ProjectStore::Mode::OpenExisting, &error)) {
+            std::fprintf(stderr, "hyper-workbench: %s\n", qUtf8Printable(error));
+            return 1;
+        }
+    } else {
+        const QString path = defaultProject();
+        if (!window.openProject(path, hyper::ProjectStore::Mode::OpenOrCreate, &error)) {
+            std::fprintf(stderr, "hyper-workbench: %s\n", qUtf8Printable(error));
+            if (headless)
+                return 1;
+            QMessageBox::warning(&window, QStringLiteral("HyPER Workbench"), error);
+        }
+    }
+
+    hyper::FirstPaintWatcher watcher(window.instanceView()->viewport());
+    if (parser.isSet(measureOption)) {
+        QObject::connect(&watcher, &hyper::FirstPaintWatcher::painted, &app, [&] {
+            std::printf("{\"first_paint_ms\": %lld, \"since_exec_ms\": %lld, \"rows\": %d}\n",
+                qint64(sinceStart.elapsed()), msSinceExec(),
+                window.instanceModel()->rowCount());
+            std::fflush(stdout);
+            if (!parser.isSet(screenshotOption))
+                QTimer::singleShot(0, &app, &QApplication::quit);
+        });
+    }
+    if (parser.isSet(screenshotOption)) {
+        const QString file = parser.value(screenshotOption);
+        QObject::connect(&watcher, &hyper::FirstPaintWatcher::painted, &app, [&, file] {
+            window.selectRow(0);
+            // Let the detail pane lay out its new contents before grabbing.
+            QTimer::singleShot(200, &app, [&, file] {
+                const bool ok = window.grab().save(file);
+                if (!ok)
+                    std::fprintf(stderr, "hyper-workbench: cannot write %s\n", qUtf8Printable(file));
+                QApplication::exit(ok ? 0 : 1);
+            });
+        });
+    }
+    window.show();
+    return app.exec();
+}

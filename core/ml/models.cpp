@@ -1,0 +1,159 @@
+#include "core/ml/models.h"
+
+#include <torch/nn/functional/activation.h>
+#include <torch/nn/functional/embedding.h>
+#include <torch/nn/modules/transformerlayer.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace hyper::ml {
+
+namespace {
+
+// Bag: embedding width. The table has 2^18 rows by default; its gradient is sparse and
+// only the rows a batch touches are updated (lazy AdamW in trainer.cpp).
+constexpr std::int64_t kBagDim = 32;
+// Bag: hidden units of the MLP head.
+constexpr std::int64_t kBagHidden = 64;
+// Transformer: model width, heads, layers, feed-forward width.
+constexpr std::int64_t kModelDim = 128;
+constexpr std::int64_t kHeads = 4;
+constexpr std::int64_t kLayers = 2;
+constexpr std::int64_t kFeedForward = 256;
+constexpr double kDropout = 0.1;
+// Transformer: the prompt gets at most this share of the token budget; the response
+// (what is being judged) gets the rest.
+constexpr double kPromptShare = 0.25;
+
+} // namespace
+
+BagRewardModelImpl::BagRewardModelImpl(const TrainConfig &config)
+{
+    // A small init: with mean pooling the text vector starts near zero either way, but
+    // N(0,1) makes the first steps noisy. The table is trained row-wise by the trainer
+    // (lazy AdamW), so autograd never builds a gradient of all its rows.
+    m_table = register_parameter("table", torch::randn({config.tokenizer.buckets, kBagDim}) * 0.1,
+                                 /*requires_grad=*/false);
+    m_hidden = register_module("hidden", torch::nn::Linear(3 * kBagDim + 1, kBagHidden));
+    m_out = register_module("out", torch::nn::Linear(kBagHidden, 1));
+}
+
+torch::Tensor BagRewardModelImpl::head(const torch::Tensor &prompt, const torch::Tensor &response,
+                                       const torch::Tensor &logLength)
+{
+    const torch::Tensor x = torch::cat({prompt, response, prompt * response, logLength}, /*dim=*/1);
+    return m_out->forward(torch::relu(m_hidden->forward(x))).squeeze(1);
+}
+
+std::pair<torch::Tensor, torch::Tensor> BagRewardModelImpl::score(const TokenizedPairs &pairs,
+                                                                  const std::vector<std::int64_t> &rows,
+                                                                  const torch::Device &device)
+{
+    // One EmbeddingBag call for prompts, chosen and rejected responses (in that order):
+    // one sparse gradient per step instead of three. The prompt is shared by both
+    // responses, so it is embedded once.
+    const std::int64_t n = std::int64_t(rows.size());
+    std::vector<std::int64_t> ids, offsets;
+    std::vector<float> logLength;
+    offsets.reserve(std::size_t(3 * n));
+    logLength.reserve(std::size_t(2 * n));
+    for (const Ragged *texts : {&pairs.prompt, &pairs.chosen, &pairs.rejected}) {
+        for (std::int64_t row : rows) {
+            const auto begin = texts->ids.begin() + texts->offsets[std::size_t(row)];
+            const auto end = texts->ids.begin() + texts->offsets[std::size_t(row) + 1];
+            offsets.push_back(std::int64_t(ids.size()));
+            ids.insert(ids.end(), begin, end);
+            if (texts != &pairs.prompt)
+                logLength.push_back(float(std::log1p(double(end - begin))));
+        }
+    }
+    // Gather the batch's distinct rows into a small leaf tensor and pool from it: the
+    // gradient is then (distinct rows x dim), not (every id x dim) as a sparse
+    // EmbeddingBag gradient is (~400k ids a batch: 50 MB a step, mostly page faults).
+    const auto [rowsUsed, local] = torch::_unique(torch::tensor(ids, torch::kInt64).to(device),
+                                                  /*sorted=*/true, /*return_inverse=*/true);
+    torch::Tensor leaf = m_table.index_select(0, rowsUsed);
+    if (is_training() && torch::GradMode::is_enabled()) {
+        leaf.requires_grad_(true);
+        m_last = {m_table, rowsUsed, leaf};
+    }
+    const torch::Tensor bags = torch::nn::functional::embedding_bag(
+        local, leaf,
+        torch::nn::functional::EmbeddingBagFuncOptions()
+            .offsets(torch::tensor(offsets, torch::kInt64).to(device))
+            .mode(torch::kMean));
+    const torch::Tensor lengths = torch::tensor(logLength, torch::kFloat32).unsqueeze(1).to(device);
+    const torch::Tensor prompt = bags.narrow(0, 0, n);
+    return {head(prompt, bags.narrow(0, n, n), lengths.narrow(0, 0, n)),
+            head(prompt, bags.narrow(0, 2 * n, n), lengths.narrow(0, n, n))};
+}
+
+TransformerRewardModelImpl::TransformerRewardModelImpl(const TrainConfig &config)
+    : m_maxTokens(std::max(2, config.tokenizer.maxIds))
+{
+    m_tokens = register_module(
+        "tokens", torch::nn::Embedding(torch::nn::EmbeddingOptions(config.tokenizer.buckets, kModelDim)
+                                           .padding_idx(0)));
+    m_positions = register_module("positions", torch::nn::Embedding(m_maxTokens, kModelDim));
+    m_segments = register_module("segments", torch::nn::Embedding(2, kModelDim));
+    const auto layer = torch::nn::TransformerEncoderLayerOptions(kModelDim, kHeads)
+                           .dim_feedforward(kFeedForward)
+                           .dropout(kDropout);
+    m_encoder = register_module(
+        "encoder", torch::nn::TransformerEncoder(torch::nn::TransformerEncoderOptions(layer, kLayers)));
+    m_out = register_module("out", torch::nn::Linear(kModelDim, 1));
+}
+
+torch::Tensor TransformerRewardModelImpl::encode(const TokenizedPairs &pairs, const Ragged &responses,
+                                                 const std::vector<std::int64_t> &rows,
+                                                 const torch::Device &device)
+{
+    const std::int64_t n = std::int64_t(rows.size());
+    const std::int64_t promptCap = std::max<std::int64_t>(1, std::int64_t(kPromptShare * m_maxTokens));
+    std::vector<std::int64_t> ids(std::size_t(n * m_maxTokens), 0), segments(ids.size(), 0);
+    std::int64_t longest = 1;
+    for (std::int64_t b = 0; b < n; ++b) {
+        const std::size_t row = std::size_t(rows[std::size_t(b)]);
+        const std::int64_t pBegin = pairs.prompt.offsets[row], pEnd = pairs.prompt.offsets[row + 1];
+        const std::int64_t rBegin = responses.offsets[row], rEnd = responses.offsets[row + 1];
+        const std::int64_t pLen = std::min(pEnd - pBegin, promptCap);
+        const std::int64_t rLen = std::min(rEnd - rBegin, m_maxTokens - pLen);
+        std::int64_t *out = ids.data() + b * m_maxTokens;
+        std::copy_n(pairs.prompt.ids.begin() + pBegin, pLen, out);
+        std::copy_n(responses.ids.begin() + rBegin, rLen, out + pLen);
+        std::fill_n(segments.begin() + b * m_maxTokens + pLen, rLen, 1);
+        longest = std::max(longest, pLen + rLen);
+    }
+    // Trim the batch to its longest sequence: attention costs the square of the length.
+    const torch::Tensor all = torch::tensor(ids, torch::kInt64).view({n, m_maxTokens});
+    const torch::Tensor tok = all.narrow(1, 0, longest).to(device);
+    const torch::Tensor seg = torch::tensor(segments, torch::kInt64).view({n, m_maxTokens}).narrow(1, 0, longest).to(device);
+    const torch::Tensor pad = tok.eq(0);                         // (N, S), true = padding
+    const torch::Tensor pos = torch::arange(longest, torch::TensorOptions().dtype(torch::kInt64).device(device));
+    torch::Tensor x = m_tokens->forward(tok) + m_segments->forward(seg) + m_positions->forward(pos).unsqueeze(0);
+    // An all-padding row (empty prompt and response) would make attention NaN: keep one
+    // position visible; its embedding is the zero padding vector.
+    torch::Tensor mask = pad.clone();
+    mask.select(1, 0).fill_(false);
+    x = m_encoder->forward(x.transpose(0, 1), /*src_mask=*/{}, /*src_key_padding_mask=*/mask).transpose(0, 1);
+    const torch::Tensor keep = mask.logical_not().unsqueeze(2).to(x.dtype());
+    const torch::Tensor pooled = (x * keep).sum(1) / keep.sum(1).clamp_min(1.0);
+    return m_out->forward(pooled).squeeze(1);
+}
+
+std::pair<torch::Tensor, torch::Tensor> TransformerRewardModelImpl::score(const TokenizedPairs &pairs,
+                                                                          const std::vector<std::int64_t> &rows,
+                                                                          const torch::Device &device)
+{
+    return {encode(pairs, pairs.chosen, rows, device), encode(pairs, pairs.rejected, rows, device)};
+}
+
+std::shared_ptr<RewardModelImpl> makeRewardModel(const TrainConfig &config)
+{
+    if (config.model == "transformer")
+        return TransformerRewardModel(config).ptr();
+    return BagRewardModel(config).ptr();
+}
+
+} // namespace hyper::ml

@@ -1,0 +1,83 @@
+#pragma once
+
+// INTERNAL to hyper_ml: LibTorch types. Include only from core/ml/*.cpp, never from a
+// header that Qt code includes (ARCHITECTURE.md).
+#include "core/ml/bundle.h"
+
+#include <torch/nn/module.h>
+#include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/transformercoder.h>
+#include <torch/types.h>
+
+#include <memory>
+#include <utility>
+
+namespace hyper::ml {
+
+/** A reward model r(prompt, response) -> scalar. score() returns r(prompt, chosen) and
+ *  r(prompt, rejected) for the given rows of a split, on `device`. */
+class RewardModelImpl : public torch::nn::Module
+{
+public:
+    virtual std::pair<torch::Tensor, torch::Tensor>
+    score(const TokenizedPairs &pairs, const std::vector<std::int64_t> &rows,
+          const torch::Device &device) = 0;
+    /** A table updated row-wise: after backward, `leaf.grad()` holds the gradient of the
+     *  rows `rows` of `table` (sorted, unique) that the last training batch touched. */
+    struct SparseSlice {
+        torch::Tensor table, rows, leaf;
+    };
+    /** Tables that the trainer updates with a lazy (row-wise) AdamW instead of the dense
+     *  one; they are not trained by autograd directly (requires_grad is off). */
+    virtual std::vector<torch::Tensor> sparseTables() { return {}; }
+    virtual std::vector<SparseSlice> lastSlices() { return {}; }
+};
+
+/** Mean of hashed-feature embeddings for prompt and response, their product, and the
+ *  response's log length, through a small MLP. Fast on CPU: the default. */
+class BagRewardModelImpl : public RewardModelImpl
+{
+public:
+    explicit BagRewardModelImpl(const TrainConfig &config);
+    std::pair<torch::Tensor, torch::Tensor> score(const TokenizedPairs &pairs,
+                                                  const std::vector<std::int64_t> &rows,
+                                                  const torch::Device &device) override;
+    std::vector<torch::Tensor> sparseTables() override { return {m_table}; }
+    std::vector<SparseSlice> lastSlices() override { return {m_last}; }
+
+private:
+    torch::Tensor head(const torch::Tensor &prompt, const torch::Tensor &response,
+                       const torch::Tensor &logLength);
+
+    torch::Tensor m_table;   // (buckets, dim) embedding rows
+    SparseSlice m_last;
+    torch::nn::Linear m_hidden{nullptr}, m_out{nullptr};
+};
+TORCH_MODULE(BagRewardModel);
+
+/** A small transformer encoder over [prompt; response] word ids with segment and
+ *  position embeddings, mean-pooled to a scalar. Meant for a GPU; runs (slowly) on CPU. */
+class TransformerRewardModelImpl : public RewardModelImpl
+{
+public:
+    explicit TransformerRewardModelImpl(const TrainConfig &config);
+    std::pair<torch::Tensor, torch::Tensor> score(const TokenizedPairs &pairs,
+                                                  const std::vector<std::int64_t> &rows,
+                                                  const torch::Device &device) override;
+
+private:
+    torch::Tensor encode(const TokenizedPairs &pairs, const Ragged &responses,
+                         const std::vector<std::int64_t> &rows, const torch::Device &device);
+
+    int m_maxTokens = 0;
+    torch::nn::Embedding m_tokens{nullptr}, m_positions{nullptr}, m_segments{nullptr};
+    torch::nn::TransformerEncoder m_encoder{nullptr};
+    torch::nn::Linear m_out{nullptr};
+};
+TORCH_MODULE(TransformerRewardModel);
+
+/** Builds the model the config names (torch::manual_seed must be set before). */
+std::shared_ptr<RewardModelImpl> makeRewardModel(const TrainConfig &config);
+
+} // namespace hyper::ml

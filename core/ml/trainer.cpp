@@ -1,0 +1,285 @@
+// The training loop: Bradley-Terry loss, AdamW, seeded shuffles, per-epoch evaluation,
+// cancel between batches, and a hard stop on a non-finite loss.
+#include "core/ml/trainer.h"
+#include "core/ml/jsonwriter.h"
+#include "core/ml/models.h"
+#include "core/ml/runtime.h"
+
+#include <torch/cuda.h>
+#include <torch/nn/functional/activation.h>
+#include <torch/optim/adamw.h>
+#include <torch/utils.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+// OpenBLAS (Debian's LibTorch does its matmuls through it) keeps its own thread pool,
+// which at::set_num_threads does not size; its idle threads spin in sched_yield. Weak, so
+// that a LibTorch on another BLAS (MKL, a GPU node's build) simply lacks it.
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+
+namespace hyper::ml {
+
+namespace {
+
+// Evaluation batch: no gradients are kept, so it can be larger than the training batch.
+constexpr std::size_t kEvalBatch = 512;
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+/** Accuracy r(chosen) > r(rejected) per subset, scored into sections (METHOD.md §6). The
+ *  sample's categories (chat, chat_hard, safety, reasoning) are their own sections, and so
+ *  is any other category. */
+SectionScores evaluate(RewardModelImpl &model, const TokenizedPairs &eval, const torch::Device &device)
+{
+    torch::NoGradGuard noGrad;
+    model.eval();
+    std::vector<PairOutcome> outcomes;
+    outcomes.reserve(eval.size());
+    std::vector<std::int64_t> rows;
+    for (std::size_t begin = 0; begin < eval.size(); begin += kEvalBatch) {
+        const std::size_t end = std::min(eval.size(), begin + kEvalBatch);
+        rows.resize(end - begin);
+        std::iota(rows.begin(), rows.end(), std::int64_t(begin));
+        const auto [chosen, rejected] = model.score(eval, rows, device);
+        const torch::Tensor correct = chosen.gt(rejected).to(torch::kCPU).contiguous();
+        const bool *c = correct.data_ptr<bool>();
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            outcomes.push_back({eval.subsetNames[std::size_t(eval.subset[begin + i])], c[i]});
+    }
+    model.train();
+    return scoreSections(outcomes);
+}
+
+/** Fisher-Yates with our own index draw, so a seed gives the same order with every
+ *  standard library (std::shuffle's algorithm is unspecified). */
+void shuffle(std::vector<std::int64_t> &v, std::mt19937_64 &rng)
+{
+    for (std::size_t i = v.size(); i > 1; --i)
+        std::swap(v[i - 1], v[std::size_t(rng() % i)]);
+}
+
+/**
+ * AdamW for parameters with sparse gradients (the bag's embedding table): only the rows a
+ * batch touched get their moments, weight decay and update, like PyTorch's SparseAdam
+ * plus decoupled decay. A dense AdamW would rewrite all 2^18 rows every step, which is
+ * most of a CPU step's time; LibTorch's AdamW refuses sparse gradients anyway.
+ */
+class LazyAdamW
+{
+public:
+    LazyAdamW(const std::vector<torch::Tensor> &tables, double lr, double weightDecay)
+        : m_lr(lr), m_weightDecay(weightDecay)
+    {
+        for (const torch::Tensor &t : tables)
+            m_state.push_back({t, torch::zeros_like(t), torch::zeros_like(t)});
+    }
+
+    void step(const std::vector<RewardModelImpl::SparseSlice> &slices)
+    {
+        torch::NoGradGuard noGrad;
+        ++m_step;
+        const double bc1 = 1.0 - std::pow(kBeta1, double(m_step));
+        const double bc2 = 1.0 - std::pow(kBeta2, double(m_step));
+        for (const RewardModelImpl::SparseSlice &s : slices) {
+            if (!s.leaf.defined() || !s.leaf.grad().defined())
+                continue;
+            State *st = nullptr;
+            for (State &candidate : m_state)
+                st = candidate.table.is_same(s.table) ? &candidate : st;
+            if (!st)
+                continue;
+            const torch::Tensor &g = s.leaf.grad();
+            torch::Tensor m = st->m.index_select(0, s.rows).mul_(kBeta1).add_(g, 1.0 - kBeta1);
+            torch::Tensor v = st->v.index_select(0, s.rows).mul_(kBeta2).addcmul_(g, g, 1.0 - kBeta2);
+            torch::Tensor w = s.leaf.detach().mul(1.0 - m_lr * m_weightDecay);
+            w.addcdiv_(m, (v / bc2).sqrt_().add_(kEps), -m_lr / bc1);
+            st->m.index_copy_(0, s.rows, m);
+            st->v.index_copy_(0, s.rows, v);
+            st->table.index_copy_(0, s.rows, w);
+        }
+    }
+
+private:
+    // AdamW's defaults (torch.optim.AdamW).
+    static constexpr double kBeta1 = 0.9;
+    static constexpr double kBeta2 = 0.999;
+    static constexpr double kEps = 1e-8;
+    struct State {
+        torch::Tensor table, m, v;
+    };
+    std::vector<State> m_state;
+    double m_lr, m_weightDecay;
+    std::int64_t m_step = 0;
+};
+
+} // namespace
+
+std::string resolveDevice(const std::string &requested)
+{
+    const bool cuda = torch::cuda::is_available();
+    if (requested == "cuda" && !cuda)
+        throw TrainError("--device cuda: this LibTorch build has no usable CUDA device "
+                         "(use --device auto or cpu)");
+    if (requested == "cpu")
+        return "cpu";
+    return cuda ? "cuda" : "cpu";
+}
+
+TrainResult trainBundle(const Bundle &bundle, const TrainCallbacks &callbacks)
+{
+    const TrainConfig &config = bundle.config;
+    config.validate();
+    if (bundle.train.size() == 0)
+        throw TrainError("no training pairs: the mix gives no train instance a usable "
+                         "(non-tie) label");
+    if (bundle.eval.size() == 0)
+        throw TrainError("no evaluation pairs: the eval split has no labelled (non-tie) instance");
+
+    const auto t0 = Clock::now();
+    // The bag's kernels are small: on CPU, OpenMP's fork/join and spin-waiting cost more
+    // than a second thread gains, catastrophically so on a loaded machine (measured on the
+    // 2-core box, 5.6k pairs x 4 epochs: 1 thread 9.6 s, 2 threads 86 s at load 4.4).
+    int threads = config.threads;
+    if (threads <= 0 && config.model == "bag")
+        threads = 1;
+    threads = configureThreads(threads);
+    if (openblas_set_num_threads)
+        openblas_set_num_threads(threads);
+    // Grad mode is thread-local: a GUI worker thread starts with its own default.
+    torch::AutoGradMode gradMode(/*enabled=*/true);
+    TrainResult result;
+    result.trainPairs = bundle.train.size();
+    result.evalPairs = bundle.eval.size();
+    result.device = resolveDevice(config.device);
+    const torch::Device device(result.device == "cuda" ? torch::kCUDA : torch::kCPU);
+
+    torch::manual_seed(config.seed);
+    std::shared_ptr<RewardModelImpl> model = makeRewardModel(config);
+    model->to(device);
+    model->train();
+    for (const torch::Tensor &p : model->parameters())
+        result.parameters += p.numel();
+    const std::vector<torch::Tensor> sparse = model->sparseTables();
+    std::vector<torch::Tensor> dense;
+    for (const torch::Tensor &p : model->parameters()) {
+        if (std::none_of(sparse.begin(), sparse.end(), [&](const torch::Tensor &s) { return s.is_same(p); }))
+            dense.push_back(p);
+    }
+    torch::optim::AdamW optimizer(dense, torch::optim::AdamWOptions(config.lr).weight_decay(config.weightDecay));
+    LazyAdamW sparseOptimizer(sparse, config.lr, config.weightDecay);
+
+    std::mt19937_64 rng(config.seed);
+    std::vector<std::int64_t> order(bundle.train.size());
+    std::iota(order.begin(), order.end(), 0);
+    const std::size_t batch = std::size_t(config.batchSize);
+    const int steps = int((order.size() + batch - 1) / batch);
+    std::vector<std::int64_t> rows;
+    std::vector<float> margins;
+
+    for (int epoch = 1; epoch <= config.epochs; ++epoch) {
+        shuffle(order, rng);
+        double lossSum = 0;
+        for (int step = 1; step <= steps; ++step) {
+            if (callbacks.canceled && callbacks.canceled()) {
+                result.status = TrainResult::Status::Canceled;
+                result.seconds = secondsSince(t0);
+                return result;
+            }
+            const std::size_t begin = std::size_t(step - 1) * batch;
+            rows.assign(order.begin() + std::ptrdiff_t(begin),
+                        order.begin() + std::ptrdiff_t(std::min(order.size(), begin + batch)));
+            auto [chosen, rejected] = model->score(bundle.train, rows, device);
+            torch::Tensor diff = chosen - rejected;
+            if (config.useMargin) {
+                margins.clear();
+                for (std::int64_t r : rows)
+                    margins.push_back(bundle.train.margin[std::size_t(r)]);
+                diff = diff - torch::tensor(margins, torch::kFloat32).to(device);
+            }
+            // Bradley-Terry: -log sigmoid(r(chosen) - r(rejected) [- margin]).
+            const torch::Tensor loss = -torch::nn::functional::logsigmoid(diff).mean();
+            const double value = loss.item<double>();
+            if (!std::isfinite(value))
+                throw TrainError("training diverged: the loss became " + std::string(std::isnan(value) ? "NaN" : "infinite")
+                                 + " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step)
+                                 + " (learning rate " + std::to_string(config.lr) + " is probably too high)");
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            sparseOptimizer.step(model->lastSlices());
+            lossSum += value;
+            if (callbacks.onProgress) {
+                EpochStats s;
+                s.epoch = epoch;
+                s.epochs = config.epochs;
+                s.step = step;
+                s.steps = steps;
+                s.loss = value;
+                s.seconds = secondsSince(t0);
+                callbacks.onProgress(s);
+            }
+        }
+        EpochStats s;
+        s.epoch = epoch;
+        s.epochs = config.epochs;
+        s.step = steps;
+        s.steps = steps;
+        s.loss = lossSum / steps;
+        s.epochEnd = true;
+        if (config.evalEachEpoch || epoch == config.epochs) {
+            result.scores = evaluate(*model, bundle.eval, device);
+            s.evalAccuracy = result.scores.overall;
+        }
+        s.seconds = secondsSince(t0);
+        result.epochs.push_back(s);
+        if (callbacks.onProgress)
+            callbacks.onProgress(s);
+    }
+    result.seconds = secondsSince(t0);
+    return result;
+}
+
+std::string metricsJson(const TrainResult &r)
+{
+    JsonWriter w;
+    w.beginObject();
+    w.key("status").value(r.status == TrainResult::Status::Done ? "done" : "canceled");
+    w.key("overall").value(r.scores.overall);
+    w.key("sections").beginObject();
+    for (const auto &[name, acc] : r.scores.sections)
+        w.key(name).value(acc);
+    w.endObject();
+    w.key("subsets").beginObject();
+    for (const auto &[name, acc] : r.scores.subsets)
+        w.key(name).value(acc);
+    w.endObject();
+    w.key("train_pairs").value(std::int64_t(r.trainPairs));
+    w.key("eval_pairs").value(std::int64_t(r.evalPairs));
+    w.key("seconds").value(r.seconds);
+    w.key("device").value(r.device);
+    w.key("parameters").value(r.parameters);
+    w.key("epochs").beginArray();
+    for (const EpochStats &e : r.epochs) {
+        w.beginObject();
+        w.key("epoch").value(std::int64_t(e.epoch));
+        w.key("loss").value(e.loss);
+        if (e.evalAccuracy >= 0)
+            w.key("eval_accuracy").value(e.evalAccuracy);
+        w.key("seconds").value(e.seconds);
+        w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+    return w.str();
+}
+
+} // namespace hyper::ml

@@ -1,0 +1,131 @@
+#include "core/mlbridge/mix.h"
+
+#include "core/domain/preference.h"
+
+#include <cmath>
+#include <random>
+
+namespace hyper {
+
+namespace {
+
+// The margin asked of a pair whose votes were all "clearly" (useMargin on).
+constexpr float kClearMargin = 1.0f;
+
+bool allClear(const std::vector<int> &votes)
+{
+    for (int v : votes) {
+        if (v != -2 && v != 2)
+            return false;
+    }
+    return !votes.empty();
+}
+
+ml::PairText toPair(const MixInstance &m, int label, float margin, std::string subset)
+{
+    ml::PairText p;
+    p.prompt = m.prompt;
+    // Negative prefers A (Preference's scale frame).
+    p.chosen = label < 0 ? m.responseA : m.responseB;
+    p.rejected = label < 0 ? m.responseB : m.responseA;
+    p.margin = margin;
+    p.subset = std::move(subset);
+    return p;
+}
+
+} // namespace
+
+MixSpec MixSpec::parse(const QString &text)
+{
+    MixSpec s;
+    s.text = text.trimmed();
+    const QString t = s.text;
+    if (t == QLatin1String("human")) {
+        s.kind = Kind::Human;
+        s.humanFraction = 1.0;
+    } else if (t == QLatin1String("lm")) {
+        s.kind = Kind::Lm;
+        s.humanFraction = 0.0;
+    } else if (t.startsWith(QLatin1String("random:"))) {
+        bool ok = false;
+        const double f = t.mid(7).toDouble(&ok);
+        if (!ok || !(f >= 0.0 && f <= 1.0))
+            throw MixError("--mix random:F needs a fraction F between 0 and 1, got '" + t.mid(7).toStdString() + "'");
+        s.kind = Kind::Random;
+        s.humanFraction = f;
+    } else if (t.startsWith(QLatin1String("plan:"))) {
+        bool ok = false;
+        s.planId = t.mid(5).toLongLong(&ok);
+        if (!ok)
+            throw MixError("--mix plan:ID needs a numeric plan id");
+        s.kind = Kind::Plan;
+    } else {
+        throw MixError("unknown mix '" + t.toStdString() + "' (expected human, lm, random:FRACTION or plan:ID)");
+    }
+    return s;
+}
+
+std::optional<int> resolvedLabel(const std::vector<int> &votes)
+{
+    const std::optional<int> m = foldedMajority(votes.data(), votes.size());
+    if (!m || *m == 0)
+        return std::nullopt;
+    return m;
+}
+
+std::vector<ml::PairText> mixTrainPairs(const std::vector<MixInstance> &train, const MixSpec &spec,
+                                        quint64 seed, MixStats *stats)
+{
+    if (spec.kind == MixSpec::Kind::Plan)
+        throw MixNotAvailable("routing plans are not available yet");
+    // Which instances take the human label: exactly round(F x n) of them, chosen by a
+    // seeded Fisher-Yates over instance positions (our own draw, so every standard
+    // library gives the same choice).
+    std::vector<char> human(train.size(), spec.kind == MixSpec::Kind::Human ? 1 : 0);
+    if (spec.kind == MixSpec::Kind::Random) {
+        std::vector<std::size_t> order(train.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::mt19937_64 rng(seed ^ 0x6d69785f72616e64ull); // "mix_rand": own stream
+        for (std::size_t i = order.size(); i > 1; --i)
+            std::swap(order[i - 1], order[std::size_t(rng() % i)]);
+        const auto take = std::size_t(std::llround(spec.humanFraction * double(train.size())));
+        for (std::size_t i = 0; i < take && i < order.size(); ++i)
+            human[order[i]] = 1;
+    }
+    MixStats s;
+    std::vector<ml::PairText> pairs;
+    pairs.reserve(train.size());
+    for (std::size_t i = 0; i < train.size(); ++i) {
+        const MixInstance &m = train[i];
+        const std::vector<int> &votes = human[i] ? m.humanVotes : m.lmVotes;
+        ++s.instances;
+        const std::optional<int> label = resolvedLabel(votes);
+        if (!label) {
+            ++s.dropped;
+            continue;
+        }
+        const bool clear = allClear(votes);
+        s.withMargin += clear ? 1 : 0;
+        ++(human[i] ? s.humanChosen : s.lmChosen);
+        pairs.push_back(toPair(m, *label, clear ? kClearMargin : 0.0f, {}));
+    }
+    if (stats)
+        *stats = s;
+    return pairs;
+}
+
+std::vector<ml::PairText> mixEvalPairs(const std::vector<MixInstance> &eval)
+{
+    std::vector<ml::PairText> pairs;
+    pairs.reserve(eval.size());
+    for (const MixInstance &m : eval) {
+        const std::optional<int> label = resolvedLabel(m.goldVotes.empty() ? m.humanVotes : m.goldVotes);
+        if (!label)
+            continue;
+        pairs.push_back(toPair(m, *label, 0.0f, m.category.empty() ? std::string("uncategorized") : m.category));
+    }
+    return pairs;
+}
+
+} // namespace hyper

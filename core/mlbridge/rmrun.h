@@ -1,0 +1,77 @@
+#pragma once
+
+// Torch-free: one reward-model run on a project (read the mix, tokenize, train, evaluate,
+// record in rm_runs). The CLI calls it on its main thread; a GUI controller calls it on
+// its worker thread with a Feedback whose cancel() it sets from the GUI thread.
+#include "core/ml/bundle.h"
+#include "core/ml/sections.h"
+#include "core/mlbridge/mix.h"
+
+#include <QString>
+#include <functional>
+#include <vector>
+
+namespace hyper {
+
+class Feedback;
+class ProjectStore;
+
+struct RmRunParams {
+    QString mix = QStringLiteral("human");  // MixSpec::parse syntax
+    ml::TrainConfig config;                 // config.seed also seeds random:F
+};
+
+/** A progress report, on the calling (worker) thread: after each step, and at each epoch
+ *  end with the epoch's mean loss and eval Overall (the points of a training curve). */
+struct RmProgress {
+    int epoch = 0, epochs = 0, step = 0, steps = 0;
+    double loss = 0;
+    double evalAccuracy = -1;   // -1 when not evaluated
+    double seconds = 0;
+    bool epochEnd = false;
+};
+
+struct RmRunResult {
+    qint64 runId = 0;
+    ml::SectionScores scores;
+    qint64 trainPairs = 0, evalPairs = 0;
+    double prepareSeconds = 0;  // reading the mix and tokenizing
+    double seconds = 0;         // training + evaluation
+    QString device;             // "cpu" | "cuda"
+    std::vector<RmProgress> epochs;
+    MixStats mix;
+    QString metricsJson;        // as stored in rm_runs.metrics
+};
+
+/**
+ * Trains and evaluates one reward model on the project's mix. The run is recorded in
+ * rm_runs as 'running' first and updated at the end ('done', 'failed' with the error, or
+ * 'canceled'). Throws MixError (bad or unavailable mix), ml::TrainError (empty mix or
+ * eval set, bad config, divergence: recorded as failed when a run row exists),
+ * StoreError, or Canceled after marking the run canceled.
+ */
+RmRunResult runRewardModel(ProjectStore &store, const RmRunParams &params, Feedback &feedback,
+                           const std::function<void(const RmProgress &)> &onProgress = {});
+
+struct RmBundleInfo {
+    qint64 trainPairs = 0, evalPairs = 0;
+    MixStats mix;
+};
+
+/** Writes the run's training bundle (for hyper-train on another machine) without training. */
+RmBundleInfo writeRewardModelBundle(ProjectStore &store, const RmRunParams &params,
+                                    const QString &path);
+
+/** `hyper bench rm`: one default bag RM on a fresh synthetic sample of `pairs` train
+ *  instances (human mix) and 1,000 eval instances, in a temporary project. */
+struct RmBenchFigures {
+    qint64 trainPairs = 0, evalPairs = 0;
+    int epochs = 0, threads = 0;
+    double prepareSeconds = 0;  // reading + tokenizing
+    double trainSeconds = 0;    // training + evaluation
+    double pairsPerSecond = 0;  // trainPairs x epochs / trainSeconds
+    double overall = 0;
+};
+RmBenchFigures benchBagRm(int pairs = 7000, int threads = 0);
+
+} // namespace hyper

@@ -1,0 +1,301 @@
+// The importers' failure paths: bad input (FILE:LINE messages, nothing written),
+// --skip-bad-rows, cancel, the preview's warnings, and streaming of files of several MB.
+// Golden files: tests/data/import (written by tests/data/import/generate.py).
+
+#include "core/io/importer.h"
+#include "core/jobs/feedback.h"
+#include "core/storage/projectstore.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace hyper;
+
+namespace {
+
+QString dataFile(const QString &name)
+{
+    return QStringLiteral(HYPER_TEST_DATA_DIR "/import/") + name;
+}
+
+ImportParams params(const QString &name, const QString &format = QStringLiteral("auto"),
+                    const QStringList &map = {})
+{
+    ImportParams p;
+    p.file = dataFile(name);
+    p.format = format;
+    for (const QString &m : map)
+        p.map.insert(m.section(QLatin1Char('='), 0, 0), m.section(QLatin1Char('='), 1));
+    return p;
+}
+
+/** Every instance of the store, in id order. */
+std::vector<Instance> allInstances(const ProjectStore &store)
+{
+    std::vector<Instance> out;
+    for (const InstanceSummary &s : store.listInstances({}, 0, 100000))
+        out.push_back(*store.instance(s.id));
+    return out;
+}
+
+} // namespace
+
+class TestIoErrors : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    int m_projects = 0;
+
+    std::unique_ptr<ProjectStore> newStore()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("p%1.hyper").arg(++m_projects));
+        return std::make_unique<ProjectStore>(path, ProjectStore::Mode::CreateNew);
+    }
+
+    ImportResult import(ProjectStore &store, const ImportParams &p)
+    {
+        Feedback feedback;
+        return runImport(store, p, feedback);
+    }
+
+private Q_SLOTS:
+    void badInputChangesNothing_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("format");
+        QTest::addColumn<QStringList>("map");
+        QTest::addColumn<QString>("what"); // after "FILE"
+
+        const QStringList label{QStringLiteral("human=label")};
+        QTest::newRow("malformed JSON on line 3")
+            << "bad_json_line3.jsonl" << "auto" << label
+            << ":3: malformed JSON at column 37: unexpected '\"', expected ',' or '}'";
+        QTest::newRow("missing field")
+            << "missing_field.jsonl" << "auto" << label
+            << ":2: missing field 'response_b' (looked for: response_b, response2, response_2, output_2, answer_2, "
+               "answer_b, completion_b)";
+        QTest::newRow("malformed, explicit format") << "some_bad.jsonl" << "generic" << QStringList()
+                                        << ":2: malformed JSON at column 12: unexpected 'o', expected a value";
+        QTest::newRow("unknown label") << "unknown_label.jsonl" << "auto" << label
+                                       << ":2: unknown label value 'maybe' in column 'label'";
+        QTest::newRow("invalid UTF-8") << "bad_utf8.jsonl" << "auto" << label << ":2: invalid UTF-8 at byte 16";
+        QTest::newRow("not an object") << "not_object.jsonl" << "auto" << label
+                                       << ":2: expected a JSON object, got an array";
+        QTest::newRow("empty file") << "empty.jsonl" << "auto" << QStringList() << ":1: file is empty (no rows)";
+        QTest::newRow("blank lines only") << "blank.jsonl" << "auto" << QStringList() << ":1: file is empty (no rows)";
+        QTest::newRow("empty array") << "empty_array.json" << "auto" << QStringList()
+                                     << ":1: file is empty (no rows)";
+        QTest::newRow("bad element in a JSON array")
+            << "bad_array.json" << "auto" << QStringList() << ":4: malformed JSON at column 18: invalid literal, expected 'true'";
+        QTest::newRow("unterminated CSV quote")
+            << "unterminated.csv" << "auto" << QStringList()
+            << ":3: unterminated quoted field (the quote opened on this line is never closed)";
+        QTest::newRow("truncated gzip") << "truncated.jsonl.gz" << "auto" << QStringList()
+                                        << ": truncated gzip data (the file ends inside a compressed stream)";
+        QTest::newRow("unknown format") << "pairs_strings.jsonl" << "nope" << QStringList()
+                                        << ": unknown format 'nope' (known: auto, multipref, pandalm, llmbar, prd, "
+                                           "llmeval2, lfqa, evalbiasbench, hhh, pairs, generic)";
+        QTest::newRow("unknown map field") << "pairs_strings.jsonl" << "auto" << QStringList{QStringLiteral("answer=x")}
+                                           << ": unknown --map field 'answer' (known: id, prompt, input, response_a, "
+                                              "response_b, model_a, model_b, source, category, chosen, rejected, split, "
+                                              "human, human:ANNOTATOR, lm:JUDGE)";
+        QTest::newRow("mapped column absent")
+            << "pairs_strings.jsonl" << "auto" << QStringList{QStringLiteral("human:bob=verdict")}
+            << ":1: column 'verdict' named in --map is not in the file (columns: prompt, chosen, rejected)";
+        QTest::newRow("undetectable") << "generic_map.jsonl" << "auto" << QStringList()
+                                      << ":1: cannot detect the format from the keys of the first record (q, left, "
+                                         "right, who, judge_says, prompt); use --format (one of: multipref, pandalm, "
+                                         "llmbar, prd, llmeval2, lfqa, evalbiasbench, hhh, pairs, generic) or --map "
+                                         "prompt=, response_a=, response_b=";
+    }
+
+    void badInputChangesNothing()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, format);
+        QFETCH(QStringList, map);
+        QFETCH(QString, what);
+        auto store = newStore();
+        const ImportParams p = params(file, format, map);
+        try {
+            import(*store, p);
+            QFAIL("no ImportError");
+        } catch (const ImportError &e) {
+            QCOMPARE(QString::fromUtf8(e.what()), p.file + what);
+            QCOMPARE(e.file(), p.file);
+        }
+        const ProjectInfo info = store->info();
+        QCOMPARE(info.instances, qint64(0));
+        QCOMPARE(info.evalInstances, qint64(0));
+        QCOMPARE(info.humanLabels, qint64(0));
+        QCOMPARE(info.lmLabels, qint64(0));
+        QVERIFY(info.annotators.isEmpty());
+    }
+
+    void skipBadRows()
+    {
+        ImportParams p = params(QStringLiteral("some_bad.jsonl"), QStringLiteral("auto"), {QStringLiteral("human=label")});
+        p.skipBadRows = true;
+        auto store = newStore();
+        const ImportResult r = import(*store, p);
+        QCOMPARE(r.imported, qint64(3));
+        QCOMPARE(r.skipped, qint64(2));
+        QCOMPARE(r.issues.size(), size_t(2));
+        QCOMPARE(r.issues[0].line, qint64(2));
+        QVERIFY2(r.issues[0].message.startsWith(QStringLiteral("malformed JSON")), qPrintable(r.issues[0].message));
+        QCOMPARE(r.issues[1].line, qint64(4));
+        QVERIFY2(r.issues[1].message.startsWith(QStringLiteral("missing field 'prompt'")), qPrintable(r.issues[1].message));
+        QCOMPARE(store->info().instances, qint64(3));
+        const auto inst = allInstances(*store);
+        QCOMPARE(inst[2].prompt, QStringLiteral("p5"));
+    }
+
+    void skipBadRowsOnOtherKinds()
+    {
+        // A bad first line does not stop detection; bad UTF-8 and bad array elements skip.
+        auto store = newStore();
+        ImportParams p = params(QStringLiteral("bad_utf8.jsonl"), QStringLiteral("auto"), {QStringLiteral("human=label")});
+        p.skipBadRows = true;
+        ImportResult r = import(*store, p);
+        QCOMPARE(r.imported, qint64(2));
+        QCOMPARE(r.issues.size(), size_t(1));
+        QCOMPARE(r.issues[0].message, QStringLiteral("invalid UTF-8 at byte 16"));
+
+        store = newStore();
+        p = params(QStringLiteral("bad_array.json"));
+        p.skipBadRows = true;
+        r = import(*store, p);
+        QCOMPARE(r.imported, qint64(2));
+        QCOMPARE(r.issues.size(), size_t(1));
+        QCOMPARE(r.issues[0].line, qint64(4));
+    }
+
+    void cancelWritesNothing()
+    {
+        auto store = newStore();
+        Feedback feedback;
+        feedback.cancel();
+        bool canceled = false;
+        try {
+            runImport(*store, params(QStringLiteral("multipref.jsonl")), feedback);
+        } catch (const Canceled &) {
+            canceled = true;
+        }
+        QVERIFY(canceled);
+        QCOMPARE(store->info().instances, qint64(0));
+        QCOMPARE(store->info().humanLabels, qint64(0));
+    }
+
+    void cancelMidwayWritesNothing()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("cancel.jsonl"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            for (int i = 0; i < 20000; ++i)
+                f.write("{\"prompt\": \"p\", \"response_a\": \"a\", \"response_b\": \"b\"}\n");
+        }
+        auto store = newStore();
+        Feedback *self = nullptr;
+        Feedback feedback([&](double f, const QString &) {
+            if (f > 0 && f < 1)
+                self->cancel(); // from inside the import, after some batches were written
+        }, 0);
+        self = &feedback;
+        ImportParams p;
+        p.file = path;
+        bool canceled = false;
+        try {
+            runImport(*store, p, feedback);
+        } catch (const Canceled &) {
+            canceled = true;
+        }
+        QVERIFY(canceled);
+        QCOMPARE(store->info().instances, qint64(0));
+        // The project is still usable afterwards.
+        Feedback again;
+        QCOMPARE(runImport(*store, params(QStringLiteral("hhh.jsonl")), again).imported, qint64(2));
+    }
+
+    void previewWarnsAndDoesNotWrite()
+    {
+        const ImportPreview preview = previewImport(params(QStringLiteral("some_bad.jsonl")), 10);
+        QCOMPARE(preview.format, QStringLiteral("generic"));
+        QCOMPARE(preview.columns, QStringList({QStringLiteral("prompt"), QStringLiteral("response_a"),
+                                               QStringLiteral("response_b"), QStringLiteral("label")}));
+        QCOMPARE(preview.mapping.value(QStringLiteral("prompt")), QStringLiteral("prompt"));
+        QCOMPARE(preview.rows.size(), size_t(3));
+        QVERIFY(preview.warnings.filter(QStringLiteral("line 2: malformed JSON")).size() == 1);
+        QVERIFY(preview.warnings.filter(QStringLiteral("line 4: missing field 'prompt'")).size() == 1);
+        QVERIFY(preview.warnings.filter(QStringLiteral("no labels")).size() == 1);
+        QVERIFY(preview.warnings.filter(QStringLiteral("kept as metadata: label")).size() == 1);
+
+        const ImportPreview limited = previewImport(params(QStringLiteral("hh_transcripts.jsonl.gz")), 1);
+        QCOMPARE(limited.rows.size(), size_t(1));
+    }
+
+    void largeFilesStream_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("jsonl") << "jsonl";
+        QTest::newRow("json array") << "json";
+        QTest::newRow("csv") << "csv";
+    }
+
+    void largeFilesStream()
+    {
+        // Several MB, so that reads cross buffer boundaries and batches queue up.
+        QFETCH(QString, kind);
+        const int rows = 6000;
+        const QString path = m_dir.filePath(QStringLiteral("large.") + kind);
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            const QByteArray filler(700, 'x');
+            if (kind == QLatin1String("json"))
+                f.write("[");
+            if (kind == QLatin1String("csv"))
+                f.write("id,prompt,response_a,response_b,label\n");
+            for (int i = 0; i < rows; ++i) {
+                const QByteArray n = QByteArray::number(i);
+                if (kind == QLatin1String("csv")) {
+                    f.write(n + ",\"p" + n + "\n" + filler + "\",a" + n + filler + ",b" + n + ",2\n");
+                } else {
+                    if (kind == QLatin1String("json") && i)
+                        f.write(",");
+                    f.write("{\"id\":\"" + n + "\",\"prompt\":\"p" + n + "\\n" + filler + "\",\"response_a\":\"a" + n
+                            + filler + "\",\"response_b\":\"b" + n + "\",\"label\":2}");
+                    if (kind == QLatin1String("jsonl"))
+                        f.write("\n");
+                }
+            }
+            if (kind == QLatin1String("json"))
+                f.write("]");
+        }
+        ImportParams p;
+        p.file = path;
+        p.map.insert(QStringLiteral("human"), QStringLiteral("label"));
+        auto store = newStore();
+        double last = 0;
+        int calls = 0;
+        Feedback feedback([&](double f, const QString &) { last = f; ++calls; }, 0);
+        const ImportResult r = runImport(*store, p, feedback);
+        QCOMPARE(r.imported, qint64(rows));
+        QCOMPARE(last, 1.0);
+        QVERIFY(calls >= 2);
+        QCOMPARE(r.bytes, QFileInfo(path).size());
+        const auto list = store->listInstances({}, rows - 1, 1);
+        const auto inst = store->instance(list.front().id);
+        QCOMPARE(inst->externalId, QString::number(rows - 1));
+        QCOMPARE(inst->prompt, QStringLiteral("p%1\n").arg(rows - 1) + QString(700, QLatin1Char('x')));
+        QCOMPARE(store->info().humanLabels, qint64(rows));
+        QCOMPARE(store->humanLabels(inst->id).front().overall, Preference::BClearly);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestIoErrors)
+#include "tst_io_errors.moc"

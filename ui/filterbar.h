@@ -1,0 +1,57 @@
+#pragma once
+
+#include "core/domain/types.h"
+
+#include <QTimer>
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QLineEdit;
+
+namespace hyper {
+
+/**
+ * The search box and the filters above the instance table. Edits of the search text
+ * are debounced (kSearchDebounceMs) before filterChanged is emitted; the combos emit at
+ * once. It only builds an InstanceFilter: the store does the filtering.
+ *
+ * Ownership: a child widget of its parent. Thread affinity: the GUI thread.
+ */
+class FilterBar : public QWidget
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kSearchDebounceMs = 200;
+
+    explicit FilterBar(QWidget *parent = nullptr);
+
+    InstanceFilter filter() const;
+    /** Fills the source combo (keeps the current choice when it still exists). */
+    void setSources(const QStringList &sources);
+    /** Clears the search text and every filter, emitting filterChanged once. */
+    void clear();
+    /** Focuses and selects the search text (Ctrl+F). */
+    void focusSearch();
+
+    QLineEdit *searchEdit() const { return m_search; }
+
+Q_SIGNALS:
+    void filterChanged(const hyper::InstanceFilter &filter);
+
+private:
+    void emitNow();
+
+    QLineEdit *m_search = nullptr;
+    QComboBox *m_split = nullptr;
+    QComboBox *m_source = nullptr;
+    QComboBox *m_human = nullptr;
+    QComboBox *m_lm = nullptr;
+    QComboBox *m_route = nullptr;
+    QCheckBox *m_disagreement = nullptr;
+    QTimer m_debounce;
+    bool m_blocked = false;
+};
+
+} // namespace hyper

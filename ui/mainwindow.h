@@ -1,0 +1,110 @@
+#pragma once
+
+#include "core/io/importer.h"
+#include "core/storage/projectstore.h"
+
+#include <QMainWindow>
+#include <memory>
+
+class QLabel;
+class QMenu;
+class QSplitter;
+class QTableView;
+class QThread;
+
+namespace hyper {
+
+class FilterBar;
+class ImportController;
+class InstanceDetailView;
+class InstanceTableModel;
+class JobStatusWidget;
+
+/**
+ * The dataset browser: a filter bar and a lazy instance table on top, the detail pane
+ * of the current instance below; File menu with New/Open/Import/Recent/Quit. Imports
+ * and search-index updates run on ImportController's thread.
+ *
+ * Ownership: owns the open ProjectStore (used on the GUI thread only; background jobs
+ * open their own) and every child. Thread affinity: the GUI thread.
+ */
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /** Opens (or creates, per mode) a project and shows it. On failure the current
+     *  project stays open and *error says why. */
+    bool openProject(const QString &path, ProjectStore::Mode mode = ProjectStore::Mode::OpenExisting,
+        QString *error = nullptr);
+    QString projectPath() const;
+    ProjectStore *store() const { return m_store.get(); }
+
+    /** Whether the window remembers its session in the settings: restores geometry and
+     *  split now, records opened projects as recent, saves geometry on close. Off by
+     *  default, so tests and headless runs (--screenshot) leave the settings alone. */
+    void setSessionPersistent(bool persistent);
+
+    /** Starts importing into the open project, off the GUI thread. */
+    void startImport(const ImportParams &params);
+
+    QTableView *instanceView() const { return m_view; }
+    InstanceTableModel *instanceModel() const { return m_model; }
+    InstanceDetailView *detailView() const { return m_detail; }
+    FilterBar *filterBar() const { return m_filterBar; }
+    ImportController *jobs() const { return m_jobs; }
+
+    /** Makes row current and selected (fills the detail pane). */
+    void selectRow(int row);
+
+public Q_SLOTS:
+    void newProjectDialog();
+    void openProjectDialog();
+    void importDialog();
+    void reload();
+
+Q_SIGNALS:
+    /** After an import committed and the table reloaded. */
+    void importDone(const hyper::ImportResult &result);
+    /** After an import failed or was canceled; message is empty for a cancel. */
+    void importAborted(const QString &message);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createStatusBar();
+    void fillRecentMenu();
+    void updateTitle();
+    void updateCount();
+    void startIndexing();
+    void afterModelReset();
+    void onCurrentRowChanged(int row);
+    void onImportFinished(const ImportResult &result);
+    void onImportFailed(const QString &message);
+    void verifyIntegrityInBackground(const QString &path);
+    void closeProject();
+
+    std::unique_ptr<ProjectStore> m_store;
+    /** The integrity check of the open project, on its own connection and thread. */
+    QThread *m_integrityThread = nullptr;
+    InstanceTableModel *m_model = nullptr;
+    QTableView *m_view = nullptr;
+    FilterBar *m_filterBar = nullptr;
+    InstanceDetailView *m_detail = nullptr;
+    QSplitter *m_splitter = nullptr;
+    ImportController *m_jobs = nullptr;
+    JobStatusWidget *m_jobStatus = nullptr;
+    QLabel *m_countLabel = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_importAction = nullptr;
+    qint64 m_totalRows = 0;
+    QString m_importFile; // the file of the running import, for messages
+    bool m_persistent = false;
+};
+
+} // namespace hyper
