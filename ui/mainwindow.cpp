@@ -1,5 +1,7 @@
 #include "ui/mainwindow.h"
 
+#include "ui/projectview.h"
+
 #include "ui/elidedelegate.h"
 #include "ui/filterbar.h"
 #include "ui/importcontroller.h"
@@ -21,6 +23,7 @@
 #include <QMessageBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QPointer>
 #include <QThread>
@@ -92,9 +95,13 @@ MainWindow::MainWindow(QWidget *parent)
     layout->setSpacing(2);
     layout->addWidget(m_filterBar);
     layout->addWidget(m_splitter, 1);
-    setCentralWidget(central);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setDocumentMode(true);
+    m_tabs->addTab(central, tr("Dataset"));
+    setCentralWidget(m_tabs);
 
     m_jobs = new ImportController(this);
+    createProjectViews();
     createActions();
     createStatusBar();
 
@@ -141,6 +148,8 @@ MainWindow::~MainWindow()
         m_integrityThread->wait();
     delete m_jobs;
     m_jobs = nullptr;
+    for (ProjectView *view : m_views)
+        view->setProject(nullptr);
     m_model->setStore(nullptr);
     m_detail->setStore(nullptr);
 }
@@ -211,6 +220,8 @@ bool MainWindow::openProject(const QString &path, ProjectStore::Mode mode, QStri
     }
     // Jobs of the previous project: cancel them (a canceled import writes nothing).
     m_jobs->cancel();
+    for (ProjectView *view : m_views)
+        view->setProject(nullptr);
     m_model->setStore(nullptr);
     m_detail->setStore(nullptr);
     m_store = std::move(store);
@@ -221,6 +232,7 @@ bool MainWindow::openProject(const QString &path, ProjectStore::Mode mode, QStri
         statusBar()->showMessage(QString::fromUtf8(e.what()), kStatusMs);
     }
     m_model->setStore(m_store.get());
+    setProjectOnViews();
     if (mode != ProjectStore::Mode::CreateNew)
         verifyIntegrityInBackground(m_store->path());
     m_importAction->setEnabled(!m_jobs->isBusy());
@@ -266,12 +278,36 @@ void MainWindow::verifyIntegrityInBackground(const QString &path)
     m_integrityThread->start(QThread::LowPriority);
 }
 
+void MainWindow::addProjectView(ProjectView *view)
+{
+    m_views.push_back(view);
+    m_tabs->addTab(view, view->title());
+    connect(view, &ProjectView::statusMessage, this,
+        [this](const QString &message) { statusBar()->showMessage(message, kStatusMs); });
+    connect(view, &ProjectView::projectDataChanged, this, [this, view] {
+        if (!m_store)
+            return;
+        m_model->reload();
+        for (ProjectView *other : m_views)
+            if (other != view)
+                other->setProject(m_store.get());
+    });
+}
+
+void MainWindow::setProjectOnViews()
+{
+    for (ProjectView *view : m_views)
+        view->setProject(m_store.get());
+}
+
 void MainWindow::closeProject()
 {
     m_jobs->cancel();
     m_model->setStore(nullptr);
     m_detail->setStore(nullptr);
     m_store.reset();
+    setProjectOnViews();
+    m_importAction->setEnabled(false);
     updateTitle();
     updateCount();
 }

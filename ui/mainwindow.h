@@ -5,16 +5,19 @@
 
 #include <QMainWindow>
 #include <memory>
+#include <vector>
 
 class QLabel;
 class QMenu;
 class QSplitter;
 class QTableView;
 class QThread;
+class QTabWidget;
 
 namespace hyper {
 
 class FilterBar;
+class ProjectView;
 class ImportController;
 class InstanceDetailView;
 class InstanceTableModel;
@@ -87,11 +90,17 @@ private:
     void onImportFinished(const ImportResult &result);
     void onImportFailed(const QString &message);
     void verifyIntegrityInBackground(const QString &path);
+    /** Creates the tabs after "Dataset" (ui/projectviews.cpp). */
+    void createProjectViews();
+    void addProjectView(ProjectView *view);
+    void setProjectOnViews();
     void closeProject();
 
     std::unique_ptr<ProjectStore> m_store;
     /** The integrity check of the open project, on its own connection and thread. */
     QThread *m_integrityThread = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    std::vector<ProjectView *> m_views;
     InstanceTableModel *m_model = nullptr;
     QTableView *m_view = nullptr;
     FilterBar *m_filterBar = nullptr;

@@ -276,6 +276,8 @@ ImportResult runImport(ProjectStore &store, const ImportParams &params, Feedback
         if (batch.last)
             break;
         feedback.setProgress(batch.fraction, message);
+        queue.recycle(std::move(batch));
+        batch = ImportBatch{};
     }
     if (feedback.isCanceled())
         throw Canceled{};
