@@ -1,4 +1,6 @@
 // hyper-workbench [PROJECT] [--measure-startup] [--screenshot FILE]
+#include "core/jobs/feedback.h"
+#include "core/sample/sampleproject.h"
 #include "ui/firstpaintwatcher.h"
 #include "ui/instancetablemodel.h"
 #include "ui/mainwindow.h"
@@ -9,6 +11,8 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QProgressDialog>
+#include <memory>
 #include <unistd.h>
 #include <QFileInfo>
 #include <QMessageBox>
@@ -28,6 +32,38 @@ QString defaultProject()
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     QDir().mkpath(dir);
     return QDir(dir).filePath(QStringLiteral("sample.hyper"));
+}
+
+/** First start: writes the bundled synthetic sample project (a few seconds), with a
+ *  progress dialog unless headless. */
+bool createSample(const QString &path, bool headless)
+{
+    std::unique_ptr<QProgressDialog> dialog;
+    if (!headless) {
+        dialog = std::make_unique<QProgressDialog>(QObject::tr("Creating the sample project…"),
+                                                   QObject::tr("Cancel"), 0, 1000);
+        dialog->setWindowTitle(QStringLiteral("HyPER Workbench"));
+        dialog->setMinimumDuration(0);
+    }
+    hyper::Feedback feedback([&](double f, const QString &) {
+        if (dialog) {
+            dialog->setValue(int(f * 1000));
+            if (dialog->wasCanceled())
+                feedback.cancel();
+        }
+    }, 50);
+    try {
+        hyper::createSampleProject(path, hyper::SampleParams{}, feedback);
+        return true;
+    } catch (const hyper::Canceled &) {
+        return false;
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "hyper-workbench: cannot create the sample project %s: %s\n",
+                     qUtf8Printable(path), e.what());
+        if (!headless)
+            QMessageBox::critical(nullptr, QStringLiteral("HyPER Workbench"), QString::fromUtf8(e.what()));
+        return false;
+    }
 }
 
 } // namespace
@@ -92,6 +128,8 @@ int main(int argc, char *argv[])
         }
     } else {
         const QString path = defaultProject();
+        if (!QFileInfo::exists(path) && !createSample(path, headless))
+            return 1;
         if (!window.openProject(path, hyper::ProjectStore::Mode::OpenOrCreate, &error)) {
             std::fprintf(stderr, "hyper-workbench: %s\n", qUtf8Printable(error));
             if (headless)

@@ -1,0 +1,39 @@
+#include "core/sample/sampleproject.h"
+
+#include "core/features/featurejob.h"
+#include "core/jobs/feedback.h"
+#include "core/storage/projectstore.h"
+
+#include <QFile>
+
+namespace hyper {
+
+SampleSummary createSampleProject(const QString &path, const SampleParams &params, Feedback &feedback)
+{
+    // Progress of the three stages, forwarded into one bar: writing, indexing, features.
+    const auto stage = [&feedback](double from, double to) {
+        return Feedback([&feedback, from, to](double f, const QString &m) {
+            if (feedback.isCanceled())
+                return;
+            feedback.setProgress(from + (to - from) * f, m);
+        }, 0);
+    };
+    try {
+        ProjectStore store(path, ProjectStore::Mode::CreateNew);
+        Feedback writing = stage(0.0, 0.3), indexing = stage(0.3, 0.6), computing = stage(0.6, 1.0);
+        const SampleSummary summary = writeSample(store, params, writing);
+        if (feedback.isCanceled())
+            throw Canceled{};
+        store.updateSearchIndex(indexing);
+        if (feedback.isCanceled())
+            throw Canceled{};
+        computeFeatures(store, FeatureParams{}, computing);
+        return summary;
+    } catch (...) {
+        for (const char *suffix : {"", "-wal", "-shm"})
+            QFile::remove(path + QLatin1String(suffix));
+        throw;
+    }
+}
+
+} // namespace hyper
