@@ -9,44 +9,12 @@
 
 namespace hyper {
 
-namespace {
-
-// The browser's prompt column: the first ~200 characters, white space folded, cut on a
-// UTF-8 character boundary.
-void makePreview(const std::string &prompt, std::string &out)
-{
-    constexpr size_t kBytes = 300;
-    out.clear();
-    bool space = false;
-    for (size_t i = 0; i < prompt.size() && out.size() < kBytes; ++i) {
-        const char c = prompt[i];
-        if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-            space = !out.empty();
-            continue;
-        }
-        if (space) {
-            out += ' ';
-            space = false;
-        }
-        out += c;
-    }
-    size_t end = out.size();
-    while (end > 0 && (static_cast<unsigned char>(out[end - 1]) & 0xC0) == 0x80)
-        --end; // drop a trailing partial sequence's continuation bytes
-    if (end > 0 && static_cast<unsigned char>(out[end - 1]) >= 0xC0)
-        --end; // and its lead byte
-    if (end < out.size() && prompt.size() > kBytes)
-        out.resize(end);
-}
-
-} // namespace
-
 struct ImportWriter::Impl {
     explicit Impl(sqlite3 *db)
         : db(db), tx(db),
           insInstance(db, "INSERT INTO instances(ext_id, split, model_a, model_b, source, category,"
-                          " import_id, n_human, n_lm, human_pref, lm_pref, prompt_preview)"
-                          " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
+                          " import_id, n_human, n_lm, human_pref, lm_pref)"
+                          " VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
           insTexts(db, "INSERT INTO instance_texts(id, prompt, response_a, response_b, metadata)"
                        " VALUES (?,?,?,?,?)"),
           insHuman(db, "INSERT INTO human_labels(instance_id, annotator_id, overall, helpfulness,"
@@ -86,7 +54,6 @@ struct ImportWriter::Impl {
     sqlite3 *db;
     sql::Transaction tx;
     sql::Stmt insInstance, insTexts, insHuman, insLm;
-    std::string preview;
     std::string now;
     std::int64_t importId = 0;
     std::unordered_map<std::string, std::int64_t> annotators, judges;
@@ -129,8 +96,6 @@ void ImportWriter::add(const ImportRecord &r)
         if (l.overall)
             d->votes.push_back(*l.overall);
     s.bind(11, foldedMajority(d->votes.data(), d->votes.size()));
-    makePreview(r.prompt, d->preview);
-    s.bind(12, std::string_view(d->preview));
     s.run();
     const std::int64_t instanceId = sqlite3_last_insert_rowid(d->db);
     auto &t = d->insTexts;
