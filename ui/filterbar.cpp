@@ -1,10 +1,14 @@
 #include "ui/filterbar.h"
 
+#include "ui/featuresview.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QStyle>
+#include <QToolButton>
 
 namespace hyper {
 
@@ -60,12 +64,20 @@ FilterBar::FilterBar(QWidget *parent)
     m_disagreement = new QCheckBox(tr("Human/LM disagree"), this);
     m_disagreement->setToolTip(tr("Only instances whose human and LM majorities differ"));
 
+    m_featureChip = new QToolButton(this);
+    m_featureChip->setIcon(style()->standardIcon(QStyle::SP_DialogCloseButton));
+    m_featureChip->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_featureChip->setLayoutDirection(Qt::RightToLeft); // the close icon after the text
+    m_featureChip->setMaximumWidth(360);
+    m_featureChip->setVisible(false);
+    connect(m_featureChip, &QToolButton::clicked, this, [this] { setFeatures({}); });
+
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 2);
     layout->addWidget(m_search, 3);
     for (QWidget *w : { static_cast<QWidget *>(m_split), static_cast<QWidget *>(m_source),
              static_cast<QWidget *>(m_human), static_cast<QWidget *>(m_lm), static_cast<QWidget *>(m_route),
-             static_cast<QWidget *>(m_disagreement) })
+             static_cast<QWidget *>(m_disagreement), static_cast<QWidget *>(m_featureChip) })
         layout->addWidget(w);
 
     m_debounce.setSingleShot(true);
@@ -90,6 +102,7 @@ InstanceFilter FilterBar::filter() const
     f.disagreementOnly = m_disagreement->isChecked();
     f.route = m_route->currentData().toString();
     f.text = m_search->text().trimmed();
+    f.features = m_features;
     return f;
 }
 
@@ -115,7 +128,22 @@ void FilterBar::clear()
     for (QComboBox *c : { m_split, m_source, m_human, m_lm, m_route })
         c->setCurrentIndex(0);
     m_disagreement->setChecked(false);
+    setFeatures({});
     m_blocked = false;
+    emitNow();
+}
+
+void FilterBar::setFeatures(const QStringList &features)
+{
+    m_features = features;
+    QStringList labels;
+    for (const QString &name : features)
+        labels << featureDisplayName(name);
+    const QString text = tr("Features: %1").arg(labels.join(QStringLiteral(" & ")));
+    m_featureChip->setText(fontMetrics().elidedText(text, Qt::ElideRight, 320));
+    m_featureChip->setToolTip(tr("Only instances carrying all of:\n%1\n\nClick to clear the feature filter.")
+                                  .arg(features.join(QLatin1Char('\n'))));
+    m_featureChip->setVisible(!features.isEmpty());
     emitNow();
 }
 

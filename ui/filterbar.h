@@ -8,6 +8,7 @@
 class QCheckBox;
 class QComboBox;
 class QLineEdit;
+class QToolButton;
 
 namespace hyper {
 
@@ -30,6 +31,10 @@ public:
     InstanceFilter filter() const;
     /** Fills the source combo (keeps the current choice when it still exists). */
     void setSources(const QStringList &sources);
+    /** Sets the binary-feature filter (raw names; empty: none) and emits filterChanged.
+     *  A button shows it while active and clears it when clicked. */
+    void setFeatures(const QStringList &features);
+    QStringList features() const { return m_features; }
     /** Clears the search text and every filter, emitting filterChanged once. */
     void clear();
     /** Focuses and selects the search text (Ctrl+F). */
@@ -50,6 +55,8 @@ private:
     QComboBox *m_lm = nullptr;
     QComboBox *m_route = nullptr;
     QCheckBox *m_disagreement = nullptr;
+    QToolButton *m_featureChip = nullptr;
+    QStringList m_features;
     QTimer m_debounce;
     bool m_blocked = false;
 };

@@ -284,6 +284,7 @@ void MainWindow::addProjectView(ProjectView *view)
     m_tabs->addTab(view, view->title());
     connect(view, &ProjectView::statusMessage, this,
         [this](const QString &message) { statusBar()->showMessage(message, kStatusMs); });
+    connect(view, &ProjectView::showInstances, this, &MainWindow::showInstances);
     connect(view, &ProjectView::projectDataChanged, this, [this, view] {
         if (!m_store)
             return;
@@ -432,6 +433,12 @@ void MainWindow::reload()
         }
     }
     m_model->reload();
+}
+
+void MainWindow::showInstances(const QStringList &features)
+{
+    m_filterBar->setFeatures(features); // emits filterChanged: the model applies it
+    m_tabs->setCurrentIndex(0);
 }
 
 void MainWindow::afterModelReset()

@@ -68,6 +68,8 @@ public Q_SLOTS:
     void openProjectDialog();
     void importDialog();
     void reload();
+    /** Filters the dataset table to instances carrying all these features and shows it. */
+    void showInstances(const QStringList &features);
 
 Q_SIGNALS:
     /** After an import committed and the table reloaded. */

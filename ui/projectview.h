@@ -32,6 +32,9 @@ Q_SIGNALS:
     void statusMessage(const QString &message);
     /** The view changed the project's data (e.g. computed features): other views reload. */
     void projectDataChanged();
+    /** Show the dataset table filtered to the instances carrying ALL these binary
+     *  features (raw names); MainWindow applies it and switches to the Dataset tab. */
+    void showInstances(const QStringList &features);
 };
 
 } // namespace hyper

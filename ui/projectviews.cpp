@@ -1,10 +1,15 @@
 // The tabs after "Dataset". Each view adds itself here with one line.
 #include "ui/mainwindow.h"
 
+#include "ui/featuresview.h"
+#include "ui/trainingview.h"
+
 namespace hyper {
 
 void MainWindow::createProjectViews()
 {
+    addProjectView(new FeaturesView(this));
+    addProjectView(new TrainingView(this));
 }
 
 } // namespace hyper

@@ -88,6 +88,7 @@ struct InstanceFilter {
     bool disagreementOnly = false; // human majority and LM majority differ (folded)
     QString route;                 // "", "human", "lm", "unrouted"
     QString text;                  // full-text query (FTS5 syntax, plain words are ANDed)
+    QStringList features;          // binary feature names: the instance carries ALL of them
     bool operator==(const InstanceFilter &) const = default;
 };
 

@@ -163,4 +163,25 @@ qint64 FeatureStore::importedScoreCount() const
     return s.step() ? s.i64(0) : 0;
 }
 
+std::vector<FeatureCount> FeatureStore::featureCounts() const
+{
+    std::vector<FeatureCount> out;
+    sql::Stmt s(m_store.handle(), "SELECT f.name, f.kind, (SELECT count(*) FROM instance_features x"
+                                  " WHERE x.feature_id = f.id) FROM features f ORDER BY f.id");
+    while (s.step())
+        out.push_back({s.text(0), s.text(1), s.i64(2)});
+    return out;
+}
+
+std::vector<double> FeatureStore::scoreValues(const QString &score) const
+{
+    std::vector<double> out;
+    sql::Stmt s(m_store.handle(), "SELECT value FROM instance_scores WHERE score = ? AND value IS NOT NULL"
+                                  " ORDER BY instance_id");
+    s.bind(1, score);
+    while (s.step())
+        out.push_back(s.f64(0));
+    return out;
+}
+
 } // namespace hyper

@@ -45,6 +45,13 @@ struct StoredScore {
     QString origin;           // "computed" | "imported"
 };
 
+/** One stored binary feature and how many instances carry it. */
+struct FeatureCount {
+    QString name;
+    QString kind;             // "lexical" | "metadata"
+    qint64 instances = 0;
+};
+
 /**
  * The feature tables of a project (schema v2): features(id, name, kind),
  * instance_scores(instance_id, score, value, origin), instance_features(instance_id,
@@ -76,6 +83,12 @@ public:
     std::vector<StoredScore> scores(qint64 instanceId) const;
     /** Number of stored raw scores with origin "imported". */
     qint64 importedScoreCount() const;
+    /** Every stored feature ordered by id, with the number of instances carrying it
+     *  (empty before the first computation). */
+    std::vector<FeatureCount> featureCounts() const;
+    /** The stored raw values of one score over all instances, ordered by instance id;
+     *  missing (NULL) values are left out. */
+    std::vector<double> scoreValues(const QString &score) const;
 
 private:
     ProjectStore &m_store;

@@ -70,6 +70,13 @@ Where buildWhere(sqlite3 *db, const InstanceFilter &f)
         w.add(QStringLiteral("route = ?"));
         w.binds.emplace_back(f.route);
     }
+    // One index lookup per feature (instance_features_feature); an unknown name matches
+    // nothing, so a stale filter shows an empty table rather than everything.
+    for (const QString &feature : f.features) {
+        w.add(QStringLiteral("id IN (SELECT instance_id FROM instance_features WHERE feature_id ="
+                             " (SELECT id FROM features WHERE name = ?))"));
+        w.binds.emplace_back(feature);
+    }
     const QString text = f.text.trimmed();
     if (!text.isEmpty()) {
         const qint64 upto = indexedUpto(db);
@@ -163,7 +170,8 @@ std::vector<InstanceSummary> ProjectStore::listInstances(const InstanceFilter &f
 {
     const Where w = buildWhere(m_db, filter);
     const QString query = QStringLiteral(
-                              "SELECT id, ext_id, split, source, category, prompt_preview,"
+                              "SELECT id, ext_id, split, source, category,"
+                              " (SELECT substr(prompt, 1, 200) FROM instance_texts t WHERE t.id = instances.id),"
                               " n_human, n_lm, human_pref, lm_pref, route FROM instances")
                           + w.sql + QStringLiteral(" ORDER BY id LIMIT ? OFFSET ?");
     sql::Stmt s(m_db, query.toUtf8().constData());

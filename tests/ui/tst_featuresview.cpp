@@ -15,7 +15,12 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+// qcustomplot.h uses the `signals` and `foreach` keywords that QT_NO_KEYWORDS removes.
+#define signals Q_SIGNALS
+#define foreach(decl, container) for (decl : container)
 #include <qcustomplot.h>
+#undef foreach
+#undef signals
 
 using namespace hyper;
 
@@ -76,6 +81,7 @@ class TestFeaturesView : public QObject
 private Q_SLOTS:
     void initTestCase();
     void computeListPlotAndShow();
+    void grabProject();
 
 private:
     QTemporaryDir m_dir;
@@ -198,6 +204,38 @@ void TestFeaturesView::computeListPlotAndShow()
     QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 2, kJobTimeoutMs);
     QCOMPARE(view->featureModel()->rowCount(), 90);
     QCOMPARE(FeatureStore(*w.store()).featureCounts().size(), size_t(90));
+}
+
+// A look at an existing project with computed features (e.g. `hyper sample` then
+// `hyper features`): HYPER_FEATURES_PROJECT=P HYPER_FEATURES_SCREENSHOT=/tmp/x.png.
+void TestFeaturesView::grabProject()
+{
+    const QString project = QString::fromLocal8Bit(qgetenv("HYPER_FEATURES_PROJECT"));
+    const QString shot = QString::fromLocal8Bit(qgetenv("HYPER_FEATURES_SCREENSHOT"));
+    if (project.isEmpty() || shot.isEmpty())
+        QSKIP("set HYPER_FEATURES_PROJECT and HYPER_FEATURES_SCREENSHOT to grab a project's Features tab");
+    MainWindow w;
+    QString error;
+    QVERIFY2(w.openProject(project, ProjectStore::Mode::OpenExisting, &error), qPrintable(error));
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto *view = w.findChild<FeaturesView *>();
+    QVERIFY(view);
+    qobject_cast<QTabWidget *>(w.centralWidget())->setCurrentWidget(view);
+    const struct {
+        QString feature, suffix;
+    } shots[] = { { QStringLiteral("bertscore::min_val=0.33|max_val=0.67"), QStringLiteral("_sample_bertscore.png") },
+        { QStringLiteral("len_longer::min_val=0.67|max_val=1.0"), QStringLiteral("_sample_len.png") },
+        { QStringLiteral("analyzer_closed_set::feature_name=subject_of_expertise|constraints=Computer sciences"),
+            QStringLiteral("_sample_subject.png") } };
+    for (const auto &s : shots) {
+        QVERIFY2(view->selectFeature(s.feature), qPrintable(s.feature));
+        QVERIFY(view->grab().save(QString(shot).replace(QStringLiteral(".png"), s.suffix)));
+    }
+    // The dataset tab with a feature filter, as "Show in dataset" leaves it.
+    view->showButton()->click();
+    QVERIFY(w.grab().save(QString(shot).replace(QStringLiteral(".png"), QStringLiteral("_sample_dataset.png"))));
 }
 
 QTEST_MAIN(TestFeaturesView)

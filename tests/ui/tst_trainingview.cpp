@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QPushButton>
@@ -19,6 +20,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 // qcustomplot.h uses the `signals` and `foreach` keywords that QT_NO_KEYWORDS
 // (and QT_NO_FOREACH) remove; map them for this include only.
 #define signals Q_SIGNALS
@@ -59,9 +61,11 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void trainsAndRecordsRun();
+    void cancelStopsWithinASecond_data();
     void cancelStopsWithinASecond();
     void divergenceIsMarkedFailed();
     void emptyMixIsRefused();
+    void leftoverRunShowsInterrupted();
 
 private:
     QTemporaryDir m_dir;
@@ -102,10 +106,23 @@ void TstTrainingView::trainsAndRecordsRun()
     QSignalSpy finished(m_view->controller(), &TrainingController::finished);
     QSignalSpy progress(m_view->controller(), &TrainingController::progress);
     QVERIFY(train->isEnabled());
+    // Responsiveness: the longest gap between ticks of a 10 ms timer during the run.
+    QElapsedTimer sinceTick;
+    qint64 maxGapMs = 0;
+    QTimer ticker;
+    ticker.setInterval(10);
+    connect(&ticker, &QTimer::timeout, this, [&] {
+        maxGapMs = qMax(maxGapMs, sinceTick.restart());
+    });
     QTest::mouseClick(train, Qt::LeftButton);
     QVERIFY(m_view->controller()->isBusy());
     QVERIFY(!train->isEnabled());
+    sinceTick.start();
+    ticker.start();
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
+    ticker.stop();
+    qInfo("longest GUI event-loop gap during the run: %lld ms", maxGapMs);
+    QVERIFY2(maxGapMs < 300, qPrintable(QString::number(maxGapMs)));
     QVERIFY(progress.count() >= 2);
     const double overall = finished.first().at(1).toDouble();
     QVERIFY2(overall > 0.5 && overall <= 1.0, qPrintable(QString::number(overall)));
@@ -129,8 +146,19 @@ void TstTrainingView::trainsAndRecordsRun()
     QVERIFY(m_view->grab().save(QStringLiteral("/tmp/training_view.png")));
 }
 
+void TstTrainingView::cancelStopsWithinASecond_data()
+{
+    QTest::addColumn<QString>("model");
+    QTest::newRow("bag") << QStringLiteral("bag");
+    QTest::newRow("transformer") << QStringLiteral("transformer");
+}
+
 void TstTrainingView::cancelStopsWithinASecond()
 {
+    QFETCH(QString, model);
+    auto *modelCombo = m_view->findChild<QComboBox *>(QStringLiteral("modelCombo"));
+    modelCombo->setCurrentIndex(modelCombo->findData(model));
+    const int rowsBefore = m_view->findChild<QTableWidget *>(QStringLiteral("runsTable"))->rowCount();
     auto *epochs = m_view->findChild<QSpinBox *>(QStringLiteral("epochsSpin"));
     auto *cancel = m_view->findChild<QPushButton *>(QStringLiteral("cancelButton"));
     auto *table = m_view->findChild<QTableWidget *>(QStringLiteral("runsTable"));
@@ -140,10 +168,15 @@ void TstTrainingView::cancelStopsWithinASecond()
     QElapsedTimer sinceCancel;
     qint64 latencyMs = -1;
     bool clicked = false;
-    auto first = connect(controller, &TrainingController::progress, this, [&] {
+    double firstStepMs = 0;
+    auto first = connect(controller, &TrainingController::progress, this, [&](const TrainingProgress &p) {
         if (clicked)
             return;
         clicked = true;
+        firstStepMs = p.seconds * 1000.0 / qMax(1, p.step);
+        QVERIFY(!m_view->findChild<QLabel *>(QStringLiteral("etaLabel"))->text().isEmpty());
+        if (model == QLatin1String("bag"))
+            m_view->grab().save(QStringLiteral("/tmp/training_view_live.png")); // mid-run look
         sinceCancel.start();
         QTest::mouseClick(cancel, Qt::LeftButton);
     });
@@ -156,16 +189,22 @@ void TstTrainingView::cancelStopsWithinASecond()
     disconnect(done);
     QCOMPARE(finished.count(), 0);
     QCOMPARE(failed.count(), 0);
-    qInfo("cancel latency: %lld ms", latencyMs);
-    QVERIFY2(latencyMs < 1000, qPrintable(QString::number(latencyMs)));
+    qInfo("cancel latency (%s): %lld ms; one step took %.0f ms", qPrintable(model), latencyMs, firstStepMs);
+    // The trainer polls cancel before every batch, so a run stops within the batch in
+    // flight. A bag batch takes milliseconds: under a second. A CPU transformer batch
+    // takes seconds on this box, so its bound is one or two batches (a core limit).
+    const double boundMs = model == QLatin1String("bag") ? 1000.0 : 1000.0 + 2.0 * firstStepMs;
+    QVERIFY2(double(latencyMs) < boundMs,
+             qPrintable(QStringLiteral("%1 ms >= %2 ms").arg(latencyMs).arg(boundMs)));
 
-    QCOMPARE(table->rowCount(), 2);
+    QCOMPARE(table->rowCount(), rowsBefore + 1);
     QCOMPARE(statusOfRow(table, 0), QStringLiteral("done")); // the first run is untouched
-    QCOMPARE(statusOfRow(table, 1), QStringLiteral("canceled"));
-    QCOMPARE(table->item(1, 4)->text(), QStringLiteral("—"));
+    QCOMPARE(statusOfRow(table, rowsBefore), QStringLiteral("canceled"));
+    QCOMPARE(table->item(rowsBefore, 4)->text(), QStringLiteral("—"));
     QVERIFY(m_view->findChild<QLabel *>(QStringLiteral("runDetail"))->text().contains(QStringLiteral("canceled")));
     QVERIFY(!controller->isBusy());
     epochs->setValue(2);
+    modelCombo->setCurrentIndex(0);
 }
 
 void TstTrainingView::divergenceIsMarkedFailed()
@@ -177,20 +216,22 @@ void TstTrainingView::divergenceIsMarkedFailed()
     RmRunParams params;
     params.config = ml::TrainConfig::defaults("bag");
     params.config.epochs = 3;
-    params.config.lr = 1e38;
+    params.config.lr = 1e20;
     QVERIFY(controller.start(m_store->path(), params));
     QTRY_VERIFY_WITH_TIMEOUT(failed.count() + finished.count() == 1, 60000);
     if (finished.count())
-        QSKIP("lr 1e38 did not make the bag diverge on this build");
+        QSKIP("lr 1e20 did not make the bag diverge on this build");
     QVERIFY2(failed.first().first().toString().contains(QStringLiteral("diverged")),
              qPrintable(failed.first().first().toString()));
     m_view->reloadRuns();
     auto *table = m_view->findChild<QTableWidget *>(QStringLiteral("runsTable"));
-    QCOMPARE(table->rowCount(), 3);
-    QCOMPARE(statusOfRow(table, 2), QStringLiteral("failed"));
+    const int last = table->rowCount() - 1;
+    QCOMPARE(statusOfRow(table, last), QStringLiteral("failed"));
     QCOMPARE(statusOfRow(table, 0), QStringLiteral("done"));
-    table->selectRow(2);
+    table->selectRow(last);
     QVERIFY(m_view->findChild<QLabel *>(QStringLiteral("runDetail"))->text().contains(QStringLiteral("diverged")));
+    QTest::qWait(50); // the detail label's new height is laid out by a posted event
+    QVERIFY(m_view->grab().save(QStringLiteral("/tmp/training_view_runs.png")));
 }
 
 void TstTrainingView::emptyMixIsRefused()
@@ -208,6 +249,25 @@ void TstTrainingView::emptyMixIsRefused()
     QCOMPARE(view.findChild<QTableWidget *>(QStringLiteral("runsTable"))->rowCount(), 0);
     QVERIFY(view.findChild<QPushButton *>(QStringLiteral("trainButton"))->isEnabled());
     QVERIFY(!view.controller()->isBusy());
+}
+
+void TstTrainingView::leftoverRunShowsInterrupted()
+{
+    // A row left 'running' by a crash (no job of ours is running) reads "interrupted".
+    const QString path = makeProject(m_dir.filePath(QStringLiteral("crashed.hyper")), 50, 20);
+    ProjectStore store(path, ProjectStore::Mode::OpenExisting, false);
+    insertRmRun(store, QStringLiteral("random:0.25"), QStringLiteral("bag"), QStringLiteral("{}"));
+    TrainingView view;
+    view.setProject(&store);
+    auto *table = view.findChild<QTableWidget *>(QStringLiteral("runsTable"));
+    QCOMPARE(table->rowCount(), 1);
+    QCOMPARE(statusOfRow(table, 0), QStringLiteral("interrupted"));
+    QCOMPARE(table->item(0, 1)->text(), QStringLiteral("random:0.25"));
+    auto *mix = view.findChild<QComboBox *>(QStringLiteral("mixCombo"));
+    mix->setCurrentIndex(mix->findData(QStringLiteral("random")));
+    view.findChild<QDoubleSpinBox *>(QStringLiteral("humanShare"))->setValue(0.3);
+    QCOMPARE(view.mixText(), QStringLiteral("random:0.30"));
+    QVERIFY(view.findChild<QDoubleSpinBox *>(QStringLiteral("humanShare"))->isEnabled());
 }
 
 QTEST_MAIN(TstTrainingView)
