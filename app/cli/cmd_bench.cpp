@@ -13,7 +13,6 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <algorithm>
-#include <sys/resource.h>
 
 namespace hyper::cli {
 
@@ -100,9 +99,9 @@ int benchImport(const QStringList &args)
     const double importWall = double(wall.nsecsElapsed()) / 1e9;
     const QJsonObject imported = QJsonDocument::fromJson(child.readAllStandardOutput()).object();
     const double importSeconds = imported.value(QStringLiteral("seconds")).toDouble();
-    struct rusage ru {};
-    getrusage(RUSAGE_CHILDREN, &ru);
-    const double peakMb = double(ru.ru_maxrss) / 1024.0;
+    // The child reports its own peak after exec (getrusage would count the pages it
+    // shared with this process between fork and exec).
+    const double peakMb = imported.value(QStringLiteral("peak_rss_mb")).toDouble();
 
     say(QStringLiteral("measuring the ceiling (plain prepared INSERT, one WAL transaction) ..."));
     const double ceilingSeconds = measureInsertCeiling(ceilingProject, records);

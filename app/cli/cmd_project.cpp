@@ -5,6 +5,7 @@
 #include "core/storage/projectstore.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <cstdio>
@@ -26,6 +27,18 @@ Feedback stderrFeedback(const QString &what)
                 std::fputc('\n', stderr);
         },
         200);
+}
+
+// This process's peak resident memory (VmHWM), in MB; -1 where /proc is absent.
+double peakRssMb()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').value(0).toDouble() / 1024.0;
+    return -1;
 }
 
 } // namespace
@@ -63,6 +76,9 @@ int cmdImport(const QStringList &args)
                  QStringLiteral("FIELD=COLUMN")});
     p.addOption({QStringLiteral("na"), QStringLiteral("A label value that means 'no label' (repeatable)."),
                  QStringLiteral("VALUE")});
+    p.addOption({QStringLiteral("eval-fraction"),
+                 QStringLiteral("Hold out this fraction (0-1) of the rows as the eval split, by a fixed hash of the line."),
+                 QStringLiteral("F"), QStringLiteral("0")});
     p.addOption({QStringLiteral("skip-bad-rows"), QStringLiteral("Import the good rows, report the bad ones.")});
     p.addOption({QStringLiteral("no-index"), QStringLiteral("Do not bring the full-text index up to date afterwards.")});
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The file to import."));
@@ -85,6 +101,10 @@ int cmdImport(const QStringList &args)
         params.map.insert(m.left(eq), m.mid(eq + 1));
     }
     params.naValues = p.values(QStringLiteral("na"));
+    bool fractionOk = false;
+    params.evalFraction = p.value(QStringLiteral("eval-fraction")).toDouble(&fractionOk);
+    if (!fractionOk || params.evalFraction < 0 || params.evalFraction > 1)
+        throw UsageError("--eval-fraction takes a number from 0 to 1");
     params.skipBadRows = p.isSet(QStringLiteral("skip-bad-rows"));
     if (!QFileInfo::exists(params.file))
         throw ImportError(params.file, 0, QStringLiteral("no such file"));
@@ -109,6 +129,8 @@ int cmdImport(const QStringList &args)
                    {QStringLiteral("skipped"), r.skipped},
                    {QStringLiteral("format"), r.format},
                    {QStringLiteral("seconds"), r.seconds},
+                   {QStringLiteral("bytes"), r.bytes},
+                   {QStringLiteral("peak_rss_mb"), peakRssMb()},
                    {QStringLiteral("skipped_rows"), skipped}});
     }
     return 0;

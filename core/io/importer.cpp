@@ -106,7 +106,8 @@ Prepared prepare(const ImportParams &params, bool lenient)
     } else {
         p.format = requested.toStdString();
     }
-    p.converter = std::make_unique<RowConverter>(makeFormatSpec(p.format, params, stem), params.split);
+    p.converter = std::make_unique<RowConverter>(makeFormatSpec(p.format, params, stem), params.split,
+                                                 params.evalFraction);
     p.columns = p.source->kind() == RowSource::Kind::Csv ? p.source->header() : keysOf(row.value);
     if (found) {
         const std::vector<std::string> missing = p.converter->missingMappedColumns(row.value);

@@ -19,6 +19,9 @@ struct ImportParams {
     QString file;                       // .jsonl, .json, .csv, each optionally .gz
     QString format = QStringLiteral("auto");
     Split split = Split::Train;         // rows without their own split go here
+    /** Of the rows without their own split, this fraction goes to eval instead, chosen
+     *  by a fixed hash of the line number (the same rows on every run). 0 = none. */
+    double evalFraction = 0.0;
     /** --map FIELD=COLUMN pairs. FIELD is one of: id, prompt, input, response_a,
      *  response_b, model_a, model_b, source, category, chosen, rejected,
      *  human[:ANNOTATOR], lm:JUDGE (see docs/IMPORT.md). */

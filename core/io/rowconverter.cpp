@@ -105,8 +105,23 @@ void addLabels(const LabelColumn &col, const JsonValue &value, const std::string
     addOne(col, col.name, value, rationale, naValues, out);
 }
 
-RowConverter::RowConverter(FormatSpec spec, Split defaultSplit)
-    : m_spec(std::move(spec)), m_defaultSplit(defaultSplit)
+namespace {
+
+// A fixed pseudo-random draw per line (splitmix64), so a held-out part is the same rows
+// on every run and every machine.
+bool heldOut(std::int64_t line, double fraction)
+{
+    std::uint64_t z = std::uint64_t(line) + 0x9e3779b97f4a7c15ULL;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    z ^= z >> 31;
+    return double(z >> 11) * 0x1.0p-53 < fraction;
+}
+
+} // namespace
+
+RowConverter::RowConverter(FormatSpec spec, Split defaultSplit, double evalFraction)
+    : m_spec(std::move(spec)), m_defaultSplit(defaultSplit), m_evalFraction(evalFraction)
 {
     // A text field may move its string out of the row only when no other field or
     // label reads the same column; otherwise the second reader would find it emptied.
@@ -186,6 +201,8 @@ void RowConverter::convert(SourceRow &source, ImportRecord &out) const
     out.category = text(row, Field::Category, false);
 
     out.split = m_defaultSplit;
+    if (m_evalFraction > 0 && heldOut(source.line, m_evalFraction))
+        out.split = Split::Eval;
     const std::string split = asciiLower(trimmed(text(row, Field::Split, false)));
     if (split == "train")
         out.split = Split::Train;

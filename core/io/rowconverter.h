@@ -48,7 +48,7 @@ private:
 class RowConverter
 {
 public:
-    RowConverter(FormatSpec spec, Split defaultSplit);
+    RowConverter(FormatSpec spec, Split defaultSplit, double evalFraction = 0.0);
 
     /** Fills out from row (which it may consume). Throws RowError. */
     void convert(SourceRow &row, ImportRecord &out) const;
@@ -69,6 +69,7 @@ private:
 
     FormatSpec m_spec;
     Split m_defaultSplit;
+    double m_evalFraction = 0.0;
     std::array<bool, kFieldCount> m_movable{};
 };
 

@@ -158,6 +158,30 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains((bad + QStringLiteral(":8:")).toUtf8()), r.err.constData());
     }
 
+    void evalFractionHoldsOutTheSameRows()
+    {
+        QByteArray many;
+        for (int i = 0; i < 200; ++i)
+            many += QStringLiteral("{\"prompt\": \"p%1\", \"response_a\": \"a\", \"response_b\": \"b\"}\n").arg(i).toUtf8();
+        const QString data = file("many.jsonl");
+        write(data, many);
+        QList<QByteArray> evalIds;
+        for (const char *name : {"f1.hyper", "f2.hyper"}) {
+            const QString p = file(name);
+            QCOMPARE(hyper({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 0);
+            QCOMPARE(hyper({QStringLiteral("import"), QStringLiteral("--project"), p, data, QStringLiteral("--eval-fraction"),
+                            QStringLiteral("0.25")}).code, 0);
+            const Run r = hyper({QStringLiteral("list"), QStringLiteral("--project"), p, QStringLiteral("--split"),
+                                 QStringLiteral("eval"), QStringLiteral("--limit"), QStringLiteral("1000"), QStringLiteral("--json")});
+            const int n = r.json().value(QStringLiteral("instances")).toArray().size();
+            QVERIFY2(n > 30 && n < 70, qPrintable(QString::number(n)));
+            evalIds << QJsonDocument(r.json().value(QStringLiteral("instances")).toArray()).toJson();
+        }
+        QCOMPARE(evalIds[0], evalIds[1]);
+        QCOMPARE(hyper({QStringLiteral("import"), QStringLiteral("--project"), file("f1.hyper"), data,
+                        QStringLiteral("--eval-fraction"), QStringLiteral("1.5")}).code, 2);
+    }
+
     void missingProjectOrFile()
     {
         const Run r = hyper({QStringLiteral("info"), QStringLiteral("--project"), file("nope.hyper")});
