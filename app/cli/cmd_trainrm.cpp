@@ -63,7 +63,7 @@ int cmdTrainRm(const QStringList &args)
     parseOrThrow(p, args);
     const QString path = requireProject(p);
     if (!p.isSet(QStringLiteral("mix")))
-        throw UsageError("--mix is required (human | lm | random:FRACTION | plan:ID)");
+        throw UsageError("--mix is required (human | lm | random:FRACTION | features:NAME[;NAME...] | plan:ID)");
     const QString model = p.value(QStringLiteral("model"));
     if (model != QLatin1String("bag") && model != QLatin1String("transformer"))
         throw UsageError("--model must be bag or transformer");

@@ -5,6 +5,9 @@
 #include <cmath>
 #include <random>
 
+#include "core/storage/featurestore.h"
+#include "core/storage/projectstore.h"
+
 namespace hyper {
 
 namespace {
@@ -59,8 +62,16 @@ MixSpec MixSpec::parse(const QString &text)
         if (!ok)
             throw MixError("--mix plan:ID needs a numeric plan id");
         s.kind = Kind::Plan;
+    } else if (t.startsWith(QLatin1String("features:"))) {
+        s.kind = Kind::Features;
+        s.features = t.mid(9).split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        for (QString &f : s.features)
+            f = f.trimmed();
+        if (s.features.isEmpty())
+            throw MixError("--mix features:NAME[;NAME...] needs at least one feature name");
     } else {
-        throw MixError("unknown mix '" + t.toStdString() + "' (expected human, lm, random:FRACTION or plan:ID)");
+        throw MixError("unknown mix '" + t.toStdString()
+                       + "' (expected human, lm, random:FRACTION, features:NAME[;NAME...] or plan:ID)");
     }
     return s;
 }
@@ -93,6 +104,9 @@ std::vector<ml::PairText> mixTrainPairs(const std::vector<MixInstance> &train, c
         for (std::size_t i = 0; i < take && i < order.size(); ++i)
             human[order[i]] = 1;
     }
+    if (spec.kind == MixSpec::Kind::Features)
+        for (std::size_t i = 0; i < train.size(); ++i)
+            human[i] = spec.humanIds.count(train[i].id) ? 1 : 0;
     MixStats s;
     std::vector<ml::PairText> pairs;
     pairs.reserve(train.size());
@@ -113,6 +127,27 @@ std::vector<ml::PairText> mixTrainPairs(const std::vector<MixInstance> &train, c
     if (stats)
         *stats = s;
     return pairs;
+}
+
+void resolveFeatureMix(ProjectStore &store, MixSpec &spec)
+{
+    if (spec.kind != MixSpec::Kind::Features)
+        return;
+    QStringList known;
+    for (const FeatureCount &c : FeatureStore(store).featureCounts())
+        known << c.name;
+    if (known.isEmpty())
+        throw MixError("--mix features: needs the feature table: run 'hyper features' first");
+    spec.humanIds.clear();
+    for (const QString &name : spec.features) {
+        if (!known.contains(name))
+            throw MixError("unknown feature '" + name.toStdString() + "' (see 'hyper features --json')");
+        InstanceFilter f;
+        f.split = Split::Train;
+        f.features = {name};
+        for (const InstanceSummary &r : store.listInstances(f, 0, int(store.countInstances(f))))
+            spec.humanIds.insert(r.id);
+    }
 }
 
 std::vector<ml::PairText> mixEvalPairs(const std::vector<MixInstance> &eval)

@@ -6,6 +6,8 @@
 #include "core/storage/mixqueries.h"
 
 #include <QString>
+#include <QStringList>
+#include <unordered_set>
 #include <QtGlobal>
 #include <stdexcept>
 #include <vector>
@@ -23,13 +25,17 @@ struct MixNotAvailable : MixError {
 };
 
 struct MixSpec {
-    enum class Kind { Human, Lm, Random, Plan };
+    enum class Kind { Human, Lm, Random, Plan, Features };
     Kind kind = Kind::Human;
     double humanFraction = 1.0; // Random: share of train instances that take the human label
     qint64 planId = 0;
+    QStringList features;       // Features: binary feature names (any of them -> human)
+    std::unordered_set<qint64> humanIds; // Features: filled by resolveFeatureMix()
     QString text;               // as given, stored with the run
 
-    /** "human" | "lm" | "random:F" (0 <= F <= 1) | "plan:ID". Throws MixError. */
+    /** "human" | "lm" | "random:F" (0 <= F <= 1) | "plan:ID" | "features:NAME[;NAME...]"
+     *  (instances carrying any of these binary features take the human label, the rest
+     *  the LM label: routing by hand, by tag). Throws MixError. */
     static MixSpec parse(const QString &text);
 };
 
@@ -52,6 +58,10 @@ std::optional<int> resolvedLabel(const std::vector<int> &votes);
  *  used was a "clearly" vote, else 0. Plan throws MixNotAvailable. */
 std::vector<ml::PairText> mixTrainPairs(const std::vector<MixInstance> &train, const MixSpec &spec,
                                         quint64 seed, MixStats *stats = nullptr);
+
+/** For a Features mix: looks up which train instances carry the named features (the
+ *  project's feature table must be computed). Throws MixError for an unknown name. */
+void resolveFeatureMix(ProjectStore &store, MixSpec &spec);
 
 /** Eval pairs: the gold label when present, else the human majority (ties dropped);
  *  subset = category ("" becomes "uncategorized"). */

@@ -26,7 +26,8 @@ Prepared prepare(ProjectStore &store, const RmRunParams &params)
 {
     QElapsedTimer timer;
     timer.start();
-    const MixSpec spec = MixSpec::parse(params.mix);
+    MixSpec spec = MixSpec::parse(params.mix);
+    resolveFeatureMix(store, spec);
     params.config.validate();
     Prepared p;
     const std::vector<ml::PairText> train =

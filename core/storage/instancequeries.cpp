@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonArray>
 #include <QJsonObject>
+#include <algorithm>
 #include <variant>
 
 namespace hyper {
@@ -179,7 +180,7 @@ std::vector<InstanceSummary> ProjectStore::listInstances(const InstanceFilter &f
     s.bind(int(w.binds.size()) + 1, std::int64_t(limit));
     s.bind(int(w.binds.size()) + 2, std::int64_t(offset));
     std::vector<InstanceSummary> out;
-    out.reserve(size_t(limit));
+    out.reserve(size_t(std::clamp(limit, 0, 4096)));
     while (s.step()) {
         InstanceSummary r;
         r.id = s.i64(0);

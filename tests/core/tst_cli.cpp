@@ -182,6 +182,27 @@ private Q_SLOTS:
                         QStringLiteral("--eval-fraction"), QStringLiteral("1.5")}).code, 2);
     }
 
+    void featureMixRoutesTaggedInstancesToHumans()
+    {
+        const QString p = file("mix.hyper");
+        QCOMPARE(hyper({QStringLiteral("sample"), QStringLiteral("--project"), p, QStringLiteral("--size"),
+                        QStringLiteral("300"), QStringLiteral("--eval-size"), QStringLiteral("100")}).code, 0);
+        const QString moderate = QStringLiteral("analyzer_scalar::feature_name=safety_concern|value=moderate");
+        const QStringList train = {QStringLiteral("train-rm"), QStringLiteral("--project"), p, QStringLiteral("--epochs"),
+                                   QStringLiteral("1"), QStringLiteral("--json"), QStringLiteral("--mix")};
+        // Before the feature table exists the mix is refused.
+        Run r = hyper(train + QStringList{QStringLiteral("features:") + moderate});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("hyper features"), r.err.constData());
+        QCOMPARE(hyper({QStringLiteral("features"), QStringLiteral("--project"), p}).code, 0);
+        r = hyper(train + QStringList{QStringLiteral("features:") + moderate});
+        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY(r.json().value(QStringLiteral("train_pairs")).toInt() > 0);
+        r = hyper(train + QStringList{QStringLiteral("features:no-such-feature")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("unknown feature"), r.err.constData());
+    }
+
     void missingProjectOrFile()
     {
         const Run r = hyper({QStringLiteral("info"), QStringLiteral("--project"), file("nope.hyper")});
