@@ -11,6 +11,7 @@
 #include <torch/utils.h>
 
 #include <algorithm>
+#include <sstream>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -24,6 +25,17 @@ extern "C" void openblas_set_num_threads(int) __attribute__((weak));
 namespace hyper::ml {
 
 namespace {
+
+/** Rows per micro-batch of a dense-only model on the CPU (see the training loop). */
+constexpr std::size_t kCpuMicroBatch = 8;
+
+std::string formatNumber(double v)
+{
+    std::ostringstream out;
+    out << v;
+    return out.str();
+}
+
 
 // Evaluation batch: no gradients are kept, so it can be larger than the training batch.
 constexpr std::size_t kEvalBatch = 512;
@@ -197,23 +209,41 @@ TrainResult trainBundle(const Bundle &bundle, const TrainCallbacks &callbacks)
             const std::size_t begin = std::size_t(step - 1) * batch;
             rows.assign(order.begin() + std::ptrdiff_t(begin),
                         order.begin() + std::ptrdiff_t(std::min(order.size(), begin + batch)));
-            auto [chosen, rejected] = model->score(bundle.train, rows, device);
-            torch::Tensor diff = chosen - rejected;
-            if (config.useMargin) {
-                margins.clear();
-                for (std::int64_t r : rows)
-                    margins.push_back(bundle.train.margin[std::size_t(r)]);
-                diff = diff - torch::tensor(margins, torch::kFloat32).to(device);
-            }
-            // Bradley-Terry: -log sigmoid(r(chosen) - r(rejected) [- margin]).
-            const torch::Tensor loss = -torch::nn::functional::logsigmoid(diff).mean();
-            const double value = loss.item<double>();
-            if (!std::isfinite(value))
-                throw TrainError("training diverged: the loss became " + std::string(std::isnan(value) ? "NaN" : "infinite")
-                                 + " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step)
-                                 + " (learning rate " + std::to_string(config.lr) + " is probably too high)");
+            // Dense-only models on the CPU (the transformer: seconds a batch) accumulate
+            // the batch's gradient over micro-batches and look at cancel between them, so a
+            // cancel lands within a fraction of a second. The gradient is the batch's mean
+            // either way. The bag model's lazy sparse update needs the whole batch at once.
+            const bool split = sparse.empty() && device.is_cpu();
+            const std::size_t micro = split ? std::min<std::size_t>(kCpuMicroBatch, rows.size()) : rows.size();
             optimizer.zero_grad();
-            loss.backward();
+            double value = 0;
+            for (std::size_t m = 0; m < rows.size(); m += micro) {
+                if (m > 0 && callbacks.canceled && callbacks.canceled()) {
+                    result.status = TrainResult::Status::Canceled;
+                    result.seconds = secondsSince(t0);
+                    return result;
+                }
+                const std::vector<std::int64_t> part(rows.begin() + std::ptrdiff_t(m),
+                                                     rows.begin() + std::ptrdiff_t(std::min(rows.size(), m + micro)));
+                auto [chosen, rejected] = model->score(bundle.train, part, device);
+                torch::Tensor diff = chosen - rejected;
+                if (config.useMargin) {
+                    margins.clear();
+                    for (std::int64_t r : part)
+                        margins.push_back(bundle.train.margin[std::size_t(r)]);
+                    diff = diff - torch::tensor(margins, torch::kFloat32).to(device);
+                }
+                // Bradley-Terry: -log sigmoid(r(chosen) - r(rejected) [- margin]), as a
+                // share of the batch mean.
+                const torch::Tensor loss =
+                    -torch::nn::functional::logsigmoid(diff).sum() / double(rows.size());
+                value += loss.item<double>();
+                if (!std::isfinite(value))
+                    throw TrainError("training diverged: the loss became " + std::string(std::isnan(value) ? "NaN" : "infinite")
+                                     + " at epoch " + std::to_string(epoch) + ", step " + std::to_string(step)
+                                     + " (learning rate " + formatNumber(config.lr) + " is probably too high)");
+                loss.backward();
+            }
             optimizer.step();
             sparseOptimizer.step(model->lastSlices());
             lossSum += value;
