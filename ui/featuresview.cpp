@@ -19,12 +19,7 @@
 #include <QStandardItemModel>
 #include <QTableView>
 #include <QVBoxLayout>
-// qcustomplot.h uses the `signals` and `foreach` keywords that QT_NO_KEYWORDS removes.
-#define signals Q_SIGNALS
-#define foreach(decl, container) for (decl : container)
-#include <qcustomplot.h>
-#undef foreach
-#undef signals
+#include "ui/plot.h"
 
 #include <algorithm>
 #include <unordered_map>

@@ -10,12 +10,7 @@
 #include <QLocale>
 #include <QSortFilterProxyModel>
 #include <QStandardItemModel>
-// qcustomplot.h uses the `signals` and `foreach` keywords that QT_NO_KEYWORDS removes.
-#define signals Q_SIGNALS
-#define foreach(decl, container) for (decl : container)
-#include <qcustomplot.h>
-#undef foreach
-#undef signals
+#include "ui/plot.h"
 
 #include <algorithm>
 #include <cmath>

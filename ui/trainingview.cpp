@@ -19,13 +19,7 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
-// qcustomplot.h uses the `signals` and `foreach` keywords that QT_NO_KEYWORDS
-// (and QT_NO_FOREACH) remove; map them for this include only.
-#define signals Q_SIGNALS
-#define foreach(decl, container) for (decl : container)
-#include <qcustomplot.h>
-#undef foreach
-#undef signals
+#include "ui/plot.h"
 
 #include <algorithm>
 

@@ -15,12 +15,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
-// qcustomplot.h uses the `signals` and `foreach` keywords that QT_NO_KEYWORDS removes.
-#define signals Q_SIGNALS
-#define foreach(decl, container) for (decl : container)
-#include <qcustomplot.h>
-#undef foreach
-#undef signals
+#include "ui/plot.h"
 
 using namespace hyper;
 
