@@ -2,6 +2,7 @@
 // by tests/data/import/generate.py), into real projects on temporary files.
 
 #include "core/io/importer.h"
+#include "tests/core/importtesthelpers.h"
 #include "core/jobs/feedback.h"
 #include "core/storage/projectstore.h"
 
@@ -11,33 +12,10 @@
 #include <QtTest>
 
 using namespace hyper;
+using namespace hyper::testing;
 
 namespace {
 
-QString dataFile(const QString &name)
-{
-    return QStringLiteral(HYPER_TEST_DATA_DIR "/import/") + name;
-}
-
-ImportParams params(const QString &name, const QString &format = QStringLiteral("auto"),
-                    const QStringList &map = {})
-{
-    ImportParams p;
-    p.file = dataFile(name);
-    p.format = format;
-    for (const QString &m : map)
-        p.map.insert(m.section(QLatin1Char('='), 0, 0), m.section(QLatin1Char('='), 1));
-    return p;
-}
-
-/** Every instance of the store, in id order. */
-std::vector<Instance> allInstances(const ProjectStore &store)
-{
-    std::vector<Instance> out;
-    for (const InstanceSummary &s : store.listInstances({}, 0, 100000))
-        out.push_back(*store.instance(s.id));
-    return out;
-}
 
 std::optional<HumanLabel> humanBy(const ProjectStore &store, qint64 id, const QString &annotator)
 {
