@@ -27,6 +27,13 @@ constexpr int kExpertPool = 12;  // expert-01..expert-12
 constexpr quint64 kTrainStream = 0x7261696e5f5f5f31ULL;
 constexpr quint64 kEvalStream = 0x6576616c5f5f5f32ULL;
 constexpr quint64 kPoolStream = 0x706f6f6c5f5f5f33ULL;
+// Per word of a response with tone 1: the chance of an assertive word ("definitely").
+constexpr double kAssertiveRate = 0.10;
+// Skimming annotators notice the tone cue when the two responses differ by this many
+// assertive words, and then follow it with these probabilities (docs/SAMPLE.md).
+constexpr int kToneNoticed = 2;
+constexpr double kFollowToneNormal = 0.85;
+constexpr double kFollowToneExpert = 0.80;
 
 struct Tags {
     std::vector<int> subjects;
@@ -112,15 +119,20 @@ void appendWord(std::string &out, const char *w, bool &sentenceStart)
 
 /** A response of about `words` words whose marker words lean good or bad with quality q.
  *  The markers come from the pools the prompt's tags make relevant, which is what lets a
- *  bag-of-n-grams RM learn per-tag quality cues (and mislearn them from biased labels). */
-std::string writeResponse(Rng &r, const Tags &t, double q, int words)
+ *  bag-of-n-grams RM learn per-tag quality cues (and mislearn them from biased labels).
+ *  `tone` (0..1, independent of q) sets how assertive it sounds: the rate of assertive
+ *  words ("definitely", ...), which take the place of filler and so leave the length alone.
+ *  The number written goes to *assertive when given. */
+std::string writeResponse(Rng &r, const Tags &t, double q, int words, double tone = 0.0,
+                          int *assertive = nullptr)
 {
     const double pGood = std::clamp(0.5 + 0.3 * q, 0.08, 0.92);
     const double poolW[] = {0.45, 0.30, t.safety >= 2 ? 0.40 : t.safety == 1 ? 0.08 : 0.0,
                             0.15 * t.complexity};
+    const double pAssertive = kAssertiveRate * tone;
     std::string out;
     bool start = true;
-    int untilStop = 7 + r.below(8);
+    int untilStop = 7 + r.below(8), nAssertive = 0;
     for (int i = 0; i < words; ++i) {
         const char *w;
         if (r.chance(0.16)) {
@@ -137,6 +149,9 @@ std::string writeResponse(Rng &r, const Tags &t, double q, int words)
             } else {
                 w = good ? kIntentGood[k] : kIntentBad[k];
             }
+        } else if (pAssertive > 0 && r.chance(pAssertive)) {
+            w = kAssertive[r.below(int(kAssertiveCount))];
+            ++nAssertive;
         } else if (r.chance(0.12)) {
             const Subject &s = kSubjects[t.subjects[size_t(r.below(int(t.subjects.size())))]];
             w = s.topic[r.below(4)];
@@ -150,6 +165,8 @@ std::string writeResponse(Rng &r, const Tags &t, double q, int words)
             untilStop = 7 + r.below(8);
         }
     }
+    if (assertive)
+        *assertive = nAssertive;
     return out;
 }
 
@@ -183,9 +200,17 @@ std::string writePrompt(Rng &r, const Tags &t)
 
 // ---- simulated labellers -----------------------------------------------------------
 
-/** Probability that one human annotator picks the gold side (before skill and margin).
- *  Normal crowdworkers struggle on expert-domain prompts; everyone is careless on simple
- *  general-public prompts; everyone reads safety and multi-part prompts carefully. */
+/** Whether annotators skim the prompt: simple intents with nothing to check (a
+ *  general-public question, or a highly open-ended one with no single right answer).
+ *  There they judge by how the responses sound, not by what they say (docs/SAMPLE.md). */
+bool humansSkim(const Tags &t)
+{
+    return t.complexity == 0 && (t.expertise == 0 || t.open == 3);
+}
+
+/** Probability that one human annotator picks the gold side (before skill and margin)
+ *  when not following the tone cue. Normal crowdworkers struggle on expert-domain
+ *  prompts; everyone reads safety and multi-part prompts carefully. */
 double humanAccuracy(bool expert, const Tags &t)
 {
     double p = expert ? 0.76 : 0.74;
@@ -193,8 +218,6 @@ double humanAccuracy(bool expert, const Tags &t)
         p += expert ? 0.04 : -0.20;
     else if (t.expertise == 1)
         p += expert ? 0.02 : -0.03;
-    if (t.complexity == 0 && t.expertise == 0)
-        p -= 0.12;
     if (t.safety >= 2)
         p += 0.08;
     if (t.complexity == 2)
@@ -224,11 +247,15 @@ double lmAccuracy(const Tags &t, bool longerIsBetter)
     return std::clamp(p, 0.3, 0.97);
 }
 
-/** One vote on the scale (-2..2, negative = A). goldDir is -1 (A better) or +1. */
-int vote(Rng &r, double p, double pTie, double absMargin, int goldDir)
+/** One vote on the scale (-2..2, negative = A). goldDir is -1 (A better) or +1.
+ *  cueDir (-1 = A, +1 = B, 0 = none) is the more assertive side when the voter follows
+ *  the tone cue, which it then does with probability pFollow, whatever the gold side. */
+int vote(Rng &r, double p, double pTie, double absMargin, int goldDir, int cueDir = 0, double pFollow = 0.0)
 {
     if (r.chance(pTie))
         return 0;
+    if (cueDir != 0 && r.chance(pFollow))
+        return cueDir * (r.chance(0.5) ? 2 : 1);
     const bool correct = r.chance(std::clamp(p, 0.05, 0.98));
     const int dir = correct ? goldDir : -goldDir;
     const bool clearly = correct ? absMargin + 0.5 * r.normal() > 1.0 : r.chance(0.3);
@@ -300,8 +327,11 @@ ImportRecord trainRecord(const Pool &pool, quint64 seed, int i)
         qa += qa >= qb ? 0.05 : -0.05;
     rec.prompt = writePrompt(r, t);
     const int wa = responseWords(r, t, qa), wb = responseWords(r, t, qb);
-    rec.responseA = writeResponse(r, t, qa, wa);
-    rec.responseB = writeResponse(r, t, qb, wb);
+    // Tone is independent of quality: gold never rewards sounding sure.
+    const double toneA = r.uniform(), toneB = r.uniform();
+    int na = 0, nb = 0;
+    rec.responseA = writeResponse(r, t, qa, wa, toneA, &na);
+    rec.responseB = writeResponse(r, t, qb, wb, toneB, &nb);
     rec.source = t.safety >= 2 ? "synthetic-harmless"
                                : (r.chance(0.5) ? "synthetic-helpful" : r.chance(0.5) ? "synthetic-arena" : "synthetic-sharegpt");
 
@@ -317,6 +347,8 @@ ImportRecord trainRecord(const Pool &pool, quint64 seed, int i)
 
     const double marginAdj = absM < 0.5 ? -0.08 : absM > 1.5 ? 0.05 : 0.0;
     const double pTie = absM < 0.5 ? 0.12 : 0.04;
+    // Skimming annotators go by tone: the more assertive response, when noticeably so.
+    const int cueDir = humansSkim(t) && std::abs(na - nb) >= kToneNoticed ? (na > nb ? -1 : 1) : 0;
     int who[4];
     for (int k = 0; k < 4; k += 2) {       // two distinct annotators of each kind
         const int n = k == 0 ? kNormalPool : kExpertPool;
@@ -333,11 +365,12 @@ ImportRecord trainRecord(const Pool &pool, quint64 seed, int i)
         h.annotator = nb;
         h.kind = expert ? "expert" : "normal";
         const double skill = expert ? pool.expertSkill[who[k]] : pool.normalSkill[who[k]];
-        h.overall = vote(r, humanAccuracy(expert, t) + skill + marginAdj, pTie, absM, goldDir);
+        h.overall = vote(r, humanAccuracy(expert, t) + skill + marginAdj, pTie, absM, goldDir, cueDir,
+                         expert ? kFollowToneExpert : kFollowToneNormal);
         h.helpfulness = h.overall;
         h.truthfulness = t.expertise >= 1 || r.chance(0.5) ? h.overall : 0;
         h.harmlessness = t.safety >= 2 ? h.overall : 0;
-        const bool careless = t.complexity == 0 && t.expertise == 0;
+        const bool careless = humansSkim(t);
         h.timeSpentSeconds = std::round((careless ? 20 + 60 * r.uniform() : 60 + 300 * r.uniform()) * (expert ? 1.3 : 1.0));
         rec.human.push_back(std::move(h));
     }
@@ -377,7 +410,7 @@ ImportRecord evalRecord(quint64 seed, int i)
     const int sub = r.below(2);
     Tags t = drawTrainTags(r);
     // Each section probes the prompts where one labeller is weak: chat (easy prompts,
-    // humans careless), chat_hard (multi-intent prompts, subtle differences, the better
+    // humans skim and follow the tone; see the tone trap below), chat_hard (multi-intent prompts, subtle differences, the better
     // response is the shorter), safety (moderate/high concern), reasoning (expert domain).
     double better = 0.8 + 0.8 * r.uniform();
     switch (sec) {
@@ -407,8 +440,15 @@ ImportRecord evalRecord(quint64 seed, int i)
     if (sec == 1 && wBetter >= wWorse) // the length trap
         std::swap(wBetter, wWorse);
     const bool aIsBetter = r.chance(0.5);
-    const std::string good = writeResponse(r, t, better, wBetter);
-    const std::string bad = writeResponse(r, t, worse, wWorse);
+    // Tone: independent of the gold side, except in chat, whose prompts are the ones
+    // annotators skim: there the worse response is the more assertive one (the tone trap).
+    double toneBetter = r.uniform(), toneWorse = r.uniform();
+    if (sec == 0) {
+        toneBetter = 0.3 * toneBetter;
+        toneWorse = 0.6 + 0.4 * toneWorse;
+    }
+    const std::string good = writeResponse(r, t, better, wBetter, toneBetter);
+    const std::string bad = writeResponse(r, t, worse, wWorse, toneWorse);
     rec.responseA = aIsBetter ? good : bad;
     rec.responseB = aIsBetter ? bad : good;
     double qa = 0, qb = 0;

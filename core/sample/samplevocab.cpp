@@ -79,6 +79,9 @@ const char *const kIntentGood[] = {"firstly", "secondly", "additionally", "final
 const char *const kIntentBad[] = {"skipped", "ignored", "partially", "forgot",
                                   "unrelated", "incomplete", "instead", "missed"};
 
+const char *const kAssertive[] = {"definitely", "absolutely", "certainly", "undoubtedly",
+                                  "surely", "truly", "indeed", "totally"};
+
 const char *const kFiller[] = {
     "the", "a", "this", "that", "it", "is", "are", "can", "will", "with", "for", "of",
     "in", "on", "to", "and", "or", "when", "which", "you", "we", "your", "one", "also",

@@ -28,6 +28,12 @@ extern const char *const kIntentGood[];
 extern const char *const kIntentBad[];
 inline constexpr std::size_t kMarkerPoolSize = 8;
 
+// Assertive-tone words ("definitely", ...): a surface cue of how confident a response
+// sounds. Their rate follows a per-response tone drawn independently of quality, so they
+// carry no quality signal; skimming annotators follow them anyway (docs/SAMPLE.md).
+extern const char *const kAssertive[];
+inline constexpr std::size_t kAssertiveCount = 8;
+
 // Neutral filler (carries no quality signal).
 extern const char *const kFiller[];
 extern const std::size_t kFillerCount;
