@@ -3,8 +3,8 @@
 # OpenBLAS that LibTorch needs to run at speed (without it, a reference BLAS 15-25x
 # slower is used). They are named by hand.
 install(FILES ${CMAKE_SOURCE_DIR}/installer/hyper-workbench.desktop DESTINATION share/applications)
-install(FILES ${CMAKE_SOURCE_DIR}/resources/icons/hyper-workbench.svg
-        DESTINATION share/icons/hicolor/scalable/apps OPTIONAL)
+install(FILES ${CMAKE_SOURCE_DIR}/resources/icons/hyper.svg
+        DESTINATION share/icons/hicolor/scalable/apps RENAME hyper-workbench.svg)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME hyper-workbench)
