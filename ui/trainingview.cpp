@@ -290,8 +290,8 @@ QWidget *TrainingView::createControls()
     m_seed->setValue(1);
     m_device = new QComboBox;
     m_device->setObjectName(QStringLiteral("deviceCombo"));
-    // The GUI cannot ask LibTorch (hyper_ui never links hyper_ml), so "cuda" is not
-    // offered: "auto" takes a GPU when the build has CUDA and one is present.
+    // "cuda" is added when the tab is first shown (showEvent): asking LibTorch about
+    // CUDA can take a moment, which the window's start-up should not pay.
     m_device->addItem(tr("auto"), QStringLiteral("auto"));
     m_device->addItem(tr("cpu"), QStringLiteral("cpu"));
     m_device->setToolTip(tr("auto uses CUDA when this build's LibTorch has CUDA and a GPU is present; "
@@ -479,6 +479,16 @@ void TrainingView::showRun(qint64 runId)
         detail += tr(" · stopped by Cancel; no scores");
     m_runDetail->setText(detail);
     m_sections->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TrainingView::showEvent(QShowEvent *event)
+{
+    ProjectView::showEvent(event);
+    if (m_devicesProbed)
+        return;
+    m_devicesProbed = true;
+    if (trainingDevices().contains(QStringLiteral("cuda")))
+        m_device->addItem(tr("cuda"), QStringLiteral("cuda"));
 }
 
 } // namespace hyper

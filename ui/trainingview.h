@@ -52,6 +52,9 @@ public Q_SLOTS:
     /** Re-reads the runs of the project into the table. */
     void reloadRuns();
 
+protected:
+    void showEvent(QShowEvent *event) override;
+
 private:
     QWidget *createControls();
     void setupCurves();
@@ -74,6 +77,7 @@ private:
     QComboBox *m_model = nullptr;
     QSpinBox *m_epochs = nullptr;
     QSpinBox *m_seed = nullptr;
+    bool m_devicesProbed = false;
     QComboBox *m_device = nullptr;
     QPushButton *m_train = nullptr;
     QPushButton *m_cancel = nullptr;

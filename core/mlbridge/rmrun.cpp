@@ -143,4 +143,12 @@ RmBenchFigures benchBagRm(int pairs, int threads)
     return f;
 }
 
+QStringList trainingDevices()
+{
+    QStringList devices = {QStringLiteral("auto"), QStringLiteral("cpu")};
+    if (ml::runtimeInfo().cudaAvailable)
+        devices << QStringLiteral("cuda");
+    return devices;
+}
+
 } // namespace hyper

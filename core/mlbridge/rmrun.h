@@ -8,6 +8,7 @@
 #include "core/mlbridge/mix.h"
 
 #include <QString>
+#include <QStringList>
 #include <functional>
 #include <vector>
 
@@ -61,6 +62,10 @@ struct RmBundleInfo {
 /** Writes the run's training bundle (for hyper-train on another machine) without training. */
 RmBundleInfo writeRewardModelBundle(ProjectStore &store, const RmRunParams &params,
                                     const QString &path);
+
+/** The devices a run may name: "auto", "cpu", and "cuda" when the LibTorch this build
+ *  links has CUDA and a device is present. Torch-free, for the GUI. */
+QStringList trainingDevices();
 
 /** `hyper bench rm`: one default bag RM on a fresh synthetic sample of `pairs` train
  *  instances (human mix) and 1,000 eval instances, in a temporary project. */

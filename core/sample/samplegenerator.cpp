@@ -29,9 +29,10 @@ constexpr quint64 kEvalStream = 0x6576616c5f5f5f32ULL;
 constexpr quint64 kPoolStream = 0x706f6f6c5f5f5f33ULL;
 // Per word of a response with tone 1: the chance of an assertive word ("definitely").
 constexpr double kAssertiveRate = 0.10;
-// Skimming annotators notice the tone cue when the two responses differ by this many
-// assertive words, and then follow it with these probabilities (docs/SAMPLE.md).
-constexpr int kToneNoticed = 2;
+// Skimming annotators notice the tone cue when the two responses' shares of assertive
+// words differ by at least this much, and then follow it with these probabilities
+// (docs/SAMPLE.md). A share, not a count: the longer response is not the louder one.
+constexpr double kToneNoticed = 0.02;
 constexpr double kFollowToneNormal = 0.85;
 constexpr double kFollowToneExpert = 0.80;
 
@@ -348,7 +349,8 @@ ImportRecord trainRecord(const Pool &pool, quint64 seed, int i)
     const double marginAdj = absM < 0.5 ? -0.08 : absM > 1.5 ? 0.05 : 0.0;
     const double pTie = absM < 0.5 ? 0.12 : 0.04;
     // Skimming annotators go by tone: the more assertive response, when noticeably so.
-    const int cueDir = humansSkim(t) && std::abs(na - nb) >= kToneNoticed ? (na > nb ? -1 : 1) : 0;
+    const double shareA = double(na) / wa, shareB = double(nb) / wb;
+    const int cueDir = humansSkim(t) && std::abs(shareA - shareB) >= kToneNoticed ? (shareA > shareB ? -1 : 1) : 0;
     int who[4];
     for (int k = 0; k < 4; k += 2) {       // two distinct annotators of each kind
         const int n = k == 0 ? kNormalPool : kExpertPool;

@@ -58,6 +58,23 @@ LabelAccuracy accuracy(const std::vector<ImportRecord> &records, AccuracyTally::
     return t.result();
 }
 
+/** The share of assertive-tone words ("definitely", ...) in a text: the surface cue
+ *  skimming annotators follow. */
+double assertiveShare(const std::string &text)
+{
+    QSet<QByteArray> words;
+    for (size_t i = 0; i < samplevocab::kAssertiveCount; ++i)
+        words << samplevocab::kAssertive[i];
+    int n = 0, all = 0;
+    for (const QByteArray &w : QByteArray::fromStdString(text).toLower().replace('.', ' ').split(' ')) {
+        n += words.contains(w);
+        all += !w.isEmpty();
+    }
+    return all ? double(n) / all : 0.0;
+}
+
+int sign(int v) { return (v > 0) - (v < 0); }
+
 void print(const char *what, const LabelAccuracy &a)
 {
     qInfo("%-28s n=%5lld human=%.3f lm=%.3f oracle_mix=%.3f (human share %.2f) rule_mix=%.3f (%.2f)",
@@ -102,7 +119,7 @@ private Q_SLOTS:
         // A fingerprint of the default sample (texts, models, labels of the first 100 train
         // and 20 eval records): it catches a platform or library that draws differently. It
         // changes only when the generator does: then update it on purpose and re-measure
-        // the accuracies in docs/SAMPLE.md.
+        // the accuracies and the reward-model table in docs/SAMPLE.md.
         QCryptographicHash h(QCryptographicHash::Sha1);
         auto take = [&h](const ImportRecord &r) {
             h.addData(QByteArray::fromStdString(r.externalId + r.prompt + r.responseA + r.responseB + r.modelA + r.modelB + r.source + r.category));
@@ -117,7 +134,7 @@ private Q_SLOTS:
             take(m_default[i]);
         const QByteArray got = h.result().toHex();
         qInfo("fingerprint of seed 1: %s", got.constData());
-        QCOMPARE(got, QByteArray("23b5d7c3713c64f2c45be95f762fa73c173c68d8"));
+        QCOMPARE(got, QByteArray("b770810447f4529279e2d32fdf83d8f3df6c2e2f"));
     }
 
     void sizesAndLabels()
@@ -245,8 +262,14 @@ private Q_SLOTS:
             return str(m, "expertise_level") == QLatin1String("general public")
                    && str(m, "complexity_of_intents") == QLatin1String("simple");
         });
+        const LabelAccuracy skimmed = accuracy(m_default, [](const QJsonObject &m) {
+            return str(m, "complexity_of_intents") == QLatin1String("simple")
+                   && (str(m, "expertise_level") == QLatin1String("general public")
+                       || str(m, "open_endedness") == QLatin1String("high"));
+        });
         const LabelAccuracy moderate = accuracy(m_default, is("complexity_of_intents", "moderate"));
         print("simple general public", simpleGeneral);
+        print("skimmed (simple; general/high open)", skimmed);
         print("complexity=moderate", moderate);
         const LabelAccuracy elsewhere = accuracy(m_default, [](const QJsonObject &m) {
             return str(m, "safety_concern") != QLatin1String("moderate")
@@ -259,9 +282,88 @@ private Q_SLOTS:
         QCOMPARE(all.n, 3000);
         QVERIFY(all.oracleMix >= std::max(all.human, all.lm) + 0.05);
         QVERIFY(all.oracleHumanShare > 0.15 && all.oracleHumanShare < 0.6);
+        // The judge's cells: humans right, the judge systematically wrong.
         QVERIFY(modSafety.lm + 0.10 < modSafety.human);
         QVERIFY(complex.lm + 0.05 < complex.human);
+        // The humans' cells: the judge right, humans systematically wrong (below).
+        QVERIFY(skimmed.lm > skimmed.human + 0.10);
         QVERIFY(elsewhere.lm > elsewhere.human + 0.05);
+    }
+
+    void humansFollowToneWhereTheySkim()
+    {
+        // On skimmed prompts (simple intents; general public or highly open-ended) most
+        // annotators prefer the more assertive response. Where that cue and gold disagree,
+        // the folded human majority is wrong (a clear majority, not a tie) most of the time,
+        // while the judge, which ignores tone, is right. Elsewhere tone does not move them.
+        int opposed = 0, humanWrong = 0, humanTied = 0, lmRight = 0, assertiveGold = 0, noticed = 0;
+        int careful = 0, carefulWrong = 0;
+        for (const ImportRecord &r : m_default) {
+            if (r.split != Split::Train)
+                continue;
+            const QJsonObject m = meta(r);
+            const int goldDir = sign(toInt(*parsePreference(str(m, "gold"))));
+            const double na = assertiveShare(r.responseA), nb = assertiveShare(r.responseB);
+            if (std::abs(na - nb) < 0.02)
+                continue;
+            const int cueDir = na > nb ? -1 : 1;
+            ++noticed;
+            assertiveGold += cueDir == goldDir;
+            if (cueDir == goldDir)
+                continue;
+            std::vector<int> votes;
+            for (const ImportHumanLabel &h : r.human)
+                votes.push_back(h.overall);
+            const int human = sign(foldedMajority(votes.data(), votes.size()).value_or(0));
+            const bool skim = str(m, "complexity_of_intents") == QLatin1String("simple")
+                              && (str(m, "expertise_level") == QLatin1String("general public")
+                                  || str(m, "open_endedness") == QLatin1String("high"));
+            const bool judgeCell = str(m, "safety_concern") == QLatin1String("moderate")
+                                   || str(m, "complexity_of_intents") == QLatin1String("complex");
+            if (skim) {
+                ++opposed;
+                humanWrong += human == -goldDir;
+                humanTied += human == 0;
+                lmRight += sign(*r.lm[0].overall) == goldDir;
+            } else if (judgeCell) {
+                ++careful;
+                carefulWrong += human == -goldDir;
+            }
+        }
+        const double independence = double(assertiveGold) / noticed;
+        qInfo("tone cue noticed in %d train pairs, on the gold side in %.3f; skimmed and opposed to gold: %d, "
+              "human majority wrong %.3f, tied %.3f, judge right %.3f; judge cells, opposed: %d, human wrong %.3f",
+              noticed, independence, opposed, double(humanWrong) / opposed, double(humanTied) / opposed,
+              double(lmRight) / opposed, careful, double(carefulWrong) / careful);
+        QVERIFY(independence > 0.45 && independence < 0.55); // gold does not reward tone
+        QVERIFY(opposed > 200);
+        QVERIFY(double(humanWrong) / opposed > 0.65);
+        QVERIFY(double(humanTied) / opposed < 0.2);
+        QVERIFY(double(lmRight) / opposed > 0.85);
+        QVERIFY(careful > 100);
+        QVERIFY(double(carefulWrong) / careful < 0.2);
+
+        // The eval's chat section turns the cue against an RM that learned it: the worse
+        // response is the more assertive one. Elsewhere tone is independent of gold.
+        int chat = 0, chatTrap = 0, other = 0, otherTrap = 0;
+        for (const ImportRecord &r : m_default) {
+            if (r.split != Split::Eval)
+                continue;
+            const int goldDir = sign(r.human[0].overall);
+            const double na = assertiveShare(r.responseA), nb = assertiveShare(r.responseB);
+            const bool trap = (na > nb ? -1 : 1) != goldDir && na != nb;
+            if (r.category == "chat") {
+                ++chat;
+                chatTrap += trap;
+            } else {
+                ++other;
+                otherTrap += trap;
+            }
+        }
+        qInfo("eval: the worse response is the more assertive in %.3f of chat, %.3f elsewhere",
+              double(chatTrap) / chat, double(otherTrap) / other);
+        QVERIFY(double(chatTrap) / chat > 0.9);
+        QVERIFY(double(otherTrap) / other > 0.35 && double(otherTrap) / other < 0.55);
     }
 
     void hybridStructureHoldsForOtherSeeds()

@@ -184,9 +184,14 @@ void TstTrainingView::cancelStopsWithinASecond()
     QCOMPARE(finished.count(), 0);
     QCOMPARE(failed.count(), 0);
     qInfo("cancel latency (%s): %lld ms; one step took %.0f ms", qPrintable(model), latencyMs, firstStepMs);
-    // The trainer polls cancel before every batch, and a CPU transformer (seconds a
-    // batch) between micro-batches of 8 pairs: either model stops within a second.
-    const double boundMs = 1000.0;
+    // The trainer polls cancel before every batch (bag: milliseconds a batch), and for a
+    // CPU transformer (seconds a batch) between micro-batches of 4 of its 32 pairs: on a
+    // quiet machine both stop within a second (~0.3-0.7 s for the transformer). The
+    // transformer's bound allows two micro-batches more, as measured in this run, so that
+    // a loaded CI box does not fail it; without the in-batch check the latency would be a
+    // whole step (8 micro-batches) and fail.
+    const double microBatchMs = firstStepMs / 8.0;
+    const double boundMs = model == QLatin1String("bag") ? 1000.0 : 1000.0 + 2.0 * microBatchMs;
     QVERIFY2(double(latencyMs) < boundMs,
              qPrintable(QStringLiteral("%1 ms >= %2 ms").arg(latencyMs).arg(boundMs)));
 
