@@ -2,7 +2,11 @@
 
 // Helpers shared by the importer tests (tst_importers, tst_io_errors).
 #include "core/io/importer.h"
+#include "core/jobs/feedback.h"
 #include "core/storage/projectstore.h"
+
+#include <QTemporaryDir>
+#include <memory>
 
 #include <QStringList>
 #include <vector>
@@ -33,5 +37,28 @@ inline std::vector<Instance> allInstances(const ProjectStore &store)
         out.push_back(*store.instance(s.id));
     return out;
 }
+
+/** Fresh projects in a temporary folder and a one-call import, for importer tests. */
+class ImportTestBase
+{
+protected:
+    /** A fresh, empty project. */
+    std::unique_ptr<ProjectStore> newStore()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("p%1.hyper").arg(++m_projects));
+        return std::make_unique<ProjectStore>(path, ProjectStore::Mode::CreateNew);
+    }
+
+    ImportResult import(ProjectStore &store, const ImportParams &p)
+    {
+        Feedback feedback;
+        return runImport(store, p, feedback);
+    }
+
+    QTemporaryDir m_dir;
+
+private:
+    int m_projects = 0;
+};
 
 } // namespace hyper::testing

@@ -37,26 +37,9 @@ QString s(const char *utf8) { return QString::fromUtf8(utf8); }
 
 } // namespace
 
-class TestImporters : public QObject
+class TestImporters : public QObject, private ImportTestBase
 {
     Q_OBJECT
-
-private:
-    QTemporaryDir m_dir;
-    int m_projects = 0;
-
-    /** A fresh, empty project. */
-    std::unique_ptr<ProjectStore> newStore()
-    {
-        const QString path = m_dir.filePath(QStringLiteral("p%1.hyper").arg(++m_projects));
-        return std::make_unique<ProjectStore>(path, ProjectStore::Mode::CreateNew);
-    }
-
-    ImportResult import(ProjectStore &store, const ImportParams &p)
-    {
-        Feedback feedback;
-        return runImport(store, p, feedback);
-    }
 
 private Q_SLOTS:
     void formatNames()

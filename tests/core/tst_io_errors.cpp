@@ -20,25 +20,9 @@ namespace {
 
 } // namespace
 
-class TestIoErrors : public QObject
+class TestIoErrors : public QObject, private ImportTestBase
 {
     Q_OBJECT
-
-private:
-    QTemporaryDir m_dir;
-    int m_projects = 0;
-
-    std::unique_ptr<ProjectStore> newStore()
-    {
-        const QString path = m_dir.filePath(QStringLiteral("p%1.hyper").arg(++m_projects));
-        return std::make_unique<ProjectStore>(path, ProjectStore::Mode::CreateNew);
-    }
-
-    ImportResult import(ProjectStore &store, const ImportParams &p)
-    {
-        Feedback feedback;
-        return runImport(store, p, feedback);
-    }
 
 private Q_SLOTS:
     void badInputChangesNothing_data()
