@@ -48,5 +48,10 @@ int cmdSample(const QStringList &args);
 /** hyper train-rm (cmd_trainrm.cpp); hyper bench rm (cmd_bench_rm.cpp, for cmd_bench.cpp). */
 int cmdTrainRm(const QStringList &args);
 int benchRm(const QStringList &args);
+/** hyper counts (cmd_counts.cpp); hyper bench candidates (cmd_bench_candidates.cpp). */
+int cmdCounts(const QStringList &args);
+int benchCandidates(const QStringList &args);
+/** hyper bench ppm (cmd_bench_ppm.cpp). */
+int benchPpm(const QStringList &args);
 
 } // namespace hyper::cli

@@ -170,7 +170,7 @@ int benchSearch(const QStringList &args)
 int cmdBench(const QStringList &args)
 {
     if (args.size() < 2)
-        throw UsageError("which bench? import | search | features | rm");
+        throw UsageError("which bench? import | search | features | rm | candidates | ppm");
     QStringList rest = args;
     const QString what = rest.takeAt(1);
     rest[0] += QLatin1Char(' ') + what;
@@ -182,7 +182,11 @@ int cmdBench(const QStringList &args)
         return benchFeatures(rest);
     if (what == QLatin1String("rm"))
         return benchRm(rest);
-    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm)").arg(what).toStdString());
+    if (what == QLatin1String("candidates"))
+        return benchCandidates(rest);
+    if (what == QLatin1String("ppm"))
+        return benchPpm(rest);
+    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | candidates | ppm)").arg(what).toStdString());
 }
 
 } // namespace hyper::cli

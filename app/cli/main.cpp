@@ -1,6 +1,7 @@
 // hyper: the command line of HyPER Workbench (see docs/CLI.md of the shared docs).
 #include "app/cli/cli.h"
 #include "core/io/importer.h"
+#include "core/ml/runtime.h"
 #include "core/jobs/feedback.h"
 #include "core/storage/projectstore.h"
 
@@ -22,6 +23,7 @@ const std::map<QString, std::function<int(const QStringList &)>> &commands()
         {QStringLiteral("features"), cli::cmdFeatures},
         {QStringLiteral("sample"), cli::cmdSample},
         {QStringLiteral("train-rm"), cli::cmdTrainRm},
+        {QStringLiteral("counts"), cli::cmdCounts},
     };
     return table;
 }
@@ -38,7 +40,8 @@ void usage()
         "  sample   write the bundled synthetic sample dataset into a new project\n"
         "  features compute or refresh the instance feature table\n"
         "  train-rm train and evaluate a reward model on a label mix\n"
-        "  bench    measure figures: bench import | search | features | rm\n"
+        "  counts   the feature-count vector of a mix (human-routed ids in a file)\n"
+        "  bench    measure figures: bench import | search | features | rm | candidates | ppm\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }
 
@@ -47,6 +50,7 @@ void usage()
 int main(int argc, char **argv)
 {
     QCoreApplication app(argc, argv);
+    hyper::ml::configureThreads(); // OpenBLAS: a thread per core; LibTorch's own pool: 1
     QCoreApplication::setApplicationName(QStringLiteral("hyper"));
     QCoreApplication::setOrganizationName(QStringLiteral("HyPER Workbench"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HYPER_VERSION));

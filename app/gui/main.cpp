@@ -1,5 +1,6 @@
 // hyper-workbench [PROJECT] [--measure-startup] [--screenshot FILE]
 #include "core/jobs/feedback.h"
+#include "core/ml/runtime.h"
 #include "core/sample/sampleproject.h"
 #include "ui/firstpaintwatcher.h"
 #include "ui/instancetablemodel.h"
@@ -94,6 +95,7 @@ int main(int argc, char *argv[])
     sinceStart.start();
 
     QApplication app(argc, argv);
+    hyper::ml::configureThreads(); // OpenBLAS: a thread per core; LibTorch's own pool: 1
     QApplication::setOrganizationName(QStringLiteral("HyPER"));
     QApplication::setApplicationName(QStringLiteral("HyPER Workbench"));
 #ifdef HYPER_VERSION

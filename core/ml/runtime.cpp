@@ -5,6 +5,8 @@
 #include <torch/cuda.h>
 #include <torch/version.h>
 
+extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+
 namespace hyper::ml {
 
 RuntimeInfo runtimeInfo()
@@ -17,11 +19,12 @@ RuntimeInfo runtimeInfo()
     return info;
 }
 
-int configureThreads(int n)
+int configureThreads(int blasThreads, int intraOpThreads)
 {
-    if (n <= 0)
-        n = int(std::max(1u, std::thread::hardware_concurrency()));
-    at::set_num_threads(n);
+    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(intraOpThreads <= 0 ? cores : intraOpThreads);
+    if (openblas_set_num_threads)
+        openblas_set_num_threads(blasThreads <= 0 ? cores : blasThreads);
     return at::get_num_threads();
 }
 

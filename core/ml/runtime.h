@@ -15,8 +15,12 @@ struct RuntimeInfo {
 /** What the LibTorch this binary was built against offers here. */
 RuntimeInfo runtimeInfo();
 
-/** Sets LibTorch's intra-op thread count once at start-up (its default here is 1).
- *  n <= 0 means one per hardware thread. Returns the count in force. */
-int configureThreads(int n = 0);
+/** Sets the thread counts once at start-up: OpenBLAS's pool (when it is the BLAS; the
+ *  large matrix work: least squares, matmuls) gets `blasThreads`, LibTorch's own
+ *  intra-op pool `intraOpThreads`. <= 0 means one per hardware thread. The default keeps
+ *  LibTorch's pool at 1: on the 2-core target its OpenMP threads spin-wait against
+ *  OpenBLAS's (measured: PPM fit 3.3 s with 2+2 threads, 2.1 s with 1+2; the bag RM
+ *  9.6 s with 1 thread, 86 s with 2 on a loaded box). Returns LibTorch's count. */
+int configureThreads(int blasThreads = 0, int intraOpThreads = 1);
 
 } // namespace hyper::ml

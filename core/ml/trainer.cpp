@@ -20,7 +20,6 @@
 // OpenBLAS (Debian's LibTorch does its matmuls through it) keeps its own thread pool,
 // which at::set_num_threads does not size; its idle threads spin in sched_yield. Weak, so
 // that a LibTorch on another BLAS (MKL, a GPU node's build) simply lacks it.
-extern "C" void openblas_set_num_threads(int) __attribute__((weak));
 
 namespace hyper::ml {
 
@@ -165,9 +164,7 @@ TrainResult trainBundle(const Bundle &bundle, const TrainCallbacks &callbacks)
     int threads = config.threads;
     if (threads <= 0 && config.model == "bag")
         threads = 1;
-    threads = configureThreads(threads);
-    if (openblas_set_num_threads)
-        openblas_set_num_threads(threads);
+    threads = configureThreads(threads, threads);
     // Grad mode is thread-local: a GUI worker thread starts with its own default.
     torch::AutoGradMode gradMode(/*enabled=*/true);
     TrainResult result;

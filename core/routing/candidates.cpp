@@ -1,0 +1,414 @@
+// Candidate mixes, Algorithm 1 and count vectors (METHOD.md §3; docs/ROUTING.md says
+// which reference quirk is reproduced where).
+#include "core/routing/candidates.h"
+
+#include "core/features/featureset.h"
+#include "core/storage/featurestore.h"
+#include "core/storage/projectstore.h"
+#include "core/storage/sqlite.h"
+
+#include <QHash>
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+namespace hyper::routing {
+
+std::int64_t popcount(const Bits &b)
+{
+    std::int64_t n = 0;
+    for (std::uint64_t w : b)
+        n += std::popcount(w);
+    return n;
+}
+
+std::uint64_t boundedDraw(std::mt19937_64 &rng, std::uint64_t bound)
+{
+    if (bound <= 1)
+        return 0;
+    // Lemire, "Fast random integer generation in an interval" (2019): unbiased.
+    std::uint64_t x = rng();
+    unsigned __int128 m = static_cast<unsigned __int128>(x) * bound;
+    auto low = static_cast<std::uint64_t>(m);
+    if (low < bound) {
+        const std::uint64_t threshold = (0 - bound) % bound;
+        while (low < threshold) {
+            x = rng();
+            m = static_cast<unsigned __int128>(x) * bound;
+            low = static_cast<std::uint64_t>(m);
+        }
+    }
+    return static_cast<std::uint64_t>(m >> 64);
+}
+
+// --- FeatureMatrix ---------------------------------------------------------------
+
+FeatureMatrix::FeatureMatrix(QStringList names, std::vector<std::int64_t> ids,
+                             const std::vector<std::vector<int>> &rows)
+    : m_names(std::move(names)), m_ids(std::move(ids))
+{
+    const std::size_t f = std::size_t(m_names.size());
+    const std::size_t w = words();
+    m_bits.assign(f, Bits(w, 0));
+    m_members.assign(f, {});
+    for (std::size_t i = 0; i < rows.size() && i < m_ids.size(); ++i) {
+        bool any = false;
+        for (int k : rows[i]) {
+            if (k < 0 || std::size_t(k) >= f || testBit(m_bits[std::size_t(k)], std::int64_t(i)))
+                continue;
+            setBit(m_bits[std::size_t(k)], std::int64_t(i));
+            m_members[std::size_t(k)].push_back(std::int32_t(i));
+            any = true;
+        }
+        m_reachable += any;
+    }
+}
+
+FeatureMatrix FeatureMatrix::fromStore(ProjectStore &store, bool withScores)
+{
+    FeatureStore fstore(store);
+    std::vector<std::int64_t> ids;
+    {
+        sql::Stmt s(store.handle(), "SELECT id FROM instances WHERE split = 'train' ORDER BY id");
+        while (s.step())
+            ids.push_back(s.i64(0));
+    }
+    std::unordered_map<std::int64_t, std::size_t> index;
+    index.reserve(ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        index.emplace(ids[i], i);
+    std::vector<std::vector<int>> rows(ids.size());
+    for (auto &[id, feats] : fstore.matrix()) {
+        const auto it = index.find(id);
+        if (it != index.end())
+            rows[it->second] = std::move(feats);
+    }
+    FeatureMatrix m(fstore.featureNames(), std::move(ids), rows);
+    if (withScores) {
+        QHash<QString, std::vector<double>> columns;
+        sql::Stmt s(store.handle(), "SELECT instance_id, score, value FROM instance_scores");
+        while (s.step()) {
+            const auto it = index.find(s.i64(0));
+            if (it == index.end())
+                continue;
+            auto col = columns.find(s.text(1));
+            if (col == columns.end())
+                col = columns.insert(s.text(1), std::vector<double>(m.m_ids.size(), std::nan("")));
+            (*col)[it->second] = s.isNull(2) ? std::nan("") : s.f64(2);
+        }
+        for (auto it = columns.begin(); it != columns.end(); ++it)
+            m.setScores(it.key(), std::move(it.value()));
+    }
+    return m;
+}
+
+std::int64_t FeatureMatrix::indexOf(std::int64_t id) const
+{
+    const auto it = std::lower_bound(m_ids.begin(), m_ids.end(), id);
+    return it != m_ids.end() && *it == id ? std::int64_t(it - m_ids.begin()) : -1;
+}
+
+void FeatureMatrix::setScores(const QString &score, std::vector<double> values)
+{
+    values.resize(m_ids.size(), std::nan(""));
+    const qsizetype k = m_scoreNames.indexOf(score);
+    if (k >= 0) {
+        m_scores[std::size_t(k)] = std::move(values);
+        return;
+    }
+    m_scoreNames << score;
+    m_scores.push_back(std::move(values));
+}
+
+const std::vector<double> *FeatureMatrix::scores(const QString &score) const
+{
+    const qsizetype k = m_scoreNames.indexOf(score);
+    return k < 0 ? nullptr : &m_scores[std::size_t(k)];
+}
+
+Bits FeatureMatrix::subset(const std::vector<std::int64_t> &indices) const
+{
+    Bits b(words(), 0);
+    for (std::int64_t i : indices)
+        if (i >= 0 && i < instances())
+            setBit(b, i);
+    return b;
+}
+
+// --- Algorithm 1 -----------------------------------------------------------------
+
+namespace {
+
+// Hot loops, compiled twice (hardware popcnt and plain x86-64) and picked at load time.
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define HYPER_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define HYPER_POPCNT_CLONES
+#endif
+
+/** popcount(feature AND NOT chosen). */
+HYPER_POPCNT_CLONES std::int64_t countFresh(const std::uint64_t *feature, const std::uint64_t *chosen,
+                                            std::size_t n)
+{
+    std::int64_t c = 0;
+    for (std::size_t k = 0; k < n; ++k)
+        c += __builtin_popcountll(feature[k] & ~chosen[k]);
+    return c;
+}
+
+HYPER_POPCNT_CLONES std::int64_t countAnd(const std::uint64_t *a, const std::uint64_t *b, std::size_t n)
+{
+    std::int64_t c = 0;
+    for (std::size_t k = 0; k < n; ++k)
+        c += __builtin_popcountll(a[k] & b[k]);
+    return c;
+}
+
+void orInto(std::uint64_t *dst, const std::uint64_t *src, std::size_t n)
+{
+    for (std::size_t k = 0; k < n; ++k)
+        dst[k] |= src[k];
+}
+
+} // namespace
+
+CandidateSampler::CandidateSampler(const FeatureMatrix &matrix)
+    : m_matrix(matrix), m_order(std::size_t(matrix.features()))
+{
+    m_lists.reserve(std::size_t(matrix.features()));
+    for (int f = 0; f < matrix.features(); ++f)
+        m_lists.push_back(matrix.members(f));
+}
+
+std::int64_t CandidateSampler::sample(std::mt19937_64 &rng, Bits &out, std::int64_t budget)
+{
+    const std::int64_t n = m_matrix.instances();
+    out.assign(m_matrix.words(), 0);
+    if (n == 0) {
+        m_lastBudget = 0;
+        return 0;
+    }
+    const std::int64_t b = budget > 0 ? budget : std::int64_t(1 + boundedDraw(rng, std::uint64_t(n)));
+    m_lastBudget = b;
+
+    // The feature order: a fresh Fisher-Yates shuffle of 0..F-1.
+    std::iota(m_order.begin(), m_order.end(), 0);
+    for (std::size_t i = m_order.size(); i > 1; --i)
+        std::swap(m_order[i - 1], m_order[boundedDraw(rng, i)]);
+
+    std::int64_t size = 0;
+    std::uint64_t *words = out.data();
+    const std::size_t nw = out.size();
+    for (int f : m_order) {
+        // When all of the feature's not yet chosen instances fit in the budget, the
+        // shuffle cannot change which are added: take them all at once (same
+        // distribution as the reference, no draws).
+        const std::uint64_t *fb = m_matrix.bits(f).data();
+        const std::int64_t fresh = countFresh(fb, words, nw);
+        if (fresh <= b - size) {
+            orInto(words, fb, nw);
+            size += fresh;
+            if (size >= b)
+                break;
+            continue;
+        }
+        // Otherwise shuffle the feature's instances lazily: a partial Fisher-Yates
+        // yields the prefix of a uniform permutation, and we stop as soon as |S| = b.
+        std::vector<std::int32_t> &list = m_lists[std::size_t(f)];
+        const std::size_t len = list.size();
+        std::size_t i = 0;
+        for (; i < len && size < b; ++i) {
+            const std::size_t j = i + std::size_t(boundedDraw(rng, len - i));
+            std::swap(list[i], list[j]);
+            m_swaps.push_back(std::uint32_t(j));
+            const std::int32_t x = list[i];
+            std::uint64_t &w = words[x >> 6];
+            const std::uint64_t bit = std::uint64_t(1) << (x & 63);
+            size += (w & bit) == 0;
+            w |= bit;
+        }
+        // Undo, so the next candidate starts from the same lists.
+        while (i > 0) {
+            --i;
+            std::swap(list[i], list[m_swaps.back()]);
+            m_swaps.pop_back();
+        }
+        if (size >= b)
+            break;
+    }
+    return size;
+}
+
+std::vector<std::int64_t> drawBudgets(std::mt19937_64 &rng, std::int64_t k, std::int64_t n)
+{
+    std::vector<std::int64_t> out;
+    if (n <= 0 || k <= 0)
+        return out;
+    out.reserve(std::size_t(k));
+    const std::int64_t distinct = std::min(k, n);
+    // Floyd's algorithm would avoid O(n) memory; n is an instance count, so this is fine.
+    std::vector<std::int64_t> pool(static_cast<std::size_t>(n));
+    std::iota(pool.begin(), pool.end(), 1);
+    for (std::int64_t i = 0; i < distinct; ++i) {
+        const std::size_t j = std::size_t(i) + std::size_t(boundedDraw(rng, std::uint64_t(n - i)));
+        std::swap(pool[std::size_t(i)], pool[j]);
+        out.push_back(pool[std::size_t(i)]);
+    }
+    for (std::int64_t i = distinct; i < k; ++i)
+        out.push_back(1 + std::int64_t(boundedDraw(rng, std::uint64_t(n))));
+    return out;
+}
+
+// --- Count vectors ---------------------------------------------------------------
+
+void countInto(const FeatureMatrix &matrix, const Bits &subset, std::int64_t *out)
+{
+    const std::size_t w = std::min(matrix.words(), subset.size());
+    const std::uint64_t *s = subset.data();
+    for (int f = 0; f < matrix.features(); ++f) {
+        out[f] = countAnd(matrix.bits(f).data(), s, w);
+    }
+}
+
+std::vector<std::int64_t> countVector(const FeatureMatrix &matrix, const Bits &subset, CountMode mode)
+{
+    std::vector<std::int64_t> out(std::size_t(matrix.features()), 0);
+    countInto(matrix, subset, out.data());
+    if (mode == CountMode::Default)
+        return out;
+
+    // Reference-compatible: recompute the 27 lexical features of the instances of S.
+    if (!matrix.hasScores())
+        throw std::invalid_argument("reference-compatible counts need the raw scores");
+    using namespace hyper::features;
+    QHash<QString, const FeatureDef *> defs;
+    for (const FeatureDef &d : featureTable())
+        defs.insert(d.name, &d);
+    std::vector<std::int64_t> members;
+    for (std::int64_t i = 0; i < matrix.instances(); ++i)
+        if (testBit(subset, i))
+            members.push_back(i);
+    // Binned values per score inside S (percentile ranks for lengths), computed once.
+    QHash<QString, std::vector<double>> binned;
+    for (int f = 0; f < matrix.features(); ++f) {
+        const FeatureDef *d = defs.value(matrix.names()[f]);
+        if (!d || d->kind != FeatureKind::Lexical)
+            continue;  // metadata: membership as stored (list element / equal string / non-empty)
+        const QString score = scoreName(d->score);
+        auto it = binned.find(score);
+        if (it == binned.end()) {
+            const std::vector<double> *raw = matrix.scores(score);
+            if (!raw)
+                throw std::invalid_argument("reference-compatible counts need the score " + score.toStdString());
+            std::vector<double> values;
+            values.reserve(members.size());
+            for (std::int64_t i : members)
+                values.push_back((*raw)[std::size_t(i)]);
+            // Quirk: the reference recomputes the length percentile ranks inside the
+            // routed subset S (pandas rank(pct=True), NaN left out), so each length bin
+            // holds about |S|/3. Similarity scores stay raw.
+            if (isLengthScore(d->score))
+                values = percentileRanks(values);
+            it = binned.insert(score, std::move(values));
+        }
+        // Quirk: inclusive test on both ends, so a value of exactly 0.33 (or 0.67) is in
+        // two bins and a value outside [0, 1] in none.
+        std::int64_t n = 0;
+        for (double v : *it)
+            n += inBin(v, d->minVal, d->maxVal, BinTest::Inclusive);
+        out[std::size_t(f)] = n;
+    }
+    return out;
+}
+
+// --- Bench -----------------------------------------------------------------------
+
+FeatureMatrix syntheticMatrix(std::int64_t instances, std::uint64_t seed)
+{
+    const std::vector<features::FeatureDef> &table = features::featureTable();
+    QStringList names;
+    for (const auto &d : table)
+        names << d.name;
+    std::mt19937_64 rng(seed);
+    std::vector<std::int64_t> ids(std::size_t(std::max<std::int64_t>(instances, 0)));
+    std::iota(ids.begin(), ids.end(), 1);
+    std::vector<std::vector<int>> rows(ids.size());
+    const int subjects = 46;
+    const int lexical = features::kLexicalFeatureCount;
+    // Metadata layout (featureset.h): 46 subjects, English, 3 + 4 + 4 + 3 scalar values,
+    // 2 open-set features = 63.
+    const int scalarGroups[4] = {3, 4, 4, 3};
+    for (auto &row : rows) {
+        for (int s = 0; s < 9; ++s)
+            row.push_back(s * 3 + int(boundedDraw(rng, 3)));
+        const int k = 1 + int(boundedDraw(rng, 3));
+        for (int j = 0; j < k; ++j)
+            row.push_back(lexical + int(boundedDraw(rng, subjects)));
+        int at = lexical + subjects;
+        if (boundedDraw(rng, 10) < 9)
+            row.push_back(at);
+        ++at;
+        for (int g : scalarGroups) {
+            row.push_back(at + int(boundedDraw(rng, std::uint64_t(g))));
+            at += g;
+        }
+        for (int j = 0; j < 2; ++j, ++at)
+            if (boundedDraw(rng, 10) < 3)
+                row.push_back(at);
+    }
+    return FeatureMatrix(names, std::move(ids), rows);
+}
+
+CandidateBench benchCandidates(const FeatureMatrix &matrix, std::int64_t k, double budgetFraction,
+                               std::uint64_t seed, int threads)
+{
+    CandidateBench r;
+    r.instances = matrix.instances();
+    r.candidates = k;
+    r.budget = budgetFraction;
+    if (threads <= 0)
+        threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    threads = int(std::max<std::int64_t>(1, std::min<std::int64_t>(threads, k)));
+    r.threads = threads;
+    const std::int64_t b =
+        std::max<std::int64_t>(1, std::llround(budgetFraction * double(matrix.instances())));
+    std::vector<std::uint64_t> checksums(std::size_t(threads), 0);
+    std::vector<std::int64_t> sizes(std::size_t(threads), 0);
+    const auto start = std::chrono::steady_clock::now();
+    auto work = [&](int t) {
+        std::mt19937_64 rng(seed + 0x9E3779B97F4A7C15ull * std::uint64_t(t));
+        CandidateSampler sampler(matrix);
+        Bits s;
+        std::vector<std::int64_t> counts(std::size_t(matrix.features()));
+        const std::int64_t mine = k / threads + (t < k % threads ? 1 : 0);
+        for (std::int64_t c = 0; c < mine; ++c) {
+            sizes[std::size_t(t)] += sampler.sample(rng, s, b);
+            countInto(matrix, s, counts.data());
+            for (std::int64_t v : counts)
+                checksums[std::size_t(t)] += std::uint64_t(v);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t)
+        pool.emplace_back(work, t);
+    if (k > 0)
+        work(0);
+    for (auto &th : pool)
+        th.join();
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::int64_t total = 0;
+    for (int t = 0; t < threads; ++t) {
+        r.checksum += checksums[std::size_t(t)];
+        total += sizes[std::size_t(t)];
+    }
+    r.meanSize = k > 0 ? double(total) / double(k) : 0;
+    r.candidatesPerSecond = r.seconds > 0 ? double(k) / r.seconds : 0;
+    return r;
+}
+
+} // namespace hyper::routing

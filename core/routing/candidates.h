@@ -1,0 +1,155 @@
+#pragma once
+
+// Candidate mixes (routings) and their count vectors: METHOD.md §3, docs/ROUTING.md.
+//
+// A candidate is the set S of instances routed to humans, kept as a bitset over the
+// instances of a FeatureMatrix. Its count vector c(S) has one exact integer per feature:
+// popcount(feature bits AND S bits).
+
+#include <QString>
+#include <QStringList>
+#include <array>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace hyper {
+class ProjectStore;
+}
+
+namespace hyper::routing {
+
+using Bits = std::vector<std::uint64_t>;
+
+inline std::size_t wordsFor(std::int64_t n) { return std::size_t((n + 63) / 64); }
+inline bool testBit(const Bits &b, std::int64_t i) { return (b[std::size_t(i >> 6)] >> (i & 63)) & 1u; }
+inline void setBit(Bits &b, std::int64_t i) { b[std::size_t(i >> 6)] |= std::uint64_t(1) << (i & 63); }
+std::int64_t popcount(const Bits &b);
+
+/** Uniform integer in [0, bound) from the generator (Lemire's multiply-and-reject;
+ *  no std distribution, so the stream is the same with every standard library). */
+std::uint64_t boundedDraw(std::mt19937_64 &rng, std::uint64_t bound);
+
+/**
+ * The binary feature matrix of the train split: N instances (ordered by id) x F
+ * features, one bitset of wordsFor(N) words per feature, plus per feature the list of
+ * instance indices that carry it (Algorithm 1 shuffles those). Optionally the raw
+ * scores per instance, which the reference-compatible count needs.
+ */
+class FeatureMatrix
+{
+public:
+    FeatureMatrix() = default;
+    /** rows[i]: 0-based feature indices of instance i (ids[i]). */
+    FeatureMatrix(QStringList names, std::vector<std::int64_t> ids,
+                  const std::vector<std::vector<int>> &rows);
+
+    /** The stored matrix of a project: every train instance (also those carrying no
+     *  feature), and with withScores the raw scores. Throws StoreError. */
+    static FeatureMatrix fromStore(ProjectStore &store, bool withScores);
+
+    std::int64_t instances() const { return std::int64_t(m_ids.size()); }
+    int features() const { return int(m_bits.size()); }
+    std::size_t words() const { return wordsFor(instances()); }
+    const QStringList &names() const { return m_names; }
+    const std::vector<std::int64_t> &ids() const { return m_ids; }
+    const Bits &bits(int feature) const { return m_bits[std::size_t(feature)]; }
+    const std::vector<std::int32_t> &members(int feature) const { return m_members[std::size_t(feature)]; }
+    /** Index of an instance id, -1 when it is not in the matrix. */
+    std::int64_t indexOf(std::int64_t id) const;
+    /** Instances that carry at least one feature (all Algorithm 1 can reach). */
+    std::int64_t reachable() const { return m_reachable; }
+
+    /** Raw scores, by score name ("prompt_len", "rouge", ...): one value per instance,
+     *  NaN where missing. Empty unless loaded or set. */
+    void setScores(const QString &score, std::vector<double> values);
+    const std::vector<double> *scores(const QString &score) const;
+    bool hasScores() const { return !m_scoreNames.isEmpty(); }
+
+    /** Bitset of the given instance indices. */
+    Bits subset(const std::vector<std::int64_t> &indices) const;
+
+private:
+    QStringList m_names;
+    std::vector<std::int64_t> m_ids;
+    std::vector<Bits> m_bits;
+    std::vector<std::vector<std::int32_t>> m_members;
+    std::int64_t m_reachable = 0;
+    QStringList m_scoreNames;
+    std::vector<std::vector<double>> m_scores;
+};
+
+/**
+ * Algorithm 1 (the reference's get_count_feats.py): draw a budget b uniformly from
+ * 1..N (or take the given one); shuffle the feature order; for each feature in turn,
+ * shuffle its instances and add those not yet chosen until |S| = b. Only instances that
+ * carry a feature are reachable, so |S| < b when fewer than b do (reference quirk, kept
+ * in both modes: it is what the algorithm is).
+ *
+ * Deterministic: the candidate depends only on the generator state and the matrix (the
+ * partial shuffles are undone after each draw, so earlier candidates do not leak into
+ * later ones). One sampler per thread; the matrix is shared read-only.
+ */
+class CandidateSampler
+{
+public:
+    explicit CandidateSampler(const FeatureMatrix &matrix);
+
+    /** Samples one candidate into out (resized to matrix.words()); returns |S|.
+     *  budget <= 0: drawn uniformly from 1..N. */
+    std::int64_t sample(std::mt19937_64 &rng, Bits &out, std::int64_t budget = 0);
+    /** The budget of the last sample (drawn or given). */
+    std::int64_t lastBudget() const { return m_lastBudget; }
+
+private:
+    const FeatureMatrix &m_matrix;
+    std::vector<int> m_order;
+    std::vector<std::vector<std::int32_t>> m_lists;  // per feature, permuted in place
+    std::vector<std::uint32_t> m_swaps;               // to undo the partial shuffles
+    std::int64_t m_lastBudget = 0;
+};
+
+/** k budgets from 1..n, distinct while k <= n (the reference draws distinct budgets),
+ *  then with repetition for the rest. */
+std::vector<std::int64_t> drawBudgets(std::mt19937_64 &rng, std::int64_t k, std::int64_t n);
+
+enum class CountMode {
+    /** Features as stored: percentile ranks over the whole dataset, inclusive bins. */
+    Default,
+    /** As the reference counts a mix (METHOD.md §3): length percentile ranks recomputed
+     *  inside S (pandas rank(pct=True)), inclusive bin test; similarity bins on the raw
+     *  scores with the inclusive test (0.33 is in two bins, values outside [0, 1] in
+     *  none); metadata features as stored. Needs the matrix's scores. No 7,000-row
+     *  subsample. */
+    ReferenceCompat,
+};
+
+/** c(S): per feature the number of instances of S carrying it. Default mode only uses
+ *  the bitsets (popcount of AND); ReferenceCompat recomputes the lexical features from
+ *  the raw scores (throws std::invalid_argument when the matrix has none). */
+std::vector<std::int64_t> countVector(const FeatureMatrix &matrix, const Bits &subset,
+                                      CountMode mode = CountMode::Default);
+/** Default-mode count into a caller-owned vector (no allocation; the hot path). */
+void countInto(const FeatureMatrix &matrix, const Bits &subset, std::int64_t *out);
+
+struct CandidateBench {
+    std::int64_t instances = 0;
+    std::int64_t candidates = 0;
+    double budget = 0;
+    double meanSize = 0;
+    double seconds = 0;
+    double candidatesPerSecond = 0;
+    int threads = 1;
+    std::uint64_t checksum = 0;  // sum of all counts, so nothing is optimized away
+};
+
+/** A synthetic matrix like a real one: 27 lexical bins (each instance in one bin of
+ *  each of 9 scores), 63 metadata features with varied frequencies. */
+FeatureMatrix syntheticMatrix(std::int64_t instances, std::uint64_t seed);
+
+/** Samples k candidates of budget round(budgetFraction * N) with Algorithm 1 and counts
+ *  them (default mode), on threads threads (0: all cores). */
+CandidateBench benchCandidates(const FeatureMatrix &matrix, std::int64_t k, double budgetFraction,
+                               std::uint64_t seed, int threads);
+
+} // namespace hyper::routing

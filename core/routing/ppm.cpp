@@ -1,0 +1,309 @@
+#include "core/routing/ppm.h"
+
+#include "core/ml/leastsquares.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <stdexcept>
+#include <string>
+
+namespace hyper {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+void checkRows(const std::vector<double> &rows, int n, int p, const char *what)
+{
+    if (n < 1 || p < 1)
+        throw std::invalid_argument(std::string(what) + ": need at least one row and one input");
+    if (rows.size() != static_cast<size_t>(n) * static_cast<size_t>(p))
+        throw std::invalid_argument(std::string(what) + ": " + std::to_string(rows.size()) +
+                                    " values for " + std::to_string(n) + " rows of " + std::to_string(p));
+}
+
+struct Solution
+{
+    double intercept = 0;
+    std::vector<double> coef;
+};
+
+/** LinearRegression / Ridge with intercept on expanded columns Z (n x q). */
+Solution solveCentered(const std::vector<double> &Z, int n, int q, const std::vector<double> &y, double ridge)
+{
+    std::vector<double> mean(static_cast<size_t>(q), 0.0);
+    for (int i = 0; i < n; ++i) {
+        const double *row = Z.data() + static_cast<size_t>(i) * q;
+        for (int j = 0; j < q; ++j)
+            mean[j] += row[j];
+    }
+    for (double &m : mean)
+        m /= n;
+    const double ymean = std::accumulate(y.begin(), y.end(), 0.0) / n;
+    std::vector<double> Zc(Z.size());
+    for (int i = 0; i < n; ++i) {
+        const size_t o = static_cast<size_t>(i) * q;
+        for (int j = 0; j < q; ++j)
+            Zc[o + j] = Z[o + j] - mean[j];
+    }
+    std::vector<double> yc(y.size());
+    for (int i = 0; i < n; ++i)
+        yc[i] = y[i] - ymean;
+    Solution s;
+    s.coef = ml::solveLeastSquares(Zc, n, q, yc, ridge);
+    s.intercept = ymean - std::inner_product(mean.begin(), mean.end(), s.coef.begin(), 0.0);
+    return s;
+}
+
+std::vector<double> predictExpanded(const Solution &s, const std::vector<double> &Z, int n)
+{
+    const size_t q = s.coef.size();
+    std::vector<double> out(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const double *row = Z.data() + static_cast<size_t>(i) * q;
+        out[i] = s.intercept + std::inner_product(row, row + q, s.coef.begin(), 0.0);
+    }
+    return out;
+}
+
+/** Rows `idx` of the row-major matrix Z (width q). */
+std::vector<double> gatherRows(const std::vector<double> &Z, int q, const std::vector<int> &idx)
+{
+    std::vector<double> out(idx.size() * static_cast<size_t>(q));
+    for (size_t r = 0; r < idx.size(); ++r)
+        std::copy_n(Z.begin() + static_cast<ptrdiff_t>(idx[r]) * q, q, out.begin() + static_cast<ptrdiff_t>(r) * q);
+    return out;
+}
+
+std::vector<double> gather(const std::vector<double> &v, const std::vector<int> &idx)
+{
+    std::vector<double> out(idx.size());
+    for (size_t r = 0; r < idx.size(); ++r)
+        out[r] = v[idx[r]];
+    return out;
+}
+
+/** Out-of-fold predictions where fold f trains on (at most) the first `trainLimit` rows of
+ *  its training set; trainLimit < 0: all of them. */
+PpmCvResult runFolds(PpmModel model, double ridge, const std::vector<double> &rows, int n, int p,
+                     const std::vector<double> &y, int folds, int trainLimit)
+{
+    checkRows(rows, n, p, "Ppm cross-validation");
+    if (y.size() != static_cast<size_t>(n))
+        throw std::invalid_argument("Ppm cross-validation: y size differs from the row count");
+    const int q = Ppm::expandedWidth(model, p);
+    const std::vector<double> Z = Ppm::expand(model, rows, n, p);
+    PpmCvResult r;
+    r.folds = folds;
+    r.rows = n;
+    r.predictions.assign(static_cast<size_t>(n), kNaN);
+    for (const auto &[begin, end] : kFoldRanges(n, folds)) {
+        std::vector<int> train;
+        train.reserve(static_cast<size_t>(n - (end - begin)));
+        for (int i = 0; i < n; ++i)
+            if (i < begin || i >= end)
+                train.push_back(i);
+        if (trainLimit >= 0 && static_cast<int>(train.size()) > trainLimit)
+            train.resize(static_cast<size_t>(trainLimit));
+        r.trainRows = std::max(r.trainRows, static_cast<int>(train.size()));
+        const Solution s = solveCentered(gatherRows(Z, q, train), static_cast<int>(train.size()), q,
+                                         gather(y, train), ridge);
+        std::vector<int> test(static_cast<size_t>(end - begin));
+        std::iota(test.begin(), test.end(), begin);
+        const std::vector<double> pred = predictExpanded(s, gatherRows(Z, q, test), end - begin);
+        std::copy(pred.begin(), pred.end(), r.predictions.begin() + begin);
+    }
+    r.spearman = spearman(r.predictions, y);
+    r.rmse = rmse(r.predictions, y);
+    return r;
+}
+
+} // namespace
+
+Ppm::Ppm(PpmModel model, double ridge) : m_model(model), m_ridge(ridge)
+{
+    if (!(ridge >= 0))
+        throw std::invalid_argument("Ppm: ridge must be >= 0");
+}
+
+int Ppm::expandedWidth(PpmModel model, int p)
+{
+    return model == PpmModel::Linear ? p : p + p * (p + 1) / 2;
+}
+
+std::vector<double> Ppm::expand(PpmModel model, const std::vector<double> &rows, int n, int p)
+{
+    checkRows(rows, n, p, "Ppm::expand");
+    if (model == PpmModel::Linear)
+        return rows;
+    const int q = expandedWidth(model, p);
+    std::vector<double> Z(static_cast<size_t>(n) * q);
+    for (int r = 0; r < n; ++r) {
+        const double *x = rows.data() + static_cast<size_t>(r) * p;
+        double *z = Z.data() + static_cast<size_t>(r) * q;
+        z = std::copy_n(x, p, z);
+        for (int i = 0; i < p; ++i)
+            for (int j = i; j < p; ++j)
+                *z++ = x[i] * x[j];
+    }
+    return Z;
+}
+
+void Ppm::fit(const std::vector<double> &rows, int n, int p, const std::vector<double> &y)
+{
+    checkRows(rows, n, p, "Ppm::fit");
+    if (y.size() != static_cast<size_t>(n))
+        throw std::invalid_argument("Ppm::fit: " + std::to_string(y.size()) + " targets for " +
+                                    std::to_string(n) + " rows");
+    const int q = expandedWidth(m_model, p);
+    Solution s = solveCentered(expand(m_model, rows, n, p), n, q, y, m_ridge);
+    m_intercept = s.intercept;
+    m_coef = std::move(s.coef);
+    m_inputs = p;
+}
+
+std::vector<double> Ppm::predict(const std::vector<double> &rows, int n) const
+{
+    if (!isFitted())
+        throw std::logic_error("Ppm::predict before fit");
+    if (n == 0)
+        return {};
+    checkRows(rows, n, m_inputs, "Ppm::predict");
+    return predictExpanded(Solution{m_intercept, m_coef}, expand(m_model, rows, n, m_inputs), n);
+}
+
+std::vector<double> averageRanks(const std::vector<double> &v)
+{
+    const size_t n = v.size();
+    std::vector<size_t> order(n);
+    std::iota(order.begin(), order.end(), size_t(0));
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return v[a] < v[b]; });
+    std::vector<double> ranks(n);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && v[order[j]] == v[order[i]])
+            ++j;
+        const double rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0; // mean of i+1..j
+        for (size_t k = i; k < j; ++k)
+            ranks[order[k]] = rank;
+        i = j;
+    }
+    return ranks;
+}
+
+double spearman(const std::vector<double> &a, const std::vector<double> &b)
+{
+    if (a.size() != b.size() || a.size() < 2)
+        return kNaN;
+    const std::vector<double> ra = averageRanks(a), rb = averageRanks(b);
+    const double n = static_cast<double>(a.size());
+    const double ma = std::accumulate(ra.begin(), ra.end(), 0.0) / n;
+    const double mb = std::accumulate(rb.begin(), rb.end(), 0.0) / n;
+    double sab = 0, saa = 0, sbb = 0;
+    for (size_t i = 0; i < ra.size(); ++i) {
+        sab += (ra[i] - ma) * (rb[i] - mb);
+        saa += (ra[i] - ma) * (ra[i] - ma);
+        sbb += (rb[i] - mb) * (rb[i] - mb);
+    }
+    if (saa == 0 || sbb == 0)
+        return kNaN;
+    return sab / std::sqrt(saa * sbb);
+}
+
+double rmse(const std::vector<double> &predicted, const std::vector<double> &actual)
+{
+    if (predicted.empty() || predicted.size() != actual.size())
+        return kNaN;
+    double s = 0;
+    for (size_t i = 0; i < predicted.size(); ++i)
+        s += (predicted[i] - actual[i]) * (predicted[i] - actual[i]);
+    return std::sqrt(s / static_cast<double>(predicted.size()));
+}
+
+std::vector<std::pair<int, int>> kFoldRanges(int n, int k)
+{
+    if (k < 2 || k > n)
+        throw std::invalid_argument("k-fold: need 2 <= folds <= rows (folds " + std::to_string(k) +
+                                    ", rows " + std::to_string(n) + ")");
+    std::vector<std::pair<int, int>> out;
+    int begin = 0;
+    for (int f = 0; f < k; ++f) {
+        const int size = n / k + (f < n % k ? 1 : 0);
+        out.emplace_back(begin, begin + size);
+        begin += size;
+    }
+    return out;
+}
+
+PpmCvResult crossValidate(PpmModel model, double ridge, const std::vector<double> &rows, int n, int p,
+                          const std::vector<double> &y, int folds)
+{
+    return runFolds(model, ridge, rows, n, p, y, folds, -1);
+}
+
+std::vector<PpmLearningPoint> learningCurve(PpmModel model, double ridge, const std::vector<double> &rows,
+                                            int n, int p, const std::vector<double> &y,
+                                            const std::vector<int> &trainSizes, int folds)
+{
+    const auto ranges = kFoldRanges(n, folds);
+    const int largestTest = ranges.front().second - ranges.front().first;
+    const int smallestTrain = n - largestTest;
+    std::vector<PpmLearningPoint> out;
+    for (const int m : trainSizes) {
+        if (m < 1 || m > smallestTrain)
+            throw std::invalid_argument("learning curve: training size " + std::to_string(m) +
+                                        " outside 1.." + std::to_string(smallestTrain));
+        out.push_back({m, runFolds(model, ridge, rows, n, p, y, folds, m)});
+    }
+    return out;
+}
+
+PpmBenchFigures benchPpmFit(int candidates, int features, int folds, std::uint64_t seed, PpmModel model)
+{
+    if (candidates < 2 || features < 1 || folds < 2 || folds > candidates)
+        throw std::invalid_argument("PPM bench: need candidates >= folds >= 2 and features >= 1");
+    std::mt19937_64 rng(seed);
+    std::uniform_int_distribution<int> count(0, 200);
+    std::normal_distribution<double> normal(0.0, 1.0);
+    std::vector<double> w(static_cast<size_t>(features));
+    for (double &v : w)
+        v = normal(rng) * 1e-3;
+    std::vector<double> X(static_cast<size_t>(candidates) * features);
+    std::vector<double> y(static_cast<size_t>(candidates));
+    for (int r = 0; r < candidates; ++r) {
+        double t = 0;
+        for (int j = 0; j < features; ++j) {
+            const double c = count(rng);
+            X[static_cast<size_t>(r) * features + j] = c;
+            t += w[j] * c;
+        }
+        const double *x = X.data() + static_cast<size_t>(r) * features;
+        for (int j = 0; j + 1 < features; j += 2)
+            t += 1e-6 * x[j] * x[j + 1];
+        y[r] = 0.6 + t + 0.05 * normal(rng);
+    }
+
+    PpmBenchFigures f;
+    f.candidates = candidates;
+    f.features = features;
+    f.columns = Ppm::expandedWidth(model, features);
+    f.folds = folds;
+    using Clock = std::chrono::steady_clock;
+    const auto t0 = Clock::now();
+    const PpmCvResult cv = crossValidate(model, 0, X, candidates, features, y, folds);
+    const auto t1 = Clock::now();
+    Ppm ppm(model);
+    ppm.fit(X, candidates, features, y);
+    const auto t2 = Clock::now();
+    f.cvSeconds = std::chrono::duration<double>(t1 - t0).count();
+    f.fitSeconds = std::chrono::duration<double>(t2 - t1).count();
+    f.spearman = cv.spearman;
+    f.rmse = cv.rmse;
+    return f;
+}
+
+} // namespace hyper
