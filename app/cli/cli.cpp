@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 #include <cstdio>
+#include <unistd.h>
 
 namespace hyper::cli {
 
@@ -51,6 +52,20 @@ void printJson(const QJsonObject &object)
     std::fwrite(out.constData(), 1, size_t(out.size()), stdout);
     std::fputc('\n', stdout);
     std::fflush(stdout);
+}
+
+Feedback stderrFeedback(const QString &what)
+{
+    const bool tty = isatty(fileno(stderr));
+    return Feedback(
+        [what, tty](double f, const QString &message) {
+            if (!tty)
+                return;
+            std::fprintf(stderr, "\r%s %5.1f%% %-48s", qPrintable(what), f * 100.0, qPrintable(message));
+            if (f >= 1.0)
+                std::fputc('\n', stderr);
+        },
+        200);
 }
 
 void say(const QString &text)

@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <memory>
 
+#include "core/jobs/feedback.h"
 #include "core/storage/projectstore.h"
 #include <stdexcept>
 
@@ -35,6 +36,10 @@ std::unique_ptr<ProjectStore> openProject(const QCommandLineParser &parser,
 void printJson(const QJsonObject &object);
 /** Human text on stderr. */
 void say(const QString &text);
+
+/** Progress of a long job on stderr ("WHAT  42.0% message"), one line rewritten in
+ *  place, only when stderr is a terminal; throttled to 5 updates a second. */
+Feedback stderrFeedback(const QString &what);
 
 int cmdInit(const QStringList &args);
 int cmdImport(const QStringList &args);

@@ -18,12 +18,6 @@ namespace hyper::cli {
 
 namespace {
 
-void removeProject(const QString &path)
-{
-    for (const char *suffix : {"", "-wal", "-shm"})
-        QFile::remove(path + QLatin1String(suffix));
-}
-
 struct SearchFigures {
     double medianMs = 0, maxMs = 0;
     int queries = 0;
@@ -73,8 +67,8 @@ int benchImport(const QStringList &args)
     const QString jsonl = dir + QStringLiteral("/bench-pairs.jsonl");
     const QString project = dir + QStringLiteral("/bench-import.hyper");
     const QString ceilingProject = dir + QStringLiteral("/bench-ceiling.hyper");
-    removeProject(project);
-    removeProject(ceilingProject);
+    ProjectStore::removeFiles(project);
+    ProjectStore::removeFiles(ceilingProject);
 
     say(QStringLiteral("generating %1 pairs ...").arg(n));
     const std::vector<ImportRecord> records = synth::makePairs(n, /*seed=*/42);
@@ -127,10 +121,10 @@ int benchImport(const QStringList &args)
             .arg(s.medianMs, 0, 'f', 1).arg(s.maxMs, 0, 'f', 1).arg(s.queries));
 
     if (!p.isSet(QStringLiteral("keep"))) {
-        removeProject(project);
+        ProjectStore::removeFiles(project);
         QFile::remove(jsonl);
     }
-    removeProject(ceilingProject);
+    ProjectStore::removeFiles(ceilingProject);
     if (p.isSet(QStringLiteral("json")))
         printJson({{QStringLiteral("pairs"), n},
                    {QStringLiteral("mb"), mb},

@@ -6,7 +6,6 @@
 
 #include <QJsonArray>
 #include <cstdio>
-#include <unistd.h>
 
 namespace hyper::cli {
 
@@ -36,15 +35,7 @@ int cmdFeatures(const QStringList &args)
 
     const auto project = openProject(p);
     ProjectStore &store = *project;
-    const bool tty = isatty(fileno(stderr));
-    Feedback feedback(
-        [tty](double f, const QString &what) {
-            if (tty)
-                std::fprintf(stderr, "\rfeatures %5.1f%% %-24s", f * 100.0, qPrintable(what));
-            if (tty && f >= 1.0)
-                std::fputc('\n', stderr);
-        },
-        200);
+    Feedback feedback = stderrFeedback(QStringLiteral("features"));
     const FeatureResult r = computeFeatures(store, params, feedback);
 
     if (p.isSet(QStringLiteral("json"))) {

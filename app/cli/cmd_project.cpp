@@ -9,25 +9,10 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <cstdio>
-#include <unistd.h>
 
 namespace hyper::cli {
 
 namespace {
-
-// Progress on stderr, one line rewritten in place, only when stderr is a terminal.
-Feedback stderrFeedback(const QString &what)
-{
-    const bool tty = isatty(fileno(stderr));
-    return Feedback(
-        [what, tty](double f, const QString &) {
-            if (tty)
-                std::fprintf(stderr, "\r%s %5.1f%%", qPrintable(what), f * 100.0);
-            if (tty && f >= 1.0)
-                std::fputc('\n', stderr);
-        },
-        200);
-}
 
 // This process's peak resident memory (VmHWM), in MB; -1 where /proc is absent.
 double peakRssMb()

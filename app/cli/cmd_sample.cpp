@@ -25,14 +25,6 @@ qint64 sizeOption(const QCommandLineParser &p, const QString &name, qint64 min)
     return v;
 }
 
-// Removes a project file this command created, with SQLite's side files, so that a
-// failed run leaves nothing behind (CLI.md: a failed command leaves the project as it was).
-void removeCreated(const QString &path)
-{
-    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-shm"), QStringLiteral("-journal")})
-        QFile::remove(path + suffix);
-}
-
 } // namespace
 
 int cmdSample(const QStringList &args)
@@ -80,7 +72,7 @@ int cmdSample(const QStringList &args)
             store->updateSearchIndex(feedback);
     } catch (...) {
         if (!existed)
-            removeCreated(path);
+            ProjectStore::removeFiles(path);
         throw;
     }
 

@@ -7,7 +7,6 @@
 
 #include <QJsonObject>
 #include <cstdio>
-#include <unistd.h>
 
 namespace hyper::cli {
 
@@ -119,15 +118,7 @@ int cmdTrainRm(const QStringList &args)
                         .arg(out).arg(info.trainPairs).arg(info.evalPairs));
             return 0;
         }
-        const bool tty = isatty(fileno(stderr));
-        Feedback feedback(
-            [tty](double f, const QString &what) {
-                if (tty)
-                    std::fprintf(stderr, "\rtrain-rm %5.1f%% %-48s", f * 100.0, qPrintable(what));
-                if (tty && f >= 1.0)
-                    std::fputc('\n', stderr);
-            },
-            200);
+        Feedback feedback = stderrFeedback(QStringLiteral("train-rm"));
         const RmRunResult r = runRewardModel(*store, params, feedback);
         if (json) {
             printJson({{QStringLiteral("overall"), r.scores.overall},

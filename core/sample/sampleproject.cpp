@@ -4,7 +4,6 @@
 #include "core/jobs/feedback.h"
 #include "core/storage/projectstore.h"
 
-#include <QFile>
 
 namespace hyper {
 
@@ -30,8 +29,7 @@ SampleSummary createSampleProject(const QString &path, const SampleParams &param
         computeFeatures(store, FeatureParams{}, computing);
         return summary;
     } catch (...) {
-        for (const char *suffix : {"", "-wal", "-shm"})
-            QFile::remove(path + QLatin1String(suffix));
+        ProjectStore::removeFiles(path);
         throw;
     }
 }

@@ -133,6 +133,12 @@ void ProjectStore::verifyIntegrity() const
                             .arg(fk.text(0)));
 }
 
+void ProjectStore::removeFiles(const QString &path)
+{
+    for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+        QFile::remove(path + QLatin1String(suffix));
+}
+
 int ProjectStore::schemaVersion() const
 {
     sql::Stmt v(m_db, "PRAGMA user_version");

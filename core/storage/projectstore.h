@@ -77,6 +77,10 @@ public:
     /** The raw connection, for core/storage code only. */
     sqlite3 *handle() const { return m_db; }
 
+    /** Deletes a project file with SQLite's side files (-wal, -shm, -journal): for
+     *  commands that created a project and failed. The project must not be open. */
+    static void removeFiles(const QString &path);
+
     /** Throws StoreError naming the first problems when the file is damaged. */
     void verifyIntegrity() const;
 
