@@ -2,6 +2,8 @@
 #include "ui/mainwindow.h"
 
 #include "ui/featuresview.h"
+#include "ui/ppmview.h"
+#include "ui/routingview.h"
 #include "ui/trainingview.h"
 
 namespace hyper {
@@ -10,6 +12,8 @@ void MainWindow::createProjectViews()
 {
     addProjectView(new FeaturesView(this));
     addProjectView(new TrainingView(this));
+    addProjectView(new PpmView(this));
+    addProjectView(new RoutingView(this));
 }
 
 } // namespace hyper

@@ -1,5 +1,6 @@
 #include "ui/trainingview.h"
 
+#include "core/storage/ppmstore.h"
 #include "core/storage/projectstore.h"
 #include "ui/trainingcontroller.h"
 
@@ -147,6 +148,18 @@ QString TrainingView::mixText() const
     const QString kind = m_mix->currentData().toString();
     if (kind == QLatin1String("random"))
         return QStringLiteral("random:%1").arg(m_humanShare->value(), 0, 'f', 2);
+    if (kind == QLatin1String("plan")) {
+        // The newest applied plan (the routes the dataset table shows); else the newest.
+        qint64 newest = 0, applied = 0;
+        if (m_store)
+            for (const RoutePlanRecord &plan : listRoutePlans(*m_store)) { // oldest first
+                newest = plan.id;
+                if (!plan.appliedAt.isEmpty())
+                    applied = plan.id;
+            }
+        const qint64 id = applied > 0 ? applied : newest;
+        return id > 0 ? QStringLiteral("plan:%1").arg(id) : QString();
+    }
     return kind;
 }
 
@@ -158,6 +171,10 @@ void TrainingView::startTraining()
     }
     RmRunParams params;
     params.mix = mixText();
+    if (params.mix.isEmpty()) {
+        showMessage(tr("This project has no routing plan yet: route in the Routing tab first."), true);
+        return;
+    }
     params.config = ml::TrainConfig::defaults(m_model->currentData().toString().toStdString());
     params.config.epochs = m_epochs->value();
     params.config.seed = std::uint64_t(m_seed->value());
@@ -266,6 +283,7 @@ QWidget *TrainingView::createControls()
     m_mix->addItem(tr("Human labels"), QStringLiteral("human"));
     m_mix->addItem(tr("LM labels"), QStringLiteral("lm"));
     m_mix->addItem(tr("Random human share"), QStringLiteral("random"));
+    m_mix->addItem(tr("Routing plan (the applied one)"), QStringLiteral("plan"));
     m_mix->setToolTip(tr("Which label each train instance takes (docs/TRAINING.md, Mixes)"));
     m_humanShare = new QDoubleSpinBox;
     m_humanShare->setObjectName(QStringLiteral("humanShare"));

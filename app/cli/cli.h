@@ -58,5 +58,14 @@ int cmdCounts(const QStringList &args);
 int benchCandidates(const QStringList &args);
 /** hyper bench ppm (cmd_bench_ppm.cpp). */
 int benchPpm(const QStringList &args);
+/** hyper ppm collect | import-scores | fit | predict | list (cmd_ppm.cpp). */
+int cmdPpm(const QStringList &args);
+/** hyper bench route (cmd_bench_route.cpp). */
+int benchRoute(const QStringList &args);
+
+/** hyper route, hyper simulate, hyper ppm importance (cmd_route.cpp). */
+int cmdRoute(const QStringList &args);
+int cmdSimulate(const QStringList &args);
+int ppmImportance(const QStringList &args);
 
 } // namespace hyper::cli

@@ -164,7 +164,7 @@ int benchSearch(const QStringList &args)
 int cmdBench(const QStringList &args)
 {
     if (args.size() < 2)
-        throw UsageError("which bench? import | search | features | rm | candidates | ppm");
+        throw UsageError("which bench? import | search | features | rm | candidates | ppm | route");
     QStringList rest = args;
     const QString what = rest.takeAt(1);
     rest[0] += QLatin1Char(' ') + what;
@@ -180,7 +180,9 @@ int cmdBench(const QStringList &args)
         return benchCandidates(rest);
     if (what == QLatin1String("ppm"))
         return benchPpm(rest);
-    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | candidates | ppm)").arg(what).toStdString());
+    if (what == QLatin1String("route"))
+        return benchRoute(rest);
+    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | candidates | ppm | route)").arg(what).toStdString());
 }
 
 } // namespace hyper::cli

@@ -39,7 +39,7 @@ int cmdTrainRm(const QStringList &args)
         "its RewardBench-style accuracy on the eval split. Each run is recorded in the project."));
     addProjectOption(p);
     addJsonOption(p);
-    p.addOption({QStringLiteral("mix"), QStringLiteral("human | lm | random:FRACTION | plan:ID"),
+    p.addOption({QStringLiteral("mix"), QStringLiteral("human | lm | random:FRACTION | features:NAME[;NAME...] | plan:ID (a stored routing plan)"),
                  QStringLiteral("MIX")});
     p.addOption({QStringLiteral("model"), QStringLiteral("bag (default) | transformer"),
                  QStringLiteral("MODEL"), QStringLiteral("bag")});
@@ -94,14 +94,11 @@ int cmdTrainRm(const QStringList &args)
     params.config.useMargin = p.isSet(QStringLiteral("margin"));
     params.config.threads = intOption(p, QStringLiteral("threads"), 0, 1024);
 
-    MixSpec spec;
     try {
-        spec = MixSpec::parse(params.mix);
+        MixSpec::parse(params.mix); // a plan id is checked against the project below
     } catch (const MixError &e) {
         throw UsageError(e.what());
     }
-    if (spec.kind == MixSpec::Kind::Plan)
-        throw UsageError("--mix plan:ID: routing plans are not available yet");
 
     std::unique_ptr<ProjectStore> store = openProject(p);
     const bool json = p.isSet(QStringLiteral("json"));

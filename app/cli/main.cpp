@@ -24,6 +24,9 @@ const std::map<QString, std::function<int(const QStringList &)>> &commands()
         {QStringLiteral("sample"), cli::cmdSample},
         {QStringLiteral("train-rm"), cli::cmdTrainRm},
         {QStringLiteral("counts"), cli::cmdCounts},
+        {QStringLiteral("ppm"), cli::cmdPpm},
+        {QStringLiteral("route"), cli::cmdRoute},
+        {QStringLiteral("simulate"), cli::cmdSimulate},
     };
     return table;
 }
@@ -41,7 +44,10 @@ void usage()
         "  features compute or refresh the instance feature table\n"
         "  train-rm train and evaluate a reward model on a label mix\n"
         "  counts   the feature-count vector of a mix (human-routed ids in a file)\n"
-        "  bench    measure figures: bench import | search | features | rm | candidates | ppm\n"
+        "  ppm      the PPM: collect | import-scores | fit | predict | importance | list\n"
+        "  route    route instances to humans under a budget; stores and applies a plan\n"
+        "  simulate sample and score candidate mixes at a budget (nothing stored)\n"
+        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }
 

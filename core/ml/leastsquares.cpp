@@ -52,4 +52,29 @@ std::vector<double> solveLeastSquares(const std::vector<double> &X, int n, int p
     return out;
 }
 
+std::vector<std::vector<double>> ridgePath(const std::vector<double> &X, int n, int p, const std::vector<double> &y,
+                                           const std::vector<double> &alphas)
+{
+    if (n < 1 || p < 1 || X.size() != static_cast<size_t>(n) * static_cast<size_t>(p) ||
+        y.size() != static_cast<size_t>(n))
+        throw std::invalid_argument("ridgePath: bad sizes");
+    for (double a : alphas)
+        if (!(a > 0))
+            throw std::invalid_argument("ridgePath: every alpha must be > 0");
+    torch::NoGradGuard noGrad;
+    const auto opts = torch::TensorOptions().dtype(torch::kFloat64);
+    const torch::Tensor A = torch::from_blob(const_cast<double *>(X.data()), {n, p}, opts).clone();
+    const torch::Tensor b = torch::from_blob(const_cast<double *>(y.data()), {n}, opts).clone();
+    const auto [U, S, Vh] = at::linalg_svd(A, /*full_matrices=*/false);
+    const torch::Tensor uty = at::mv(U.t(), b);
+    const torch::Tensor s2 = S * S;
+    std::vector<std::vector<double>> out;
+    out.reserve(alphas.size());
+    for (double a : alphas) {
+        const torch::Tensor w = at::mv(Vh.t(), S / (s2 + a) * uty).contiguous();
+        out.emplace_back(w.data_ptr<double>(), w.data_ptr<double>() + p);
+    }
+    return out;
+}
+
 } // namespace hyper::ml

@@ -25,4 +25,11 @@ double leastSquaresRcond(int n, int p);
 std::vector<double> solveLeastSquares(const std::vector<double> &X, int n, int p,
                                       const std::vector<double> &y, double ridge = 0);
 
+/** Ridge solutions of min ||X w - y||^2 + alpha ||w||^2 for several alphas (each > 0) from
+ *  one thin SVD X = U S V^T: w(alpha) = V diag(s / (s^2 + alpha)) U^T y. Same vectors as
+ *  solveLeastSquares(X, n, p, y, alpha), at the cost of one factorization for the whole
+ *  path. Returns alphas.size() vectors of length p. Throws std::invalid_argument. */
+std::vector<std::vector<double>> ridgePath(const std::vector<double> &X, int n, int p, const std::vector<double> &y,
+                                           const std::vector<double> &alphas);
+
 } // namespace hyper::ml

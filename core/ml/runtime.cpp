@@ -1,11 +1,13 @@
 #include "core/ml/runtime.h"
 
 #include <ATen/Parallel.h>
+#include <mutex>
 #include <thread>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
 extern "C" void openblas_set_num_threads(int) __attribute__((weak));
+extern "C" int openblas_get_num_threads(void) __attribute__((weak));
 
 namespace hyper::ml {
 
@@ -26,6 +28,28 @@ int configureThreads(int blasThreads, int intraOpThreads)
     if (openblas_set_num_threads)
         openblas_set_num_threads(blasThreads <= 0 ? cores : blasThreads);
     return at::get_num_threads();
+}
+
+namespace {
+std::mutex blasScopeMutex;
+int blasScopes = 0;
+int blasThreadsBefore = 0;
+} // namespace
+
+SingleThreadedBlas::SingleThreadedBlas()
+{
+    const std::lock_guard lock(blasScopeMutex);
+    if (blasScopes++ == 0 && openblas_set_num_threads && openblas_get_num_threads) {
+        blasThreadsBefore = openblas_get_num_threads();
+        openblas_set_num_threads(1);
+    }
+}
+
+SingleThreadedBlas::~SingleThreadedBlas()
+{
+    const std::lock_guard lock(blasScopeMutex);
+    if (--blasScopes == 0 && openblas_set_num_threads && blasThreadsBefore > 0)
+        openblas_set_num_threads(blasThreadsBefore);
 }
 
 } // namespace hyper::ml

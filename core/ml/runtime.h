@@ -23,4 +23,18 @@ RuntimeInfo runtimeInfo();
  *  9.6 s with 1 thread, 86 s with 2 on a loaded box). Returns LibTorch's count. */
 int configureThreads(int blasThreads = 0, int intraOpThreads = 1);
 
+/** While at least one of these lives, OpenBLAS runs single-threaded (process-wide; the
+ *  count set before the first one is restored when the last one ends). For code that
+ *  makes many small BLAS/LAPACK calls or parallelizes them itself (the PPM's k-fold
+ *  solves): waking OpenBLAS's pool for each call costs a scheduler round trip, which on a
+ *  busy 2-core machine turned a 1 s PPM fit into 24 s of waiting. */
+class SingleThreadedBlas
+{
+public:
+    SingleThreadedBlas();
+    ~SingleThreadedBlas();
+    SingleThreadedBlas(const SingleThreadedBlas &) = delete;
+    SingleThreadedBlas &operator=(const SingleThreadedBlas &) = delete;
+};
+
 } // namespace hyper::ml

@@ -6,14 +6,12 @@
 #include <random>
 
 #include "core/storage/featurestore.h"
+#include "core/storage/ppmstore.h"
 #include "core/storage/projectstore.h"
 
 namespace hyper {
 
 namespace {
-
-// The margin asked of a pair whose votes were all "clearly" (useMargin on).
-constexpr float kClearMargin = 1.0f;
 
 bool allClear(const std::vector<int> &votes)
 {
@@ -76,6 +74,16 @@ MixSpec MixSpec::parse(const QString &text)
     return s;
 }
 
+MixSpec MixSpec::subset(std::unordered_set<qint64> humanIds, const QString &text)
+{
+    MixSpec s;
+    s.kind = Kind::Subset;
+    s.humanFraction = 0.0;
+    s.humanIds = std::move(humanIds);
+    s.text = text;
+    return s;
+}
+
 std::optional<int> resolvedLabel(const std::vector<int> &votes)
 {
     const std::optional<int> m = foldedMajority(votes.data(), votes.size());
@@ -84,16 +92,18 @@ std::optional<int> resolvedLabel(const std::vector<int> &votes)
     return m;
 }
 
-std::vector<ml::PairText> mixTrainPairs(const std::vector<MixInstance> &train, const MixSpec &spec,
-                                        quint64 seed, MixStats *stats)
+std::vector<char> mixHumanMask(const std::vector<MixInstance> &train, const MixSpec &spec, quint64 seed)
 {
-    if (spec.kind == MixSpec::Kind::Plan)
-        throw MixNotAvailable("routing plans are not available yet");
-    // Which instances take the human label: exactly round(F x n) of them, chosen by a
-    // seeded Fisher-Yates over instance positions (our own draw, so every standard
-    // library gives the same choice).
+    if (spec.kind == MixSpec::Kind::Plan && !spec.resolved)
+        throw MixError("routing plan " + std::to_string(spec.planId) + " is not resolved (resolvePlanMix)");
     std::vector<char> human(train.size(), spec.kind == MixSpec::Kind::Human ? 1 : 0);
-    if (spec.kind == MixSpec::Kind::Random) {
+    switch (spec.kind) {
+    case MixSpec::Kind::Human:
+    case MixSpec::Kind::Lm:
+        break;
+    case MixSpec::Kind::Random: {
+        // Exactly round(F x n) instances, chosen by a seeded Fisher-Yates over instance
+        // positions (our own draw, so every standard library gives the same choice).
         std::vector<std::size_t> order(train.size());
         for (std::size_t i = 0; i < order.size(); ++i)
             order[i] = i;
@@ -103,16 +113,28 @@ std::vector<ml::PairText> mixTrainPairs(const std::vector<MixInstance> &train, c
         const auto take = std::size_t(std::llround(spec.humanFraction * double(train.size())));
         for (std::size_t i = 0; i < take && i < order.size(); ++i)
             human[order[i]] = 1;
+        break;
     }
-    if (spec.kind == MixSpec::Kind::Features)
+    case MixSpec::Kind::Features:
+    case MixSpec::Kind::Plan:
+    case MixSpec::Kind::Subset:
         for (std::size_t i = 0; i < train.size(); ++i)
             human[i] = spec.humanIds.count(train[i].id) ? 1 : 0;
+        break;
+    }
+    return human;
+}
+
+std::vector<MixChoice> mixChoices(const std::vector<MixInstance> &train, const std::vector<char> &humanMask,
+                                  MixStats *stats)
+{
     MixStats s;
-    std::vector<ml::PairText> pairs;
-    pairs.reserve(train.size());
+    std::vector<MixChoice> out;
+    out.reserve(train.size());
     for (std::size_t i = 0; i < train.size(); ++i) {
         const MixInstance &m = train[i];
-        const std::vector<int> &votes = human[i] ? m.humanVotes : m.lmVotes;
+        const bool human = i < humanMask.size() && humanMask[i];
+        const std::vector<int> &votes = human ? m.humanVotes : m.lmVotes;
         ++s.instances;
         const std::optional<int> label = resolvedLabel(votes);
         if (!label) {
@@ -121,11 +143,22 @@ std::vector<ml::PairText> mixTrainPairs(const std::vector<MixInstance> &train, c
         }
         const bool clear = allClear(votes);
         s.withMargin += clear ? 1 : 0;
-        ++(human[i] ? s.humanChosen : s.lmChosen);
-        pairs.push_back(toPair(m, *label, clear ? kClearMargin : 0.0f, {}));
+        ++(human ? s.humanChosen : s.lmChosen);
+        out.push_back({i, *label, clear, human});
     }
     if (stats)
         *stats = s;
+    return out;
+}
+
+std::vector<ml::PairText> mixTrainPairs(const std::vector<MixInstance> &train, const MixSpec &spec,
+                                        quint64 seed, MixStats *stats)
+{
+    const std::vector<MixChoice> choices = mixChoices(train, mixHumanMask(train, spec, seed), stats);
+    std::vector<ml::PairText> pairs;
+    pairs.reserve(choices.size());
+    for (const MixChoice &c : choices)
+        pairs.push_back(toPair(train[c.index], c.label, c.clear ? kMixClearMargin : 0.0f, {}));
     return pairs;
 }
 
@@ -148,6 +181,24 @@ void resolveFeatureMix(ProjectStore &store, MixSpec &spec)
         for (const InstanceSummary &r : store.listInstances(f, 0, int(store.countInstances(f))))
             spec.humanIds.insert(r.id);
     }
+}
+
+void resolvePlanMix(ProjectStore &store, MixSpec &spec)
+{
+    if (spec.kind != MixSpec::Kind::Plan)
+        return;
+    if (!routePlan(store, spec.planId))
+        throw MixError("no routing plan " + std::to_string(spec.planId) + " (see 'hyper route')");
+    spec.humanIds.clear();
+    for (qint64 id : planInstanceIds(store, spec.planId))
+        spec.humanIds.insert(id);
+    spec.resolved = true;
+}
+
+void resolveMix(ProjectStore &store, MixSpec &spec)
+{
+    resolveFeatureMix(store, spec);
+    resolvePlanMix(store, spec);
 }
 
 std::vector<ml::PairText> mixEvalPairs(const std::vector<MixInstance> &eval)

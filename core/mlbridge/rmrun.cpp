@@ -27,7 +27,7 @@ Prepared prepare(ProjectStore &store, const RmRunParams &params)
     QElapsedTimer timer;
     timer.start();
     MixSpec spec = MixSpec::parse(params.mix);
-    resolveFeatureMix(store, spec);
+    resolveMix(store, spec);
     params.config.validate();
     Prepared p;
     const std::vector<ml::PairText> train =

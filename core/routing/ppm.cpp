@@ -1,8 +1,14 @@
 #include "core/routing/ppm.h"
 
 #include "core/ml/leastsquares.h"
+#include "core/ml/runtime.h"
 
 #include <algorithm>
+#include <functional>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -87,36 +93,84 @@ std::vector<double> gather(const std::vector<double> &v, const std::vector<int> 
     return out;
 }
 
+/** Runs fold(f) for f in [0, count) on one thread per core (folds are independent and
+ *  each writes only its own outputs), with a single-threaded BLAS: faster than one fold at
+ *  a time on a threaded BLAS, and immune to the pool's wake-up stalls on a busy machine.
+ *  The first exception is rethrown after all threads end. */
+void parallelFolds(size_t count, const std::function<void(size_t)> &fold)
+{
+    const ml::SingleThreadedBlas blas;
+    std::atomic<size_t> next{0};
+    std::exception_ptr error;
+    std::mutex errorMutex;
+    const auto work = [&] {
+        try {
+            for (size_t f = next++; f < count; f = next++)
+                fold(f);
+        } catch (...) {
+            const std::lock_guard lock(errorMutex);
+            if (!error)
+                error = std::current_exception();
+            next = count;
+        }
+    };
+    const size_t threads = std::min<size_t>(count, std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t)
+        pool.emplace_back(work);
+    work();
+    for (std::thread &t : pool)
+        t.join();
+    if (error)
+        std::rethrow_exception(error);
+}
+
+/** The training rows of a fold: all rows outside [begin, end), at most trainLimit (< 0: all). */
+std::vector<int> trainingRows(int n, int begin, int end, int trainLimit)
+{
+    std::vector<int> train;
+    train.reserve(static_cast<size_t>(n - (end - begin)));
+    for (int i = 0; i < n; ++i)
+        if (i < begin || i >= end)
+            train.push_back(i);
+    if (trainLimit >= 0 && static_cast<int>(train.size()) > trainLimit)
+        train.resize(static_cast<size_t>(trainLimit));
+    return train;
+}
+
+void checkCv(const std::vector<double> &rows, int n, int p, const std::vector<double> &y)
+{
+    checkRows(rows, n, p, "Ppm cross-validation");
+    if (y.size() != static_cast<size_t>(n))
+        throw std::invalid_argument("Ppm cross-validation: y size differs from the row count");
+}
+
 /** Out-of-fold predictions where fold f trains on (at most) the first `trainLimit` rows of
  *  its training set; trainLimit < 0: all of them. */
 PpmCvResult runFolds(PpmModel model, double ridge, const std::vector<double> &rows, int n, int p,
                      const std::vector<double> &y, int folds, int trainLimit)
 {
-    checkRows(rows, n, p, "Ppm cross-validation");
-    if (y.size() != static_cast<size_t>(n))
-        throw std::invalid_argument("Ppm cross-validation: y size differs from the row count");
+    checkCv(rows, n, p, y);
     const int q = Ppm::expandedWidth(model, p);
     const std::vector<double> Z = Ppm::expand(model, rows, n, p);
     PpmCvResult r;
     r.folds = folds;
     r.rows = n;
     r.predictions.assign(static_cast<size_t>(n), kNaN);
-    for (const auto &[begin, end] : kFoldRanges(n, folds)) {
-        std::vector<int> train;
-        train.reserve(static_cast<size_t>(n - (end - begin)));
-        for (int i = 0; i < n; ++i)
-            if (i < begin || i >= end)
-                train.push_back(i);
-        if (trainLimit >= 0 && static_cast<int>(train.size()) > trainLimit)
-            train.resize(static_cast<size_t>(trainLimit));
-        r.trainRows = std::max(r.trainRows, static_cast<int>(train.size()));
+    const std::vector<std::pair<int, int>> ranges = kFoldRanges(n, folds);
+    std::vector<int> trainRows(ranges.size(), 0);
+    parallelFolds(ranges.size(), [&](size_t f) {
+        const auto [begin, end] = ranges[f];
+        const std::vector<int> train = trainingRows(n, begin, end, trainLimit);
+        trainRows[f] = static_cast<int>(train.size());
         const Solution s = solveCentered(gatherRows(Z, q, train), static_cast<int>(train.size()), q,
                                          gather(y, train), ridge);
         std::vector<int> test(static_cast<size_t>(end - begin));
         std::iota(test.begin(), test.end(), begin);
         const std::vector<double> pred = predictExpanded(s, gatherRows(Z, q, test), end - begin);
         std::copy(pred.begin(), pred.end(), r.predictions.begin() + begin);
-    }
+    });
+    r.trainRows = *std::max_element(trainRows.begin(), trainRows.end());
     r.spearman = spearman(r.predictions, y);
     r.rmse = rmse(r.predictions, y);
     return r;
@@ -160,10 +214,23 @@ void Ppm::fit(const std::vector<double> &rows, int n, int p, const std::vector<d
         throw std::invalid_argument("Ppm::fit: " + std::to_string(y.size()) + " targets for " +
                                     std::to_string(n) + " rows");
     const int q = expandedWidth(m_model, p);
+    const ml::SingleThreadedBlas blas; // see runFolds
     Solution s = solveCentered(expand(m_model, rows, n, p), n, q, y, m_ridge);
     m_intercept = s.intercept;
     m_coef = std::move(s.coef);
     m_inputs = p;
+}
+
+Ppm Ppm::fromCoefficients(PpmModel model, double ridge, int inputs, double intercept, std::vector<double> coef)
+{
+    if (inputs < 1 || coef.size() != static_cast<size_t>(expandedWidth(model, inputs)))
+        throw std::invalid_argument("Ppm::fromCoefficients: " + std::to_string(coef.size()) + " coefficients for "
+                                    + std::to_string(inputs) + " inputs");
+    Ppm p(model, ridge);
+    p.m_inputs = inputs;
+    p.m_intercept = intercept;
+    p.m_coef = std::move(coef);
+    return p;
 }
 
 std::vector<double> Ppm::predict(const std::vector<double> &rows, int n) const
@@ -243,6 +310,87 @@ PpmCvResult crossValidate(PpmModel model, double ridge, const std::vector<double
                           const std::vector<double> &y, int folds)
 {
     return runFolds(model, ridge, rows, n, p, y, folds, -1);
+}
+
+std::vector<PpmCvResult> crossValidateRidgePath(PpmModel model, const std::vector<double> &alphas,
+                                                const std::vector<double> &rows, int n, int p,
+                                                const std::vector<double> &y, int folds)
+{
+    checkCv(rows, n, p, y);
+    if (alphas.empty())
+        return {};
+    const int q = Ppm::expandedWidth(model, p);
+    const std::vector<double> Z = Ppm::expand(model, rows, n, p);
+    const std::vector<std::pair<int, int>> ranges = kFoldRanges(n, folds);
+    std::vector<PpmCvResult> out(alphas.size());
+    for (PpmCvResult &r : out) {
+        r.folds = folds;
+        r.rows = n;
+        r.predictions.assign(static_cast<size_t>(n), kNaN);
+    }
+    parallelFolds(ranges.size(), [&](size_t f) {
+        const auto [begin, end] = ranges[f];
+        const std::vector<int> train = trainingRows(n, begin, end, -1);
+        const int m = static_cast<int>(train.size());
+        // Center as solveCentered does, then one SVD for every alpha.
+        std::vector<double> Zt = gatherRows(Z, q, train);
+        std::vector<double> yt = gather(y, train);
+        std::vector<double> mean(static_cast<size_t>(q), 0.0);
+        for (int i = 0; i < m; ++i)
+            for (int j = 0; j < q; ++j)
+                mean[j] += Zt[static_cast<size_t>(i) * q + j];
+        for (double &v : mean)
+            v /= m;
+        const double ymean = std::accumulate(yt.begin(), yt.end(), 0.0) / m;
+        for (int i = 0; i < m; ++i) {
+            for (int j = 0; j < q; ++j)
+                Zt[static_cast<size_t>(i) * q + j] -= mean[j];
+            yt[i] -= ymean;
+        }
+        const std::vector<std::vector<double>> path = ml::ridgePath(Zt, m, q, yt, alphas);
+        std::vector<int> test(static_cast<size_t>(end - begin));
+        std::iota(test.begin(), test.end(), begin);
+        const std::vector<double> Ztest = gatherRows(Z, q, test);
+        for (size_t a = 0; a < alphas.size(); ++a) {
+            Solution s;
+            s.coef = path[a];
+            s.intercept = ymean - std::inner_product(mean.begin(), mean.end(), s.coef.begin(), 0.0);
+            const std::vector<double> pred = predictExpanded(s, Ztest, end - begin);
+            std::copy(pred.begin(), pred.end(), out[a].predictions.begin() + begin);
+        }
+    });
+    for (PpmCvResult &r : out) {
+        r.trainRows = n - (n / folds); // the largest training set (the smallest fold is n / k rows)
+        r.spearman = spearman(r.predictions, y);
+        r.rmse = rmse(r.predictions, y);
+    }
+    return out;
+}
+
+std::vector<double> ridgeGrid(PpmModel model, const std::vector<double> &rows, int n, int p)
+{
+    checkRows(rows, n, p, "ridgeGrid");
+    const int q = Ppm::expandedWidth(model, p);
+    const std::vector<double> Z = Ppm::expand(model, rows, n, p);
+    // Mean squared norm of the centered rows = the sum of the column variances.
+    double scale = 0;
+    for (int j = 0; j < q; ++j) {
+        double mean = 0, sq = 0;
+        for (int i = 0; i < n; ++i)
+            mean += Z[static_cast<size_t>(i) * q + j];
+        mean /= n;
+        for (int i = 0; i < n; ++i) {
+            const double d = Z[static_cast<size_t>(i) * q + j] - mean;
+            sq += d * d;
+        }
+        scale += sq / n;
+    }
+    if (!(scale > 0))
+        scale = 1;
+    std::vector<double> grid;
+    for (int k = -24; k <= 2; ++k)
+        grid.push_back(scale * std::pow(10.0, k / 2.0));
+    return grid;
 }
 
 std::vector<PpmLearningPoint> learningCurve(PpmModel model, double ridge, const std::vector<double> &rows,

@@ -35,6 +35,12 @@ public:
     /** The regression columns of n rows of p inputs, row-major n x expandedWidth(model, p). */
     static std::vector<double> expand(PpmModel model, const std::vector<double> &rows, int n, int p);
 
+    /** A fitted model from stored parameters (core/storage/ppmstore.h): coef in expand()
+     *  order, expandedWidth(model, inputs) of them. Throws std::invalid_argument on bad
+     *  sizes. */
+    static Ppm fromCoefficients(PpmModel model, double ridge, int inputs, double intercept,
+                                std::vector<double> coef);
+
     /** Fits on n rows of p inputs. Throws std::invalid_argument on bad sizes. */
     void fit(const std::vector<double> &rows, int n, int p, const std::vector<double> &y);
     /** Predictions for n rows of inputs() inputs. Throws std::logic_error before fit(). */
@@ -82,6 +88,18 @@ struct PpmCvResult
  *  predictions. */
 PpmCvResult crossValidate(PpmModel model, double ridge, const std::vector<double> &rows, int n, int p,
                           const std::vector<double> &y, int folds = 10);
+
+/** Ridge over a grid of alphas (each > 0) by k-fold CV, as crossValidate with
+ *  Ppm(model, alpha) for each alpha, but with one SVD per fold for the whole grid. One
+ *  result per alpha, in order. */
+std::vector<PpmCvResult> crossValidateRidgePath(PpmModel model, const std::vector<double> &alphas,
+                                                const std::vector<double> &rows, int n, int p,
+                                                const std::vector<double> &y, int folds = 10);
+
+/** The alpha grid `hyper ppm fit --ridge auto` searches: 10^k times the mean squared norm
+ *  of the centered expanded rows, k = -12, -11.5, ..., 1 (27 values), so the grid follows
+ *  the scale of the counts (raw counts in the thousands make quadratic columns ~1e6). */
+std::vector<double> ridgeGrid(PpmModel model, const std::vector<double> &rows, int n, int p);
 
 struct PpmLearningPoint
 {

@@ -121,7 +121,65 @@ CREATE TABLE rm_runs(
   finished_at TEXT);
 )SQL";
 
-const char *const kSteps[] = {kV1, kV2, kV3};
+// Version 4: the PPM's training data, fitted PPMs and routing plans
+// (core/storage/ppmstore.cpp). Counts, bitsets and coefficients are little-endian BLOBs.
+// A collected dataset is keyed by what its rows depend on (metric, seed, config, the
+// feature matrix it sampled from), so that a rerun resumes it; rows are committed one by
+// one as they are measured.
+const char *const kV4 = R"SQL(
+CREATE TABLE ppm_datasets(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL CHECK(kind = 'collect' OR kind = 'import'),
+  metric TEXT NOT NULL,            -- 'rm' | 'agreement:SOURCE' | for imports the file name
+  seed INTEGER NOT NULL DEFAULT 0,
+  config TEXT NOT NULL DEFAULT '', -- JSON (RM config, count mode, ...)
+  features TEXT NOT NULL,          -- JSON array of feature names: the order of counts
+  matrix_hash TEXT NOT NULL DEFAULT '', -- hash of the feature matrix (ids + bits) a collection sampled from
+  instances INTEGER NOT NULL DEFAULT 0, -- N of that matrix
+  created_at TEXT NOT NULL);
+CREATE TABLE ppm_rows(
+  dataset_id INTEGER NOT NULL REFERENCES ppm_datasets(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  budget INTEGER NOT NULL DEFAULT 0,
+  size INTEGER NOT NULL DEFAULT 0,
+  counts BLOB NOT NULL,            -- int64 little-endian, one per feature
+  human BLOB,                      -- bitset over the matrix's instances (id order); NULL for imports
+  score REAL NOT NULL,
+  rm_run_id INTEGER REFERENCES rm_runs(id) ON DELETE SET NULL,
+  seconds REAL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY(dataset_id, idx)) WITHOUT ROWID;
+CREATE TABLE ppm_models(
+  id INTEGER PRIMARY KEY,
+  model TEXT NOT NULL CHECK(model = 'linear' OR model = 'quadratic'),
+  ridge REAL NOT NULL DEFAULT 0,
+  folds INTEGER NOT NULL,
+  datasets TEXT NOT NULL,          -- JSON array of dataset ids
+  features TEXT NOT NULL,          -- JSON array: input order
+  n INTEGER NOT NULL,
+  terms INTEGER NOT NULL,
+  intercept REAL NOT NULL,
+  coef BLOB NOT NULL,              -- float64 LE in Ppm::expand() order
+  spearman REAL, rmse REAL,
+  cv TEXT NOT NULL DEFAULT '',     -- JSON: actual, out-of-fold predicted, learning curve
+  created_at TEXT NOT NULL);
+CREATE TABLE route_plans(
+  id INTEGER PRIMARY KEY,
+  model_id INTEGER REFERENCES ppm_models(id) ON DELETE SET NULL,
+  strategy TEXT NOT NULL,
+  budget INTEGER NOT NULL,
+  human INTEGER NOT NULL,
+  predicted REAL,
+  params TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  applied_at TEXT);
+CREATE TABLE plan_instances(
+  plan_id INTEGER NOT NULL REFERENCES route_plans(id) ON DELETE CASCADE,
+  instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+  PRIMARY KEY(plan_id, instance_id)) WITHOUT ROWID;
+)SQL";
+
+const char *const kSteps[] = {kV1, kV2, kV3, kV4};
 
 } // namespace
 

@@ -67,6 +67,15 @@ Stmt &Stmt::bindNull(int i)
     return *this;
 }
 
+Stmt &Stmt::bindBlob(int i, const void *data, std::size_t bytes)
+{
+    // SQLite reads a null pointer as NULL; an empty BLOB needs a non-null one.
+    static const char empty = 0;
+    if (sqlite3_bind_blob64(m_stmt, i, bytes ? data : &empty, sqlite3_uint64(bytes), SQLITE_TRANSIENT) != SQLITE_OK)
+        fail(m_db, "bind");
+    return *this;
+}
+
 bool Stmt::step()
 {
     const int rc = sqlite3_step(m_stmt);
@@ -98,6 +107,12 @@ std::string_view Stmt::utf8(int col) const
 {
     const auto *p = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, col));
     return p ? std::string_view(p, size_t(sqlite3_column_bytes(m_stmt, col))) : std::string_view();
+}
+
+QByteArray Stmt::blob(int col) const
+{
+    const void *p = sqlite3_column_blob(m_stmt, col);
+    return p ? QByteArray(static_cast<const char *>(p), qsizetype(sqlite3_column_bytes(m_stmt, col))) : QByteArray();
 }
 
 QString Stmt::text(int col) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QString>
 #include <cstdint>
 #include <optional>
@@ -29,6 +30,8 @@ public:
     Stmt &bind(int i, std::string_view utf8);   // SQLITE_STATIC: caller keeps it alive until step
     Stmt &bind(int i, const QString &v);        // copied
     Stmt &bindNull(int i);
+    /** A BLOB (copied). */
+    Stmt &bindBlob(int i, const void *data, std::size_t bytes);
     template <typename T> Stmt &bind(int i, const std::optional<T> &v)
     {
         return v ? bind(i, *v) : bindNull(i);
@@ -45,6 +48,8 @@ public:
     double f64(int col) const;
     QString text(int col) const;
     std::string_view utf8(int col) const;
+    /** A BLOB column (copied; empty for NULL). */
+    QByteArray blob(int col) const;
     template <typename T> std::optional<T> opt(int col) const
     {
         if (isNull(col))

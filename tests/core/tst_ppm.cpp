@@ -109,6 +109,7 @@ private Q_SLOTS:
     void rmseHandCase();
     void kFoldArithmetic();
     void crossValidateFolds();
+    void ridgePathMatchesSingleRidge();
     void learningCurveSizes();
     void rejectsBadInput();
 };
@@ -276,6 +277,40 @@ void TestPpm::crossValidateFolds()
     QVERIFY(std::abs(cv2.predictions[0] - cv.predictions[0]) < 1e-9);
     QVERIFY(std::abs(cv2.predictions[1] - cv.predictions[1]) < 1e-9);
     QVERIFY(std::abs(cv2.predictions[5] - cv.predictions[5]) > 1e-3);
+}
+
+void TestPpm::ridgePathMatchesSingleRidge()
+{
+    // Under-determined quadratic (40 rows, 6 inputs -> 27 columns) with counts in the
+    // hundreds: the SVD path must give, per alpha, the CV of Ppm(model, alpha).
+    std::mt19937_64 rng(7);
+    std::vector<double> X, y;
+    for (int i = 0; i < 40; ++i) {
+        double t = 0;
+        for (int j = 0; j < 6; ++j) {
+            const double c = double(rng() % 500);
+            X.push_back(c);
+            t += (j % 2 ? 1e-3 : -5e-4) * c;
+        }
+        y.push_back(0.6 + t + double(rng() % 1000) * 1e-5);
+    }
+    const std::vector<double> grid = ridgeGrid(PpmModel::Quadratic, X, 40, 6);
+    QCOMPARE(grid.size(), size_t(27));
+    QVERIFY(grid.front() > 0 && grid.back() / grid.front() > 1e12);
+    const std::vector<double> alphas = {grid[4], grid[12], grid[20]};
+    const std::vector<PpmCvResult> path = crossValidateRidgePath(PpmModel::Quadratic, alphas, X, 40, 6, y, 5);
+    QCOMPARE(path.size(), alphas.size());
+    for (size_t a = 0; a < alphas.size(); ++a) {
+        const PpmCvResult one = crossValidate(PpmModel::Quadratic, alphas[a], X, 40, 6, y, 5);
+        QCOMPARE(path[a].trainRows, one.trainRows);
+        for (int i = 0; i < 40; ++i)
+            QVERIFY2(std::abs(path[a].predictions[i] - one.predictions[i]) <= 1e-8 * std::max(1.0, std::abs(one.predictions[i])),
+                     qPrintable(QStringLiteral("alpha %1 row %2: %3 vs %4").arg(alphas[a]).arg(i)
+                                    .arg(path[a].predictions[i], 0, 'g', 17).arg(one.predictions[i], 0, 'g', 17)));
+        QVERIFY(std::abs(path[a].rmse - one.rmse) <= 1e-8 * one.rmse);
+    }
+    // A heavier penalty shrinks the out-of-fold predictions toward the mean of y.
+    QVERIFY(path[0].rmse != path[2].rmse);
 }
 
 void TestPpm::learningCurveSizes()

@@ -180,8 +180,13 @@ private Q_SLOTS:
 
         QVERIFY_THROWS_EXCEPTION(MixError, MixSpec::parse(QStringLiteral("random:1.5")));
         QVERIFY_THROWS_EXCEPTION(MixError, MixSpec::parse(QStringLiteral("expert")));
-        QVERIFY_THROWS_EXCEPTION(MixNotAvailable,
-                                 mixTrainPairs(many, MixSpec::parse(QStringLiteral("plan:3")), 1));
+        // A plan mix needs resolvePlanMix() (the store) first.
+        QVERIFY_THROWS_EXCEPTION(MixError, mixTrainPairs(many, MixSpec::parse(QStringLiteral("plan:3")), 1));
+        MixSpec subset = MixSpec::subset({3, 4}, QStringLiteral("candidate:1/0"));
+        auto sub = mixTrainPairs(many, subset, 1, &st);
+        QCOMPARE(st.humanChosen, qint64(2));
+        QCOMPARE(sub[3].chosen, std::string("answer a 3")); // human vote -2: A
+        QCOMPARE(sub[5].chosen, std::string("answer b 5")); // LM vote 2: B
     }
 
     void bundleRoundTrip()
@@ -386,8 +391,8 @@ private Q_SLOTS:
         p.start(QStringLiteral(HYPER_CLI_PATH), {QStringLiteral("train-rm"), QStringLiteral("--project"), m_project,
                                                  QStringLiteral("--mix"), QStringLiteral("plan:1")});
         QVERIFY(p.waitForFinished(60000));
-        QCOMPARE(p.exitCode(), 2);
-        QVERIFY(p.readAllStandardError().contains("routing plans are not available yet"));
+        QCOMPARE(p.exitCode(), 2); // no such plan (plans that exist: tst_cli_ppm)
+        QVERIFY(p.readAllStandardError().contains("no routing plan 1"));
     }
 };
 

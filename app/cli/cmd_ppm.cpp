@@ -1,0 +1,423 @@
+// hyper ppm collect | import-scores | fit | predict | list: the performance prediction
+// model's data, fit and predictions (docs/ROUTING.md).
+#include "app/cli/cli.h"
+#include "core/jobs/feedback.h"
+#include "core/ml/bundle.h"
+#include "core/routing/collect.h"
+#include "core/routing/ppmfit.h"
+#include "core/routing/scorecsv.h"
+#include "core/storage/featurestore.h"
+#include "core/storage/ppmstore.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <cmath>
+
+namespace hyper::cli {
+
+namespace {
+
+QJsonValue number(std::optional<double> v)
+{
+    return v && std::isfinite(*v) ? QJsonValue(*v) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonValue number(double v)
+{
+    return number(std::optional<double>(v));
+}
+
+QJsonArray idArray(const std::vector<qint64> &ids)
+{
+    QJsonArray a;
+    for (qint64 id : ids)
+        a.append(id);
+    return a;
+}
+
+int intValue(const QCommandLineParser &p, const QString &name, int lo, int hi)
+{
+    bool ok = false;
+    const int v = p.value(name).toInt(&ok);
+    if (!ok || v < lo || v > hi)
+        throw UsageError(QStringLiteral("--%1 must be an integer between %2 and %3")
+                             .arg(name)
+                             .arg(lo)
+                             .arg(hi)
+                             .toStdString());
+    return v;
+}
+
+quint64 seedValue(const QCommandLineParser &p)
+{
+    bool ok = false;
+    const quint64 v = p.value(QStringLiteral("seed")).toULongLong(&ok);
+    if (!ok)
+        throw UsageError("--seed must be an unsigned integer");
+    return v;
+}
+
+/** The single FILE argument of import-scores and predict. */
+QString fileArgument(const QCommandLineParser &p)
+{
+    if (p.positionalArguments().size() != 1)
+        throw UsageError("exactly one FILE.csv is required");
+    return p.positionalArguments().first();
+}
+
+void addSeedOption(QCommandLineParser &p, const QString &what)
+{
+    p.addOption({ QStringLiteral("seed"), what, QStringLiteral("S"), QStringLiteral("1") });
+}
+
+int ppmCollect(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Sample K candidate mixes (Algorithm 1) and measure each: a proxy reward model trained on "
+        "the mix (--metric rm) or the mix labels' agreement with a label source (agreement:gold|human|lm). "
+        "Rows are stored as they are measured; a rerun with the same options resumes, a larger K extends."));
+    addProjectOption(p);
+    addJsonOption(p);
+    p.addOption(
+        { QStringLiteral("candidates"), QStringLiteral("Number of candidates K."), QStringLiteral("K") });
+    addSeedOption(p, QStringLiteral("Seed of the candidates and proxy RMs."));
+    p.addOption({ QStringLiteral("metric"),
+        QStringLiteral("rm (default) | agreement:gold | agreement:human | agreement:lm"),
+        QStringLiteral("METRIC"), QStringLiteral("rm") });
+    p.addOption({ QStringLiteral("model"), QStringLiteral("Proxy RM: bag (default) | transformer"),
+        QStringLiteral("MODEL"), QStringLiteral("bag") });
+    p.addOption({ QStringLiteral("epochs"), QStringLiteral("Proxy RM epochs (model default if unset)."),
+        QStringLiteral("E") });
+    p.addOption({ QStringLiteral("device"), QStringLiteral("auto | cpu | cuda"), QStringLiteral("DEVICE"),
+        QStringLiteral("auto") });
+    p.addOption({ QStringLiteral("workers"), QStringLiteral("Proxy RMs trained at once (0: one per core)."),
+        QStringLiteral("W"), QStringLiteral("0") });
+    parseOrThrow(p, args);
+    requireProject(p);
+    if (!p.isSet(QStringLiteral("candidates")))
+        throw UsageError("--candidates K is required");
+    routing::CollectParams params;
+    params.candidates = intValue(p, QStringLiteral("candidates"), 0, 10000000);
+    params.seed = seedValue(p);
+    params.metric = p.value(QStringLiteral("metric"));
+    const QString model = p.value(QStringLiteral("model"));
+    if (model != QLatin1String("bag") && model != QLatin1String("transformer"))
+        throw UsageError("--model must be bag or transformer");
+    params.rm = ml::TrainConfig::defaults(model.toStdString());
+    if (p.isSet(QStringLiteral("epochs")))
+        params.rm.epochs = intValue(p, QStringLiteral("epochs"), 1, 1000);
+    params.rm.device = p.value(QStringLiteral("device")).toStdString();
+    params.workers = intValue(p, QStringLiteral("workers"), 0, 1024);
+
+    const auto project = openProject(p);
+    Feedback feedback = stderrFeedback(QStringLiteral("ppm collect"));
+    routing::CollectResult r;
+    try {
+        r = routing::collectPpmData(*project, params, feedback);
+    } catch (const routing::CollectError &e) {
+        throw BadInput(
+            QStringLiteral("hyper ppm collect: %1").arg(QString::fromUtf8(e.what())).toStdString());
+    }
+    for (const QString &e : r.errors)
+        say(QStringLiteral("hyper ppm collect: %1").arg(e));
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson({ { QStringLiteral("dataset"), r.datasetId }, { QStringLiteral("candidates"), r.requested },
+            { QStringLiteral("measured"), r.measured }, { QStringLiteral("reused"), r.reused },
+            { QStringLiteral("failed"), r.failed }, { QStringLiteral("seconds"), r.seconds },
+            { QStringLiteral("errors"), QJsonArray::fromStringList(r.errors) } });
+    } else {
+        say(QStringLiteral("dataset %1: %2 candidates, %3 measured, %4 already stored, %5 failed (%6 s)")
+                .arg(r.datasetId)
+                .arg(r.requested)
+                .arg(r.measured)
+                .arg(r.reused)
+                .arg(r.failed)
+                .arg(r.seconds, 0, 'f', 1));
+    }
+    return 0;
+}
+
+int ppmImportScores(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Import PPM training rows from a CSV: a header row, one count column per feature (named as the "
+        "project's features; without features every numeric column) and the score in 'Overall'. "
+        "Other columns are ignored. All rows or none."));
+    addProjectOption(p);
+    addJsonOption(p);
+    p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV file."));
+    parseOrThrow(p, args);
+    requireProject(p);
+    const QString file = fileArgument(p);
+    const auto project = openProject(p);
+    const QStringList known = FeatureStore(*project).featureNames();
+    const routing::ScoreCsv csv = routing::readScoreCsv(file, known, /*requireAll=*/false,
+        /*requireScore=*/true, /*integral=*/true);
+    std::vector<PpmRow> rows;
+    rows.reserve(csv.counts.size());
+    for (std::size_t i = 0; i < csv.counts.size(); ++i) {
+        PpmRow r;
+        r.index = int(i);
+        for (double c : csv.counts[i])
+            r.counts.push_back(qint64(c));
+        r.score = csv.scores[i];
+        rows.push_back(std::move(r));
+    }
+    const qint64 id = importPpmDataset(*project, QFileInfo(file).fileName(), csv.features, rows);
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson({ { QStringLiteral("dataset"), id }, { QStringLiteral("rows"), qint64(rows.size()) },
+            { QStringLiteral("features"), QJsonArray::fromStringList(csv.features) },
+            { QStringLiteral("ignored_columns"), QJsonArray::fromStringList(csv.ignored) } });
+    } else {
+        say(QStringLiteral("dataset %1: %2 rows of %3 counts")
+                .arg(id)
+                .arg(rows.size())
+                .arg(csv.features.size()));
+        if (!csv.ignored.isEmpty())
+            say(QStringLiteral("ignored columns: %1").arg(csv.ignored.join(QStringLiteral(", "))));
+    }
+    return 0;
+}
+
+int ppmFit(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Fit the PPM on stored rows (default: the newest dataset and all with the same features), "
+        "report its k-fold cross-validated Spearman and RMSE, and store it as the current PPM."));
+    addProjectOption(p);
+    addJsonOption(p);
+    p.addOption({ QStringLiteral("model"), QStringLiteral("linear | quadratic"), QStringLiteral("MODEL") });
+    p.addOption({ QStringLiteral("ridge"), QStringLiteral("Ridge penalty (0: minimum-norm least squares), or "
+        "'auto': chosen by the k-fold CV RMSE over a grid scaled to the counts."),
+        QStringLiteral("A"), QStringLiteral("0") });
+    p.addOption({ QStringLiteral("folds"), QStringLiteral("Cross-validation folds."), QStringLiteral("K"),
+        QStringLiteral("10") });
+    p.addOption({ QStringLiteral("dataset"), QStringLiteral("A dataset to fit on (repeatable)."),
+        QStringLiteral("ID") });
+    addSeedOption(p, QStringLiteral("Seed of the row shuffle before the folds."));
+    p.addOption({ QStringLiteral("curve-points"), QStringLiteral("Learning-curve sizes (0: none)."),
+        QStringLiteral("N"), QStringLiteral("5") });
+    parseOrThrow(p, args);
+    requireProject(p);
+    const std::optional<PpmModel> model = routing::parsePpmModel(p.value(QStringLiteral("model")));
+    if (!model)
+        throw UsageError("--model linear|quadratic is required");
+    routing::PpmFitParams params;
+    params.model = *model;
+    bool ok = false;
+    if (p.value(QStringLiteral("ridge")) == QLatin1String("auto")) {
+        params.ridgeAuto = true;
+    } else {
+        params.ridge = p.value(QStringLiteral("ridge")).toDouble(&ok);
+        if (!ok || !(params.ridge >= 0) || !std::isfinite(params.ridge))
+            throw UsageError("--ridge must be a number >= 0 or auto");
+    }
+    params.folds = intValue(p, QStringLiteral("folds"), 2, 1000000);
+    params.seed = seedValue(p);
+    params.curvePoints = intValue(p, QStringLiteral("curve-points"), 0, 100);
+    for (const QString &d : p.values(QStringLiteral("dataset"))) {
+        const qint64 id = d.toLongLong(&ok);
+        if (!ok)
+            throw UsageError("--dataset must be a dataset id (see 'hyper ppm list')");
+        params.datasets.push_back(id);
+    }
+
+    const auto project = openProject(p);
+    routing::PpmFitResult r;
+    try {
+        r = routing::fitPpm(*project, params);
+    } catch (const routing::PpmFitError &e) {
+        throw BadInput(QStringLiteral("hyper ppm fit: %1").arg(QString::fromUtf8(e.what())).toStdString());
+    }
+    const PpmModelRecord &m = r.record;
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray curve;
+        for (const PpmLearningPoint &pt : r.curve)
+            curve.append(QJsonObject { { QStringLiteral("train_size"), pt.trainSize },
+                { QStringLiteral("spearman"), number(pt.cv.spearman) },
+                { QStringLiteral("rmse"), number(pt.cv.rmse) } });
+        printJson({ { QStringLiteral("id"), m.id }, { QStringLiteral("model"), m.model },
+            { QStringLiteral("ridge"), m.ridge }, { QStringLiteral("spearman"), number(m.spearman) },
+            { QStringLiteral("rmse"), number(m.rmse) }, { QStringLiteral("n"), m.n },
+            { QStringLiteral("terms"), m.terms }, { QStringLiteral("folds"), m.folds },
+            { QStringLiteral("seconds"), r.seconds }, { QStringLiteral("datasets"), idArray(m.datasets) },
+            { QStringLiteral("learning_curve"), curve }, { QStringLiteral("ridge_auto"), params.ridgeAuto } });
+    } else {
+        if (params.ridgeAuto)
+            say(QStringLiteral("ridge chosen by CV: %1 (grid of %2)").arg(m.ridge, 0, 'g', 4).arg(r.ridgePath.size()));
+        say(QStringLiteral("PPM %1 (%2, %3 terms) on %4 rows: %5-fold CV Spearman %6, RMSE %7 (%8 s)")
+                .arg(m.id)
+                .arg(m.model)
+                .arg(m.terms)
+                .arg(m.n)
+                .arg(m.folds)
+                .arg(m.spearman ? QString::number(*m.spearman, 'f', 4) : QStringLiteral("n/a"))
+                .arg(m.rmse ? QString::number(*m.rmse, 'g', 4) : QStringLiteral("n/a"))
+                .arg(r.seconds, 0, 'f', 2));
+        for (const PpmLearningPoint &pt : r.curve)
+            say(QStringLiteral("  %1 training rows: Spearman %2, RMSE %3")
+                    .arg(pt.trainSize)
+                    .arg(pt.cv.spearman, 0, 'f', 4)
+                    .arg(pt.cv.rmse, 0, 'g', 4));
+    }
+    return 0;
+}
+
+int ppmPredict(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Predictions of the current PPM (or --model-id) for each row of a CSV with a count column per "
+        "feature of the model ('Overall' optional, other columns ignored)."));
+    addProjectOption(p);
+    addJsonOption(p);
+    p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV file."));
+    p.addOption({ QStringLiteral("model-id"), QStringLiteral("A stored PPM (default: the latest fitted)."),
+        QStringLiteral("ID") });
+    parseOrThrow(p, args);
+    requireProject(p);
+    const QString file = fileArgument(p);
+    const auto project = openProject(p);
+    std::optional<PpmModelRecord> model;
+    if (p.isSet(QStringLiteral("model-id"))) {
+        bool ok = false;
+        const qint64 id = p.value(QStringLiteral("model-id")).toLongLong(&ok);
+        if (!ok)
+            throw UsageError("--model-id must be a model id (see 'hyper ppm list')");
+        model = ppmModel(*project, id);
+        if (!model)
+            throw BadInput(QStringLiteral("hyper ppm predict: no PPM model %1 (see 'hyper ppm list')")
+                               .arg(id)
+                               .toStdString());
+    } else {
+        model = currentPpmModel(*project);
+        if (!model)
+            throw BadInput("hyper ppm predict: the project has no fitted PPM: run 'hyper ppm fit' first");
+    }
+    const routing::ScoreCsv csv = routing::readScoreCsv(file, model->features, /*requireAll=*/true,
+        /*requireScore=*/false, /*integral=*/false);
+    std::vector<double> rows;
+    rows.reserve(csv.counts.size() * std::size_t(model->features.size()));
+    for (const std::vector<double> &r : csv.counts)
+        rows.insert(rows.end(), r.begin(), r.end());
+    std::vector<double> predictions;
+    try {
+        predictions = routing::predictPpm(*model, rows, int(csv.counts.size()));
+    } catch (const routing::PpmFitError &e) {
+        throw BadInput(
+            QStringLiteral("hyper ppm predict: %1").arg(QString::fromUtf8(e.what())).toStdString());
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray a;
+        for (double v : predictions)
+            a.append(number(v));
+        printJson({ { QStringLiteral("predictions"), a }, { QStringLiteral("model"), model->id } });
+    } else {
+        for (std::size_t i = 0; i < predictions.size(); ++i)
+            say(QStringLiteral("%1:%2\t%3").arg(file).arg(csv.lines[i]).arg(predictions[i], 0, 'g', 10));
+    }
+    return 0;
+}
+
+int ppmList(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("The project's PPM datasets, fitted PPMs and routing plans."));
+    addProjectOption(p);
+    addJsonOption(p);
+    parseOrThrow(p, args);
+    requireProject(p);
+    const auto project = openProject(p);
+    const std::vector<PpmDataset> datasets = listPpmDatasets(*project);
+    const std::vector<PpmModelRecord> models = listPpmModels(*project);
+    const std::vector<RoutePlanRecord> plans = listRoutePlans(*project);
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray d, m, r;
+        for (const PpmDataset &x : datasets)
+            d.append(QJsonObject { { QStringLiteral("id"), x.id }, { QStringLiteral("kind"), x.kind },
+                { QStringLiteral("metric"), x.metric }, { QStringLiteral("seed"), QString::number(x.seed) },
+                { QStringLiteral("rows"), x.rows }, { QStringLiteral("features"), qint64(x.features.size()) },
+                { QStringLiteral("instances"), x.instances },
+                { QStringLiteral("created_at"), x.createdAt } });
+        for (const PpmModelRecord &x : models)
+            m.append(QJsonObject { { QStringLiteral("id"), x.id }, { QStringLiteral("model"), x.model },
+                { QStringLiteral("ridge"), x.ridge }, { QStringLiteral("folds"), x.folds },
+                { QStringLiteral("n"), x.n }, { QStringLiteral("terms"), x.terms },
+                { QStringLiteral("spearman"), number(x.spearman) },
+                { QStringLiteral("rmse"), number(x.rmse) },
+                { QStringLiteral("datasets"), idArray(x.datasets) },
+                { QStringLiteral("created_at"), x.createdAt } });
+        for (const RoutePlanRecord &x : plans)
+            r.append(QJsonObject { { QStringLiteral("id"), x.id },
+                { QStringLiteral("model"), x.modelId ? QJsonValue(*x.modelId) : QJsonValue() },
+                { QStringLiteral("strategy"), x.strategy }, { QStringLiteral("budget"), x.budget },
+                { QStringLiteral("human"), x.human }, { QStringLiteral("predicted"), number(x.predicted) },
+                { QStringLiteral("applied_at"),
+                    x.appliedAt.isEmpty() ? QJsonValue() : QJsonValue(x.appliedAt) } });
+        printJson({ { QStringLiteral("datasets"), d }, { QStringLiteral("models"), m },
+            { QStringLiteral("plans"), r },
+            { QStringLiteral("current_model"),
+                models.empty() ? QJsonValue() : QJsonValue(models.back().id) } });
+        return 0;
+    }
+    say(QStringLiteral("datasets:"));
+    for (const PpmDataset &x : datasets)
+        say(QStringLiteral("  %1  %2 %3  %4 rows x %5 features")
+                .arg(x.id)
+                .arg(x.kind, x.metric)
+                .arg(x.rows)
+                .arg(x.features.size()));
+    say(QStringLiteral("models:"));
+    for (const PpmModelRecord &x : models)
+        say(QStringLiteral("  %1  %2  n %3  Spearman %4  RMSE %5")
+                .arg(x.id)
+                .arg(x.model)
+                .arg(x.n)
+                .arg(x.spearman ? QString::number(*x.spearman, 'f', 4) : QStringLiteral("n/a"))
+                .arg(x.rmse ? QString::number(*x.rmse, 'g', 4) : QStringLiteral("n/a")));
+    say(QStringLiteral("plans:"));
+    for (const RoutePlanRecord &x : plans)
+        say(QStringLiteral("  %1  %2  %3 human of budget %4%5")
+                .arg(x.id)
+                .arg(x.strategy)
+                .arg(x.human)
+                .arg(x.budget)
+                .arg(x.appliedAt.isEmpty() ? QString() : QStringLiteral("  (applied)")));
+    return 0;
+}
+
+} // namespace
+
+int cmdPpm(const QStringList &args)
+{
+    const QString kWhich = QStringLiteral("collect | import-scores | fit | predict | importance | list");
+    if (args.size() < 2 || args[1].startsWith(QLatin1Char('-'))) {
+        if (args.size() >= 2 && (args[1] == QLatin1String("--help") || args[1] == QLatin1String("-h"))) {
+            say(QStringLiteral("usage: hyper ppm %1 --project FILE [options]").arg(kWhich));
+            return 0;
+        }
+        throw UsageError(QStringLiteral("which one? %1").arg(kWhich).toStdString());
+    }
+    QStringList rest = args;
+    const QString what = rest.takeAt(1);
+    rest[0] += QLatin1Char(' ') + what;
+    if (what == QLatin1String("collect"))
+        return ppmCollect(rest);
+    if (what == QLatin1String("import-scores"))
+        return ppmImportScores(rest);
+    if (what == QLatin1String("fit"))
+        return ppmFit(rest);
+    if (what == QLatin1String("predict"))
+        return ppmPredict(rest);
+    if (what == QLatin1String("list"))
+        return ppmList(rest);
+    if (what == QLatin1String("importance"))
+        return ppmImportance(rest);
+    throw UsageError(QStringLiteral("unknown subcommand '%1' (%2)").arg(what, kWhich).toStdString());
+}
+
+} // namespace hyper::cli

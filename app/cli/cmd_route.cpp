@@ -1,0 +1,220 @@
+// hyper route, hyper simulate and hyper ppm importance: routing with the project's PPM
+// (docs/ROUTING.md; core/routing/planner.h does the work, the GUI's Routing tab too).
+#include "app/cli/cli.h"
+#include "core/routing/planner.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+namespace hyper::cli {
+
+namespace {
+
+double budgetOption(const QCommandLineParser &p)
+{
+    if (!p.isSet(QStringLiteral("budget")))
+        throw UsageError("--budget B is required (a fraction in (0, 1] or a count of instances)");
+    bool ok = false;
+    const double b = p.value(QStringLiteral("budget")).toDouble(&ok);
+    if (!ok || !(b > 0))
+        throw UsageError("--budget must be a fraction in (0, 1] or a positive count of instances");
+    return b;
+}
+
+int positiveInt(const QCommandLineParser &p, const QString &name)
+{
+    bool ok = false;
+    const int v = p.value(name).toInt(&ok);
+    if (!ok || v < 1)
+        throw UsageError(QStringLiteral("--%1 must be a positive integer").arg(name).toStdString());
+    return v;
+}
+
+quint64 seedOption(const QCommandLineParser &p)
+{
+    bool ok = false;
+    const quint64 s = p.value(QStringLiteral("seed")).toULongLong(&ok);
+    if (!ok)
+        throw UsageError("--seed must be a non-negative integer");
+    return s;
+}
+
+int threadsOption(const QCommandLineParser &p)
+{
+    bool ok = false;
+    const int v = p.value(QStringLiteral("threads")).toInt(&ok);
+    if (!ok || v < 0)
+        throw UsageError("--threads must be 0 (all cores) or a positive integer");
+    return v;
+}
+
+/** RoutingError is bad input (exit 2), as the CLI contract asks. */
+template <typename F>
+auto asBadInput(F &&f)
+{
+    try {
+        return f();
+    } catch (const RoutingError &e) {
+        throw UsageError(e.what());
+    }
+}
+
+} // namespace
+
+int cmdRoute(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Route train instances to humans under a budget with the project's newest PPM, store the "
+        "plan and mark the instances' routes (human for the plan, lm for the rest of the train split). "
+        "Train a reward model on it with 'hyper train-rm --mix plan:ID'."));
+    addProjectOption(p);
+    addJsonOption(p);
+    p.addOption({QStringLiteral("budget"), QStringLiteral("A fraction of the train split in (0, 1], or a count."),
+                 QStringLiteral("B")});
+    p.addOption({QStringLiteral("strategy"), QStringLiteral("simulated (default) | topk | all-positive | epsilon"),
+                 QStringLiteral("S"), QStringLiteral("simulated")});
+    p.addOption({QStringLiteral("candidates"), QStringLiteral("Candidates sampled by the simulated strategy."),
+                 QStringLiteral("N"), QStringLiteral("500")});
+    p.addOption({QStringLiteral("epsilon"), QStringLiteral("Minimum marginal gain per instance (epsilon strategy)."),
+                 QStringLiteral("E"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the simulated candidates."), QStringLiteral("S"),
+                 QStringLiteral("1")});
+    p.addOption({QStringLiteral("model-id"), QStringLiteral("The PPM to use (default: the newest)."), QStringLiteral("ID")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("Threads (0: all cores)."), QStringLiteral("N"),
+                 QStringLiteral("0")});
+    p.addOption({QStringLiteral("no-apply"), QStringLiteral("Store the plan without marking the instances' routes.")});
+    parseOrThrow(p, args);
+    requireProject(p);
+    RouteParams params;
+    params.strategy = p.value(QStringLiteral("strategy"));
+    params.budget = params.strategy == QLatin1String("all-positive") && !p.isSet(QStringLiteral("budget"))
+                        ? 1.0
+                        : budgetOption(p);
+    params.candidates = positiveInt(p, QStringLiteral("candidates"));
+    bool ok = false;
+    params.epsilon = p.value(QStringLiteral("epsilon")).toDouble(&ok);
+    if (!ok || !(params.epsilon >= 0))
+        throw UsageError("--epsilon must be a number >= 0");
+    params.seed = seedOption(p);
+    params.threads = threadsOption(p);
+    params.apply = !p.isSet(QStringLiteral("no-apply"));
+    if (p.isSet(QStringLiteral("model-id")))
+        params.modelId = p.value(QStringLiteral("model-id")).toLongLong();
+
+    const auto project = openProject(p);
+    Feedback feedback = stderrFeedback(QStringLiteral("route"));
+    const RoutePlanResult r = asBadInput([&] { return routeProject(*project, params, feedback); });
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson({{QStringLiteral("plan"), r.planId},
+                   {QStringLiteral("human"), r.human},
+                   {QStringLiteral("predicted"), r.predicted},
+                   {QStringLiteral("budget"), r.budget},
+                   {QStringLiteral("instances"), r.instances},
+                   {QStringLiteral("strategy"), r.strategy},
+                   {QStringLiteral("model"), r.modelId},
+                   {QStringLiteral("all_lm"), r.allLm},
+                   {QStringLiteral("all_human"), r.allHuman},
+                   {QStringLiteral("candidates"), r.candidates},
+                   {QStringLiteral("applied"), r.applied},
+                   {QStringLiteral("seconds"), r.seconds}});
+    } else {
+        say(QStringLiteral("plan %1 (%2, PPM %3): %4 of %5 instances to humans, predicted %6 "
+                           "(100%% LM %7, 100%% human %8)%9")
+                .arg(r.planId).arg(r.strategy).arg(r.modelId).arg(r.human).arg(r.instances)
+                .arg(r.predicted, 0, 'f', 4).arg(r.allLm, 0, 'f', 4).arg(r.allHuman, 0, 'f', 4)
+                .arg(r.applied ? QStringLiteral("; routes marked") : QString()));
+    }
+    return 0;
+}
+
+int cmdSimulate(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Sample N candidate mixes at the budget with Algorithm 1 and score them with the project's "
+        "newest PPM, storing nothing; prints the best predicted score and the time taken."));
+    addProjectOption(p);
+    addJsonOption(p);
+    p.addOption({QStringLiteral("budget"), QStringLiteral("A fraction of the train split in (0, 1], or a count."),
+                 QStringLiteral("B")});
+    p.addOption({QStringLiteral("candidates"), QStringLiteral("Candidates to sample and score."), QStringLiteral("N"),
+                 QStringLiteral("500")});
+    p.addOption({QStringLiteral("seed"), QStringLiteral("Seed."), QStringLiteral("S"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("threads"), QStringLiteral("Threads (0: all cores)."), QStringLiteral("N"),
+                 QStringLiteral("0")});
+    parseOrThrow(p, args);
+    requireProject(p);
+    const double budget = budgetOption(p);
+    const int candidates = positiveInt(p, QStringLiteral("candidates"));
+    const auto project = openProject(p, ProjectStore::Mode::OpenExisting);
+    Feedback feedback = stderrFeedback(QStringLiteral("simulate"));
+    const SimulateResult s = asBadInput([&] {
+        return simulateProject(*project, budget, candidates, seedOption(p), threadsOption(p), feedback);
+    });
+    if (p.isSet(QStringLiteral("json")))
+        printJson({{QStringLiteral("candidates"), s.candidates},
+                   {QStringLiteral("seconds"), s.seconds},
+                   {QStringLiteral("best"), s.best},
+                   {QStringLiteral("budget"), s.budget},
+                   {QStringLiteral("per_second"), s.seconds > 0 ? double(s.candidates) / s.seconds : 0.0}});
+    else
+        say(QStringLiteral("%1 candidates of %2 instances in %3 s (%4/s); best predicted %5")
+                .arg(s.candidates).arg(s.budget).arg(s.seconds, 0, 'f', 2)
+                .arg(s.seconds > 0 ? double(s.candidates) / s.seconds : 0.0, 0, 'f', 0)
+                .arg(s.best, 0, 'f', 4));
+    return 0;
+}
+
+int ppmImportance(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Feature importance of a PPM as the paper computes it: the predicted gain of routing PER "
+        "random instances carrying a feature to humans (everything else to the LM) over the all-LM "
+        "mix, averaged over TRIALS draws; for a linear PPM also its coefficients."));
+    addProjectOption(p);
+    addJsonOption(p);
+    p.addOption({QStringLiteral("model-id"), QStringLiteral("The PPM (default: the newest)."), QStringLiteral("ID")});
+    p.addOption({QStringLiteral("per-trial"), QStringLiteral("Instances routed per trial."), QStringLiteral("PER"),
+                 QStringLiteral("100")});
+    p.addOption({QStringLiteral("trials"), QStringLiteral("Trials per feature."), QStringLiteral("TRIALS"),
+                 QStringLiteral("50")});
+    p.addOption({QStringLiteral("seed"), QStringLiteral("Seed."), QStringLiteral("S"), QStringLiteral("1")});
+    parseOrThrow(p, args);
+    requireProject(p);
+    std::optional<qint64> modelId;
+    if (p.isSet(QStringLiteral("model-id")))
+        modelId = p.value(QStringLiteral("model-id")).toLongLong();
+    const int perTrial = positiveInt(p, QStringLiteral("per-trial"));
+    const int trials = positiveInt(p, QStringLiteral("trials"));
+    const auto project = openProject(p, ProjectStore::Mode::OpenExisting);
+    const ImportanceReport r =
+        asBadInput([&] { return importanceReport(*project, perTrial, trials, seedOption(p), modelId); });
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonArray features;
+        for (const routing::FeatureImportance &f : r.importance)
+            features.append(QJsonObject{{QStringLiteral("feature"), f.feature},
+                                        {QStringLiteral("gain"), f.gain},
+                                        {QStringLiteral("std"), f.stddev},
+                                        {QStringLiteral("carriers"), f.carriers},
+                                        {QStringLiteral("sampled"), f.sampled}});
+        QJsonObject out{{QStringLiteral("model"), r.modelId},
+                        {QStringLiteral("kind"), r.model},
+                        {QStringLiteral("importance"), features}};
+        if (!r.coefficients.empty()) {
+            QJsonObject coef;
+            for (const auto &[name, value] : r.coefficients)
+                coef.insert(name, value);
+            out.insert(QStringLiteral("coefficients"), coef);
+        }
+        printJson(out);
+    } else {
+        for (const routing::FeatureImportance &f : r.importance)
+            say(QStringLiteral("%1\t± %2\t%3 (%4 carriers)")
+                    .arg(f.gain, 10, 'g', 4).arg(f.stddev, 8, 'g', 3).arg(f.feature).arg(f.carriers));
+    }
+    return 0;
+}
+
+} // namespace hyper::cli

@@ -1,0 +1,82 @@
+#pragma once
+
+// Collecting the PPM's training data (METHOD.md §4, docs/ROUTING.md "Collecting"):
+// sample K candidate mixes with Algorithm 1, measure each (a proxy reward model trained
+// on the mix, or a cheap label-agreement score), store (counts, score) row by row.
+// Torch-free: the proxy RMs go through hyper_ml's plain C++ API, as rmrun.cpp does.
+#include "core/ml/bundle.h"
+#include "core/routing/candidates.h"
+#include "core/storage/ppmstore.h"
+
+#include <QString>
+#include <QStringList>
+#include <functional>
+#include <stdexcept>
+
+namespace hyper {
+class Feedback;
+class ProjectStore;
+} // namespace hyper
+
+namespace hyper::routing {
+
+/** A collection that cannot start (no feature table, unknown metric, no labels to
+ *  measure with); what() is a message fit for a user. Nothing was stored. */
+struct CollectError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+struct CollectParams {
+    int candidates = 100;
+    quint64 seed = 1;
+    /** "rm" (a proxy RM's eval Overall) | "agreement:gold|human|lm". */
+    QString metric = QStringLiteral("rm");
+    /** The proxy RM (metric "rm"). threads and seed are set per candidate (1, and a seed
+     *  derived from (seed, index)). */
+    ml::TrainConfig rm = ml::TrainConfig::defaults("bag");
+    /** Proxy RMs trained at once, each on one thread; 0: one per core. The transformer
+     *  (whose dropout draws from LibTorch's global generator) and CUDA runs use 1, so
+     *  that a score never depends on the worker count. */
+    int workers = 0;
+};
+
+struct CollectResult {
+    qint64 datasetId = 0;
+    int requested = 0; ///< K
+    int measured = 0; ///< rows measured and stored by this call
+    int reused = 0; ///< rows of the first K that were already stored (resume)
+    int failed = 0; ///< candidates not stored (empty mix, training error)
+    double seconds = 0;
+    QStringList errors; ///< "candidate I: message", one per failure
+};
+
+/**
+ * Collects rows 0..K-1 of the dataset keyed by (metric, seed, config, feature matrix),
+ * creating it when new. Candidate i depends only on (seed, i) and the feature matrix, never
+ * on K, the worker count or earlier runs: a larger K extends a dataset, a rerun after an
+ * interruption measures only the missing rows. Each row is committed as soon as it is
+ * measured (a kill loses the rows in flight). The store is used from the calling thread
+ * only; worker threads train the proxy RMs. onRow is called on the calling thread after
+ * each stored row.
+ *
+ * Throws CollectError (refused before anything is stored), StoreError, or Canceled after
+ * the finished rows are stored (feedback.isCanceled(); in-flight runs are recorded as
+ * canceled). A dataset created by this call that ends without a row is removed.
+ */
+CollectResult collectPpmData(ProjectStore &store, const CollectParams &params, Feedback &feedback,
+    const std::function<void(int index, const PpmRow &row)> &onRow = {});
+
+/** Budget of candidate `index` among n instances: element `index` of a seeded
+ *  Fisher-Yates permutation of 1..n (distinct while index < n, as the reference's
+ *  budgets), then uniform draws. The first K budgets are the same for every K. */
+std::vector<std::int64_t> candidateBudgets(quint64 seed, int k, std::int64_t n);
+/** The generator of candidate `index` (Algorithm 1's draws): seeded from (seed, index). */
+std::mt19937_64 candidateRng(quint64 seed, int index);
+/** The proxy RM seed of candidate `index`. */
+std::uint64_t candidateRmSeed(quint64 seed, int index);
+/** SHA-256 (hex) of a feature matrix: names, instance ids and bits. */
+QString matrixHash(const FeatureMatrix &matrix);
+/** The matrix instance ids whose bit is set in S. */
+std::vector<qint64> subsetIds(const FeatureMatrix &matrix, const Bits &subset);
+
+} // namespace hyper::routing

@@ -1,0 +1,219 @@
+#include "core/routing/planner.h"
+
+#include "core/jobs/feedback.h"
+#include "core/storage/projectstore.h"
+
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace hyper {
+
+namespace {
+
+double secondsSince(const QElapsedTimer &t)
+{
+    return double(t.nsecsElapsed()) / 1e9;
+}
+
+QString compactJson(const QJsonObject &o)
+{
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+/** The project's matrix with its columns reordered to `features`. */
+routing::FeatureMatrix matrixFor(ProjectStore &store, const QStringList &features)
+{
+    const routing::FeatureMatrix all = routing::FeatureMatrix::fromStore(store, false);
+    if (all.features() == 0)
+        throw RoutingError("the project has no features: run 'hyper features' (or the Features tab) first");
+    std::vector<std::vector<int>> rows(std::size_t(all.instances()));
+    for (int f = 0; f < features.size(); ++f) {
+        const int source = int(all.names().indexOf(features[f]));
+        if (source < 0)
+            throw RoutingError("the PPM uses the feature '" + features[f].toStdString() +
+                               "', which this project's feature table lacks (recompute features, or fit a "
+                               "PPM on this project's data)");
+        for (std::int32_t i : all.members(source))
+            rows[std::size_t(i)].push_back(f);
+    }
+    return routing::FeatureMatrix(features, all.ids(), rows);
+}
+
+std::int64_t budgetCount(double budget, std::int64_t n)
+{
+    try {
+        return routing::budgetFromArg(budget, n);
+    } catch (const std::invalid_argument &e) {
+        throw RoutingError(e.what());
+    }
+}
+
+} // namespace
+
+LoadedPpm loadPpm(ProjectStore &store, std::optional<qint64> modelId)
+{
+    std::optional<PpmModelRecord> record = modelId ? ppmModel(store, *modelId) : currentPpmModel(store);
+    if (!record)
+        throw RoutingError(modelId ? "no PPM " + std::to_string(*modelId)
+                                   : std::string("no PPM fitted yet: run 'hyper ppm collect' and 'hyper ppm fit' "
+                                                 "(or the PPM tab) first"));
+    Ppm ppm;
+    try {
+        ppm = routing::toPpm(*record);
+    } catch (const routing::PpmFitError &e) {
+        throw RoutingError(e.what());
+    }
+    LoadedPpm loaded{*record, std::move(ppm), matrixFor(store, record->features)};
+    return loaded;
+}
+
+RoutePlanResult routeProject(ProjectStore &store, const RouteParams &params, Feedback &feedback)
+{
+    QElapsedTimer timer;
+    timer.start();
+    LoadedPpm loaded = loadPpm(store, params.modelId);
+    const routing::FeatureMatrix &m = loaded.matrix;
+    const std::int64_t n = m.instances();
+    if (n == 0)
+        throw RoutingError("the train split is empty");
+    routing::RoutingResult r;
+    std::int64_t budget = 0;
+    if (params.strategy == QLatin1String("all-positive")) {
+        budget = n;
+        r = routing::routeAllPositive(m, loaded.ppm);
+    } else {
+        budget = budgetCount(params.budget, n);
+        if (params.strategy == QLatin1String("simulated")) {
+            if (params.candidates < 1)
+                throw RoutingError("--candidates must be at least 1");
+            r = routing::routeSimulated(m, loaded.ppm, budget, params.candidates, params.seed, params.threads, &feedback);
+        } else if (params.strategy == QLatin1String("topk")) {
+            r = routing::routeTopK(m, loaded.ppm, budget);
+        } else if (params.strategy == QLatin1String("epsilon")) {
+            r = routing::routeEpsilon(m, loaded.ppm, budget, params.epsilon);
+        } else {
+            throw RoutingError("unknown strategy '" + params.strategy.toStdString() +
+                               "' (simulated, topk, all-positive or epsilon)");
+        }
+    }
+    std::vector<qint64> ids;
+    ids.reserve(std::size_t(r.size));
+    for (std::int64_t i = 0; i < n; ++i)
+        if (routing::testBit(r.human, i))
+            ids.push_back(m.ids()[std::size_t(i)]);
+
+    RoutePlanResult result;
+    result.modelId = loaded.record.id;
+    result.strategy = params.strategy;
+    result.budget = budget;
+    result.human = qint64(ids.size());
+    result.instances = n;
+    result.predicted = r.predicted;
+    result.allLm = routing::predictAllLm(loaded.ppm);
+    result.allHuman = routing::predictAllHuman(m, loaded.ppm);
+    result.candidates = r.candidates;
+
+    RoutePlanRecord record;
+    record.modelId = loaded.record.id;
+    record.strategy = params.strategy;
+    record.budget = budget;
+    record.human = result.human;
+    record.predicted = r.predicted;
+    QJsonObject p{{QStringLiteral("budget_arg"), params.budget},
+                  {QStringLiteral("seed"), qint64(params.seed)},
+                  {QStringLiteral("instances"), qint64(n)},
+                  {QStringLiteral("all_lm"), result.allLm},
+                  {QStringLiteral("all_human"), result.allHuman}};
+    if (params.strategy == QLatin1String("simulated"))
+        p.insert(QStringLiteral("candidates"), params.candidates);
+    if (params.strategy == QLatin1String("epsilon"))
+        p.insert(QStringLiteral("epsilon"), params.epsilon);
+    record.params = compactJson(p);
+    result.planId = insertRoutePlan(store, record, ids);
+    if (params.apply) {
+        applyRoutePlan(store, result.planId);
+        result.applied = true;
+    }
+    result.seconds = secondsSince(timer);
+    return result;
+}
+
+SimulateResult simulateProject(ProjectStore &store, double budget, int candidates, quint64 seed, int threads,
+                               Feedback &feedback)
+{
+    if (candidates < 1)
+        throw RoutingError("--candidates must be at least 1");
+    LoadedPpm loaded = loadPpm(store);
+    QElapsedTimer timer;
+    timer.start();
+    SimulateResult s;
+    s.budget = budgetCount(budget, loaded.matrix.instances());
+    const routing::RoutingResult r =
+        routing::routeSimulated(loaded.matrix, loaded.ppm, s.budget, candidates, seed, threads, &feedback);
+    s.seconds = secondsSince(timer);
+    s.candidates = r.candidates;
+    s.best = r.predicted;
+    return s;
+}
+
+BudgetOverview budgetOverview(ProjectStore &store, int steps, int candidatesPerBudget, quint64 seed,
+                              Feedback &feedback, std::optional<qint64> modelId)
+{
+    LoadedPpm loaded = loadPpm(store, modelId);
+    BudgetOverview o;
+    o.instances = loaded.matrix.instances();
+    o.allLm = routing::predictAllLm(loaded.ppm);
+    o.allHuman = routing::predictAllHuman(loaded.matrix, loaded.ppm);
+    std::vector<std::int64_t> budgets;
+    for (int k = 1; k <= steps; ++k) {
+        const std::int64_t b = std::llround(double(k) / double(steps) * double(o.instances));
+        if (b >= 1 && (budgets.empty() || b > budgets.back()))
+            budgets.push_back(b);
+    }
+    routing::BudgetPoint zero;
+    zero.budget = 0;
+    zero.simulatedBest = zero.randomMean = o.allLm;
+    o.points.push_back(zero);
+    for (const routing::BudgetPoint &p :
+         routing::budgetCurve(loaded.matrix, loaded.ppm, budgets, candidatesPerBudget, seed, 0, &feedback))
+        o.points.push_back(p);
+    return o;
+}
+
+std::vector<TagShare> planTagShares(ProjectStore &store, qint64 planId)
+{
+    if (!routePlan(store, planId))
+        throw RoutingError("no routing plan " + std::to_string(planId));
+    const routing::FeatureMatrix m = routing::FeatureMatrix::fromStore(store, false);
+    std::vector<std::int64_t> indices;
+    for (qint64 id : planInstanceIds(store, planId))
+        if (const std::int64_t i = m.indexOf(id); i >= 0)
+            indices.push_back(i);
+    const std::vector<std::int64_t> counts = routing::countVector(m, m.subset(indices));
+    std::vector<TagShare> out;
+    for (int f = 0; f < m.features(); ++f)
+        out.push_back({m.names()[f], qint64(m.members(f).size()), qint64(counts[std::size_t(f)])});
+    return out;
+}
+
+ImportanceReport importanceReport(ProjectStore &store, int perTrial, int trials, quint64 seed,
+                                  std::optional<qint64> modelId)
+{
+    LoadedPpm loaded = loadPpm(store, modelId);
+    ImportanceReport r;
+    r.modelId = loaded.record.id;
+    r.model = loaded.record.model;
+    r.importance = routing::featureImportance(loaded.matrix, loaded.ppm, perTrial, trials, seed);
+    if (loaded.ppm.model() == PpmModel::Linear)
+        r.coefficients = routing::linearCoefficients(loaded.matrix, loaded.ppm);
+    return r;
+}
+
+} // namespace hyper

@@ -1,0 +1,443 @@
+#include "ui/ppmview.h"
+
+#include "core/jobs/feedback.h"
+#include "core/routing/collect.h"
+#include "core/routing/planner.h"
+#include "core/storage/ppmstore.h"
+#include "core/storage/projectstore.h"
+#include "ui/taskcontroller.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include "ui/plot.h"
+
+namespace hyper {
+
+namespace {
+
+QString localTime(const QString &isoUtc)
+{
+    const QDateTime t = QDateTime::fromString(isoUtc, Qt::ISODateWithMs);
+    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd hh:mm")) : isoUtc;
+}
+
+QTableWidget *makeTable(const QString &name, const QStringList &headers)
+{
+    auto *t = new QTableWidget(0, int(headers.size()));
+    t->setObjectName(name);
+    t->setHorizontalHeaderLabels(headers);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setSelectionMode(QAbstractItemView::SingleSelection);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->verticalHeader()->hide();
+    t->horizontalHeader()->setStretchLastSection(true);
+    return t;
+}
+
+QTableWidgetItem *cell(const QString &text, const QVariant &data = {})
+{
+    auto *item = new QTableWidgetItem(text);
+    if (data.isValid())
+        item->setData(Qt::UserRole, data);
+    return item;
+}
+
+QString metricText(const std::optional<double> &v)
+{
+    return v ? QString::number(*v, 'f', 3) : QStringLiteral("–");
+}
+
+} // namespace
+
+PpmView::PpmView(QWidget *parent)
+    : ProjectView(parent)
+    , m_tasks(new TaskController(QStringLiteral("hyper-ppm"), this))
+    , m_importanceTasks(new TaskController(QStringLiteral("hyper-ppm-importance"), this))
+{
+    auto *layout = new QVBoxLayout(this);
+    auto *top = new QHBoxLayout;
+    top->addWidget(createCollectBox(), 3);
+    top->addWidget(createFitBox(), 2);
+    layout->addLayout(top);
+
+    m_cancel = new QPushButton(tr("Cancel"));
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    connect(m_cancel, &QPushButton::clicked, this, &PpmView::cancel);
+    m_progress = new QProgressBar;
+    m_progress->setObjectName(QStringLiteral("ppmProgress"));
+    m_progress->setRange(0, 1000);
+    m_message = new QLabel;
+    m_message->setObjectName(QStringLiteral("messageLabel"));
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *status = new QHBoxLayout;
+    status->addWidget(m_progress, 1);
+    status->addWidget(m_cancel);
+    layout->addLayout(status);
+    layout->addWidget(m_message);
+
+    m_metrics = new QLabel;
+    m_metrics->setObjectName(QStringLiteral("fitMetrics"));
+    m_metrics->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_metrics);
+    layout->addWidget(createPlots(), 1);
+
+    connect(m_tasks, &TaskController::progress, this, [this](double fraction, const QString &message) {
+        m_progress->setValue(int(fraction * 1000.0 + 0.5));
+        if (!message.isEmpty())
+            m_message->setText(m_tasks->current() + QStringLiteral(": ") + message);
+    });
+    connect(m_tasks, &TaskController::failed, this, [this](const QString &message) {
+        showMessage(tr("%1 failed: %2").arg(m_tasks->current().isEmpty() ? tr("The job") : m_tasks->current(), message),
+                    true);
+    });
+    connect(m_tasks, &TaskController::canceled, this, [this] {
+        showMessage(tr("Canceled; every finished candidate is kept and a rerun resumes."), false);
+    });
+    connect(m_tasks, &TaskController::ended, this, [this] { setBusy(false); });
+    connect(m_importanceTasks, &TaskController::failed, this, [this](const QString &message) {
+        showMessage(tr("Feature importance failed: %1").arg(message), true);
+    });
+    connect(m_importanceTasks, &TaskController::ended, this, [this] {
+        if (m_pendingImportance) {
+            const qint64 id = *m_pendingImportance;
+            m_pendingImportance.reset();
+            startImportance(id);
+        }
+    });
+    setBusy(false);
+}
+
+PpmView::~PpmView() = default;
+
+QString PpmView::title() const
+{
+    return tr("PPM");
+}
+
+void PpmView::setProject(ProjectStore *store)
+{
+    if (store != m_store) {
+        m_tasks->cancel();
+        m_importanceTasks->cancel();
+    }
+    m_store = store;
+    m_shownModel = 0;
+    reload();
+    setBusy(m_tasks->isRunning());
+}
+
+bool PpmView::isBusy() const
+{
+    return m_tasks->isRunning();
+}
+
+QWidget *PpmView::createCollectBox()
+{
+    auto *box = new QGroupBox(tr("Training data: candidate mixes and their measured scores"));
+    auto *v = new QVBoxLayout(box);
+    auto *row = new QHBoxLayout;
+    m_candidates = new QSpinBox;
+    m_candidates->setObjectName(QStringLiteral("candidatesSpin"));
+    m_candidates->setRange(1, 100000);
+    m_candidates->setValue(100);
+    m_candidates->setToolTip(tr("Candidates to measure in all; already measured ones are reused"));
+    m_metric = new QComboBox;
+    m_metric->setObjectName(QStringLiteral("metricCombo"));
+    m_metric->addItem(tr("Proxy reward model (eval Overall)"), QStringLiteral("rm"));
+    m_metric->addItem(tr("Agreement with gold labels"), QStringLiteral("agreement:gold"));
+    m_metric->addItem(tr("Agreement with human labels"), QStringLiteral("agreement:human"));
+    m_epochs = new QSpinBox;
+    m_epochs->setObjectName(QStringLiteral("epochsSpin"));
+    m_epochs->setRange(1, 50);
+    m_epochs->setValue(4);
+    m_epochs->setToolTip(tr("Epochs of each proxy reward model (bag model)"));
+    m_seed = new QSpinBox;
+    m_seed->setObjectName(QStringLiteral("seedSpin"));
+    m_seed->setRange(0, 1000000);
+    m_seed->setValue(1);
+    m_collect = new QPushButton(tr("Collect"));
+    m_collect->setObjectName(QStringLiteral("collectButton"));
+    connect(m_collect, &QPushButton::clicked, this, [this] { collect(m_candidates->value()); });
+    connect(m_metric, &QComboBox::currentIndexChanged, this, [this] { setBusy(isBusy()); });
+    row->addWidget(new QLabel(tr("Candidates:")));
+    row->addWidget(m_candidates);
+    row->addWidget(new QLabel(tr("Metric:")));
+    row->addWidget(m_metric);
+    row->addWidget(new QLabel(tr("Epochs:")));
+    row->addWidget(m_epochs);
+    row->addWidget(new QLabel(tr("Seed:")));
+    row->addWidget(m_seed);
+    row->addWidget(m_collect);
+    row->addStretch(1);
+    v->addLayout(row);
+    m_datasets = makeTable(QStringLiteral("datasetsTable"),
+                           {tr("Data"), tr("Kind"), tr("Metric"), tr("Rows"), tr("Seed"), tr("Created")});
+    m_datasets->setMaximumHeight(130);
+    v->addWidget(m_datasets);
+    return box;
+}
+
+QWidget *PpmView::createFitBox()
+{
+    auto *box = new QGroupBox(tr("Performance prediction model"));
+    auto *v = new QVBoxLayout(box);
+    auto *row = new QHBoxLayout;
+    m_model = new QComboBox;
+    m_model->setObjectName(QStringLiteral("modelCombo"));
+    m_model->addItem(tr("Quadratic"), QStringLiteral("quadratic"));
+    m_model->addItem(tr("Linear"), QStringLiteral("linear"));
+    m_ridge = new QDoubleSpinBox;
+    m_ridge->setObjectName(QStringLiteral("ridgeSpin"));
+    m_ridge->setRange(0, 1e18);
+    m_ridge->setDecimals(3);
+    m_ridge->setToolTip(tr("Ridge penalty; 0 gives the minimum-norm least-squares fit"));
+    m_ridgeAuto = new QCheckBox(tr("auto"));
+    m_ridgeAuto->setObjectName(QStringLiteral("ridgeAuto"));
+    m_ridgeAuto->setToolTip(tr("Choose the ridge by k-fold cross-validation (lowest RMSE over a grid scaled to the "
+                               "counts); recommended for the quadratic PPM, whose unpenalized minimum-norm fit "
+                               "can extrapolate wildly"));
+    connect(m_ridgeAuto, &QCheckBox::toggled, this, [this] { setBusy(isBusy()); });
+    m_folds = new QSpinBox;
+    m_folds->setObjectName(QStringLiteral("foldsSpin"));
+    m_folds->setRange(2, 50);
+    m_folds->setValue(10);
+    m_fit = new QPushButton(tr("Fit"));
+    m_fit->setObjectName(QStringLiteral("fitButton"));
+    connect(m_fit, &QPushButton::clicked, this, &PpmView::fit);
+    row->addWidget(new QLabel(tr("Model:")));
+    row->addWidget(m_model);
+    row->addWidget(new QLabel(tr("Ridge:")));
+    row->addWidget(m_ridge);
+    row->addWidget(m_ridgeAuto);
+    row->addWidget(new QLabel(tr("Folds:")));
+    row->addWidget(m_folds);
+    row->addWidget(m_fit);
+    row->addStretch(1);
+    v->addLayout(row);
+    m_models = makeTable(QStringLiteral("modelsTable"),
+                         {tr("PPM"), tr("Model"), tr("Rows"), tr("Terms"), tr("Spearman"), tr("RMSE"), tr("Created")});
+    m_models->setMaximumHeight(130);
+    connect(m_models, &QTableWidget::itemSelectionChanged, this, [this] {
+        const QList<QTableWidgetItem *> items = m_models->selectedItems();
+        if (!items.isEmpty())
+            showModel(m_models->item(items.first()->row(), 0)->data(Qt::UserRole).toLongLong());
+    });
+    v->addWidget(m_models);
+    return box;
+}
+
+void PpmView::setBusy(bool busy)
+{
+    const bool open = m_store != nullptr;
+    for (QWidget *w : std::initializer_list<QWidget *>{m_candidates, m_metric, m_seed, m_model, m_ridgeAuto, m_folds})
+        w->setEnabled(!busy);
+    m_ridge->setEnabled(!busy && !m_ridgeAuto->isChecked());
+    m_epochs->setEnabled(!busy && m_metric->currentData().toString() == QLatin1String("rm"));
+    m_collect->setEnabled(!busy && open);
+    m_fit->setEnabled(!busy && open && m_datasets->rowCount() > 0);
+    m_cancel->setEnabled(busy);
+    if (!busy)
+        m_progress->setValue(0);
+}
+
+void PpmView::showMessage(const QString &text, bool error)
+{
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
+    Q_EMIT statusMessage(text);
+}
+
+void PpmView::cancel()
+{
+    m_tasks->cancel();
+}
+
+void PpmView::reload()
+{
+    m_datasets->setRowCount(0);
+    m_models->setRowCount(0);
+    if (!m_store) {
+        m_metrics->clear();
+        return;
+    }
+    std::vector<PpmDataset> datasets;
+    std::vector<PpmModelRecord> models;
+    try {
+        datasets = listPpmDatasets(*m_store);
+        models = listPpmModels(*m_store);
+    } catch (const std::exception &e) {
+        showMessage(tr("Cannot read the PPM data: %1").arg(QString::fromUtf8(e.what())), true);
+        return;
+    }
+    for (auto it = datasets.rbegin(); it != datasets.rend(); ++it) {
+        const int r = m_datasets->rowCount();
+        m_datasets->insertRow(r);
+        m_datasets->setItem(r, 0, cell(QString::number(it->id), it->id));
+        m_datasets->setItem(r, 1, cell(it->kind));
+        m_datasets->setItem(r, 2, cell(it->metric));
+        m_datasets->setItem(r, 3, cell(QString::number(it->rows)));
+        m_datasets->setItem(r, 4, cell(it->kind == QLatin1String("collect") ? QString::number(it->seed) : QString()));
+        m_datasets->setItem(r, 5, cell(localTime(it->createdAt)));
+    }
+    m_models->blockSignals(true);
+    for (auto it = models.rbegin(); it != models.rend(); ++it) {
+        const int r = m_models->rowCount();
+        m_models->insertRow(r);
+        m_models->setItem(r, 0, cell(QString::number(it->id), it->id));
+        m_models->setItem(r, 1, cell(it->ridge > 0 ? QStringLiteral("%1, ridge %2").arg(it->model).arg(it->ridge)
+                                                   : it->model));
+        m_models->setItem(r, 2, cell(QString::number(it->n)));
+        m_models->setItem(r, 3, cell(QString::number(it->terms)));
+        m_models->setItem(r, 4, cell(metricText(it->spearman)));
+        m_models->setItem(r, 5, cell(metricText(it->rmse)));
+        m_models->setItem(r, 6, cell(localTime(it->createdAt)));
+    }
+    m_models->blockSignals(false);
+    m_models->resizeColumnsToContents();
+    m_datasets->resizeColumnsToContents();
+    setBusy(isBusy());
+    if (!models.empty()) {
+        const qint64 want = m_shownModel ? m_shownModel : models.back().id;
+        for (int r = 0; r < m_models->rowCount(); ++r)
+            if (m_models->item(r, 0)->data(Qt::UserRole).toLongLong() == want)
+                m_models->selectRow(r);
+    } else {
+        m_shownModel = 0;
+        m_metrics->setText(datasets.empty() ? tr("No PPM data yet: collect candidates (or import the reference's "
+                                                 "scores with hyper ppm import-scores), then fit.")
+                                            : tr("No PPM fitted yet: choose a model and press Fit."));
+        plotFit({});
+        plotImportance({});
+    }
+}
+
+void PpmView::collect(int candidates)
+{
+    if (!m_store)
+        return;
+    routing::CollectParams params;
+    params.candidates = candidates;
+    params.seed = quint64(m_seed->value());
+    params.metric = m_metric->currentData().toString();
+    params.rm.epochs = m_epochs->value();
+        const bool started = m_tasks->start(
+        m_store->path(), tr("Collect"),
+        [params](ProjectStore &store, Feedback &feedback) -> std::any {
+            return routing::collectPpmData(store, params, feedback);
+        },
+        [this](std::any &any) {
+            const auto r = std::any_cast<routing::CollectResult>(any);
+            showMessage(tr("Collected: %1 measured, %2 already measured, %3 failed, in %4 s.")
+                            .arg(r.measured).arg(r.reused).arg(r.failed).arg(r.seconds, 0, 'f', 1),
+                        r.failed > 0);
+            reload();
+            Q_EMIT projectDataChanged();
+        });
+    if (started) {
+        setBusy(true);
+        showMessage(tr("Collecting %1 candidates (%2)…").arg(candidates).arg(params.metric), false);
+    }
+}
+
+void PpmView::fit()
+{
+    if (!m_store)
+        return;
+    routing::PpmFitParams params;
+    params.model = m_model->currentData().toString() == QLatin1String("linear") ? PpmModel::Linear
+                                                                                : PpmModel::Quadratic;
+    params.ridge = m_ridge->value();
+    params.ridgeAuto = m_ridgeAuto->isChecked();
+    params.folds = m_folds->value();
+    params.seed = quint64(m_seed->value());
+    const bool started = m_tasks->start(
+        m_store->path(), tr("Fit"),
+        [params](ProjectStore &store, Feedback &feedback) -> std::any {
+            feedback.setProgress(0.0, QStringLiteral("cross-validating"));
+            return routing::fitPpm(store, params);
+        },
+        [this, params](std::any &any) {
+            const auto r = std::any_cast<routing::PpmFitResult>(any);
+            showMessage(tr("PPM %1 fitted on %2 rows in %3 s: Spearman %4, RMSE %5.")
+                            .arg(r.record.id).arg(r.record.n).arg(r.seconds, 0, 'f', 2)
+                            .arg(r.cv.spearman, 0, 'f', 3).arg(r.cv.rmse, 0, 'f', 4),
+                        false);
+            if (params.ridgeAuto)
+                m_ridge->setValue(r.record.ridge);
+            m_shownModel = r.record.id;
+            reload();
+            Q_EMIT projectDataChanged();
+        });
+    if (started) {
+        setBusy(true);
+        showMessage(tr("Fitting a %1 PPM with %2-fold cross-validation…").arg(m_model->currentText()).arg(params.folds),
+                    false);
+    }
+}
+
+void PpmView::showModel(qint64 modelId)
+{
+    if (!m_store || modelId <= 0)
+        return;
+    m_shownModel = modelId;
+    std::optional<PpmModelRecord> record;
+    try {
+        record = ppmModel(*m_store, modelId);
+    } catch (const std::exception &e) {
+        showMessage(QString::fromUtf8(e.what()), true);
+        return;
+    }
+    if (!record)
+        return;
+    m_metrics->setText(tr("PPM %1: %2%3 on %4 rows (%5 terms), %6-fold CV Spearman %7, RMSE %8; data %9")
+                           .arg(record->id)
+                           .arg(record->model)
+                           .arg(record->ridge > 0 ? tr(", ridge %1").arg(record->ridge) : QString())
+                           .arg(record->n)
+                           .arg(record->terms)
+                           .arg(record->folds)
+                           .arg(metricText(record->spearman), metricText(record->rmse))
+                           .arg([&] {
+                               QStringList ids;
+                               for (qint64 d : record->datasets)
+                                   ids << QString::number(d);
+                               return ids.join(QStringLiteral(", "));
+                           }()));
+    plotFit(record->cv);
+    plotImportance({});
+    if (m_importanceTasks->isRunning())
+        m_pendingImportance = modelId;
+    else
+        startImportance(modelId);
+}
+
+void PpmView::startImportance(qint64 modelId)
+{
+    if (!m_store)
+        return;
+    m_importanceTasks->start(
+        m_store->path(), tr("Feature importance"),
+        [modelId](ProjectStore &store, Feedback &) -> std::any {
+            return importanceReport(store, 100, 50, 1, modelId);
+        },
+        [this, modelId](std::any &any) {
+            if (modelId == m_shownModel)
+                plotImportance(std::any_cast<ImportanceReport>(any));
+        });
+}
+
+} // namespace hyper
