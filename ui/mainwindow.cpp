@@ -278,6 +278,16 @@ void MainWindow::verifyIntegrityInBackground(const QString &path)
     m_integrityThread->start(QThread::LowPriority);
 }
 
+bool MainWindow::showTab(const QString &title)
+{
+    for (int i = 0; i < m_tabs->count(); ++i)
+        if (m_tabs->tabText(i).compare(title, Qt::CaseInsensitive) == 0) {
+            m_tabs->setCurrentIndex(i);
+            return true;
+        }
+    return false;
+}
+
 void MainWindow::addProjectView(ProjectView *view)
 {
     m_views.push_back(view);

@@ -45,6 +45,9 @@ public:
         QString *error = nullptr);
     QString projectPath() const;
     ProjectStore *store() const { return m_store.get(); }
+    /** Makes the tab with this title (case-insensitive: "Dataset", "PPM", "Routing", ...)
+     *  current; false when there is none. */
+    bool showTab(const QString &title);
 
     /** Whether the window remembers its session in the settings: restores geometry and
      *  split now, records opened projects as recent, saves geometry on close. Off by

@@ -8,3 +8,13 @@
 #include <qcustomplot.h>
 #undef foreach
 #undef signals
+
+namespace hyper {
+/** Replots unless the plot has never been laid out (a tab not shown yet has no size, and
+ *  drawing into an empty buffer only warns); its first resize replots it anyway. */
+inline void replotIfSized(QCustomPlot *plot, QCustomPlot::RefreshPriority priority = QCustomPlot::rpRefreshHint)
+{
+    if (plot->width() > 0 && plot->height() > 0)
+        plot->replot(priority);
+}
+} // namespace hyper

@@ -210,6 +210,7 @@ QWidget *PpmView::createFitBox()
     m_ridgeAuto->setToolTip(tr("Choose the ridge by k-fold cross-validation (lowest RMSE over a grid scaled to the "
                                "counts); recommended for the quadratic PPM, whose unpenalized minimum-norm fit "
                                "can extrapolate wildly"));
+    m_ridgeAuto->setChecked(true); // docs/ROUTING.md, "Headline check": why
     connect(m_ridgeAuto, &QCheckBox::toggled, this, [this] { setBusy(isBusy()); });
     m_folds = new QSpinBox;
     m_folds->setObjectName(QStringLiteral("foldsSpin"));

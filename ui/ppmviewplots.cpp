@@ -103,7 +103,7 @@ void PpmView::plotFit(const QString &cvJson)
     } else {
         m_scatter->graph(0)->data()->clear();
     }
-    m_scatter->replot();
+    replotIfSized(m_scatter);
 
     QVector<double> size, rho, err;
     for (const QJsonValue &v : cv.value(QStringLiteral("learning_curve")).toArray()) {
@@ -122,7 +122,7 @@ void PpmView::plotFit(const QString &cvJson)
         m_curve->yAxis2->setRange(0, *eMax * 1.1 + 1e-9);
         Q_UNUSED(eMin);
     }
-    m_curve->replot();
+    replotIfSized(m_curve);
 }
 
 void PpmView::plotImportance(const ImportanceReport &report)
@@ -166,7 +166,7 @@ void PpmView::plotImportance(const ImportanceReport &report)
     m_importance->yAxis->setTickLabelFont(QFont(m_importance->font().family(), 8));
     const double pad = std::max(1e-6, (hi - lo) * 0.08);
     m_importance->xAxis->setRange(lo - pad, hi + pad);
-    m_importance->replot();
+    replotIfSized(m_importance);
 }
 
 } // namespace hyper

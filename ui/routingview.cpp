@@ -185,7 +185,13 @@ QWidget *RoutingView::createPlots()
     m_curve->yAxis->setLabel(tr("predicted score (PPM)"));
     m_curve->legend->setVisible(true);
     m_curve->legend->setFont(QFont(font().family(), 8));
-    m_curve->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    // The legend in a row under the axes (inside, it hides the curves' ends).
+    auto *legendRow = new QCPLayoutGrid;
+    m_curve->plotLayout()->addElement(2, 0, legendRow);
+    m_curve->plotLayout()->setRowStretchFactor(2, 0.001);
+    legendRow->addElement(0, 0, m_curve->legend);
+    m_curve->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    m_curve->legend->setWrap(4);
     const auto addGraph = [this](const QString &name, const QPen &pen) {
         QCPGraph *g = m_curve->addGraph();
         g->setName(name);
@@ -201,7 +207,7 @@ QWidget *RoutingView::createPlots()
     m_curve->legend->removeItem(m_curve->legend->itemCount() - 1);
     addGraph(tr("100% LM"), QPen(QColor(214, 39, 40), 1.5, Qt::DashLine));
     addGraph(tr("100% human"), QPen(QColor(44, 160, 44), 1.5, Qt::DashLine));
-    QCPGraph *plan = addGraph(tr("selected plan"), QPen(Qt::NoPen));
+    QCPGraph *plan = addGraph(tr("selected plan (by its own PPM)"), QPen(Qt::NoPen));
     plan->setLineStyle(QCPGraph::lsNone);
     plan->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssStar, QColor(255, 127, 14), 14));
 
@@ -210,8 +216,9 @@ QWidget *RoutingView::createPlots()
     m_shares->plotLayout()->insertRow(0);
     m_shares->plotLayout()->addElement(0, 0, new QCPTextElement(m_shares, tr("Selected plan: human share per tag"),
                                                                 QFont(font().family(), 10, QFont::Bold)));
-    m_shares->xAxis->setLabel(tr("share of the tag's instances routed to humans"));
+    m_shares->xAxis->setLabel(tr("share routed to humans"));
     m_shares->xAxis->setRange(0, 1);
+    m_shares->xAxis->ticker()->setTickCount(4);
 
     m_plans = new QTableWidget(0, ColCount);
     m_plans->setObjectName(QStringLiteral("plansTable"));
@@ -236,8 +243,8 @@ QWidget *RoutingView::createPlots()
     auto *split = new QSplitter(Qt::Horizontal);
     split->addWidget(left);
     split->addWidget(m_shares);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
     return split;
 }
 
@@ -250,7 +257,7 @@ void RoutingView::setProject(ProjectStore *store)
     m_curveStale = true;
     for (int i = 0; i < m_curve->graphCount(); ++i)
         m_curve->graph(i)->data()->clear();
-    m_curve->replot();
+    replotIfSized(m_curve);
     plotShares({}, 0);
     reload();
     if (m_store && m_hasModel && isVisible())
@@ -302,6 +309,13 @@ void RoutingView::reload()
         m_message->clear();
     else if (!m_hasModel)
         showMessage(tr("No PPM yet: collect training data and fit a model in the PPM tab first."), false);
+    if (m_selectedPlan == 0 && m_plans->rowCount() > 0) { // rows are newest first
+        int pick = 0; // the newest applied plan, else the newest
+        for (int r = m_plans->rowCount() - 1; r >= 0; --r)
+            if (!m_plans->item(r, ColApplied)->text().isEmpty())
+                pick = r;
+        m_selectedPlan = m_plans->item(pick, ColId)->data(Qt::UserRole).toLongLong();
+    }
     for (int r = 0; r < m_plans->rowCount(); ++r)
         if (m_plans->item(r, ColId)->data(Qt::UserRole).toLongLong() == m_selectedPlan)
             m_plans->selectRow(r);

@@ -62,7 +62,7 @@ void RoutingView::markPlanOnCurve()
         if (predicted.isValid() && m_instances > 0)
             plan->addData(100.0 * double(human) / double(m_instances), predicted.toDouble());
     }
-    m_curve->replot();
+    replotIfSized(m_curve);
 }
 
 void RoutingView::plotShares(const std::vector<TagShare> &shares, qint64 human)
@@ -108,7 +108,7 @@ void RoutingView::plotShares(const std::vector<TagShare> &shares, qint64 human)
         line->point2->setCoords(overall, 1);
         line->setPen(QPen(QColor(255, 127, 14), 1.5, Qt::DashLine));
     }
-    m_shares->replot();
+    replotIfSized(m_shares);
 }
 
 } // namespace hyper

@@ -1,4 +1,4 @@
-// hyper-workbench [PROJECT] [--measure-startup] [--screenshot FILE]
+// hyper-workbench [PROJECT] [--measure-startup] [--screenshot FILE] [--tab NAME]
 #include "core/jobs/feedback.h"
 #include "core/ml/runtime.h"
 #include "core/sample/sampleproject.h"
@@ -113,8 +113,15 @@ int main(int argc, char *argv[])
         QStringLiteral("Print {\"first_paint_ms\": x, \"rows\": n} once the table has painted, then quit."));
     const QCommandLineOption screenshotOption(QStringLiteral("screenshot"),
         QStringLiteral("Select the first row, save the window to FILE, then quit."), QStringLiteral("FILE"));
+    const QCommandLineOption tabOption(QStringLiteral("tab"),
+        QStringLiteral("Show this tab (Dataset, Features, Training, PPM, Routing) at start."), QStringLiteral("NAME"));
+    const QCommandLineOption delayOption(QStringLiteral("screenshot-delay"),
+        QStringLiteral("Milliseconds to wait before --screenshot grabs (for background work to draw)."),
+        QStringLiteral("MS"), QStringLiteral("200"));
     parser.addOption(measureOption);
     parser.addOption(screenshotOption);
+    parser.addOption(tabOption);
+    parser.addOption(delayOption);
     parser.process(app);
 
     const QStringList args = parser.positionalArguments();
@@ -155,8 +162,10 @@ int main(int argc, char *argv[])
         const QString file = parser.value(screenshotOption);
         QObject::connect(&watcher, &hyper::FirstPaintWatcher::painted, &app, [&, file] {
             window.selectRow(0);
-            // Let the detail pane lay out its new contents before grabbing.
-            QTimer::singleShot(200, &app, [&, file] {
+            if (parser.isSet(tabOption) && !window.showTab(parser.value(tabOption)))
+                std::fprintf(stderr, "hyper-workbench: no tab %s\n", qUtf8Printable(parser.value(tabOption)));
+            // Let the detail pane (and the chosen tab's background work) draw before grabbing.
+            QTimer::singleShot(parser.value(delayOption).toInt(), &app, [&, file] {
                 const bool ok = window.grab().save(file);
                 if (!ok)
                     std::fprintf(stderr, "hyper-workbench: cannot write %s\n", qUtf8Printable(file));
@@ -164,6 +173,8 @@ int main(int argc, char *argv[])
             });
         });
     }
+    if (parser.isSet(tabOption) && !parser.isSet(screenshotOption) && !window.showTab(parser.value(tabOption)))
+        std::fprintf(stderr, "hyper-workbench: no tab %s\n", qUtf8Printable(parser.value(tabOption)));
     window.show();
     return app.exec();
 }
