@@ -10,11 +10,12 @@
 #undef signals
 
 namespace hyper {
-/** Replots unless the plot has never been laid out (a tab not shown yet has no size, and
- *  drawing into an empty buffer only warns); its first resize replots it anyway. */
+/** Replots when the plot is visible: a plot in a tab that is not shown has no paint
+ *  device yet, and drawing into its buffer only warns. Views replot their plots in their
+ *  showEvent. */
 inline void replotIfSized(QCustomPlot *plot, QCustomPlot::RefreshPriority priority = QCustomPlot::rpRefreshHint)
 {
-    if (plot->width() > 0 && plot->height() > 0)
+    if (plot->isVisible())
         plot->replot(priority);
 }
 } // namespace hyper

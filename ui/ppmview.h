@@ -57,6 +57,10 @@ public:
     void showModel(qint64 modelId);
     qint64 shownModel() const { return m_shownModel; }
 
+protected:
+    /** Draws the plots, which are not drawn while the tab is hidden. */
+    void showEvent(QShowEvent *event) override;
+
 private:
     QWidget *createCollectBox();
     QWidget *createFitBox();

@@ -33,6 +33,13 @@ std::vector<double> numbers(const QJsonValue &v)
 
 } // namespace
 
+void PpmView::showEvent(QShowEvent *event)
+{
+    ProjectView::showEvent(event);
+    for (QCustomPlot *plot : {m_scatter, m_curve, m_importance})
+        plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 QWidget *PpmView::createPlots()
 {
     m_scatter = new QCustomPlot;

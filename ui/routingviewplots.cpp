@@ -18,6 +18,8 @@ enum Graph { GSimulated, GRandom, GRandomHi, GRandomLo, GLm, GHuman, GPlan };
 void RoutingView::showEvent(QShowEvent *event)
 {
     ProjectView::showEvent(event);
+    m_curve->replot(QCustomPlot::rpQueuedReplot);
+    m_shares->replot(QCustomPlot::rpQueuedReplot);
     if (m_curveStale && m_store && m_hasModel && !isBusy())
         updateCurve();
 }

@@ -467,7 +467,7 @@ void TrainingView::showRun(qint64 runId)
     const auto it = std::find_if(m_runs.begin(), m_runs.end(), [runId](const RmRunRecord &r) { return r.id == runId; });
     if (it == m_runs.end()) {
         m_runDetail->setText(m_runs.empty() ? tr("No runs yet.") : tr("Select a run to see its sections."));
-        m_sections->replot(QCustomPlot::rpQueuedReplot);
+        replotIfSized(m_sections, QCustomPlot::rpQueuedReplot);
         return;
     }
     const QJsonObject metrics = jsonObject(it->metrics);
@@ -496,12 +496,14 @@ void TrainingView::showRun(qint64 runId)
     else if (it->status == QLatin1String("canceled"))
         detail += tr(" · stopped by Cancel; no scores");
     m_runDetail->setText(detail);
-    m_sections->replot(QCustomPlot::rpQueuedReplot);
+    replotIfSized(m_sections, QCustomPlot::rpQueuedReplot);
 }
 
 void TrainingView::showEvent(QShowEvent *event)
 {
     ProjectView::showEvent(event);
+    m_curves->replot(QCustomPlot::rpQueuedReplot); // not drawn while hidden (replotIfSized)
+    m_sections->replot(QCustomPlot::rpQueuedReplot);
     if (m_devicesProbed)
         return;
     m_devicesProbed = true;

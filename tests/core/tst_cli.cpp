@@ -9,22 +9,12 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "clitesthelpers.h"
+
 namespace {
 
-struct Run {
-    int code = -1;
-    QByteArray out, err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
-
-Run hyper(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(HYPER_CLI_PATH), args);
-    p.waitForFinished(120000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+using Run = hyper::testing::CliRun;
+const auto hyperCli = hyper::testing::runCli;
 
 QByteArray digest(const QString &path)
 {
@@ -59,21 +49,21 @@ private:
 private Q_SLOTS:
     void usageErrorsExit2()
     {
-        QCOMPARE(hyper({}).code, 2);
-        QCOMPARE(hyper({QStringLiteral("no-such-command")}).code, 2);
-        QCOMPARE(hyper({QStringLiteral("info")}).code, 2); // --project missing
-        QCOMPARE(hyper({QStringLiteral("info"), QStringLiteral("--bogus")}).code, 2);
+        QCOMPARE(hyperCli({}).code, 2);
+        QCOMPARE(hyperCli({QStringLiteral("no-such-command")}).code, 2);
+        QCOMPARE(hyperCli({QStringLiteral("info")}).code, 2); // --project missing
+        QCOMPARE(hyperCli({QStringLiteral("info"), QStringLiteral("--bogus")}).code, 2);
     }
 
     void initImportInfoList()
     {
         const QString p = file("p.hyper");
-        QCOMPARE(hyper({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 0);
-        QCOMPARE(hyper({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 2); // exists
+        QCOMPARE(hyperCli({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 0);
+        QCOMPARE(hyperCli({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 2); // exists
 
         const QString data = file("good.jsonl");
         write(data, kGood);
-        Run r = hyper({QStringLiteral("import"), QStringLiteral("--project"), p, data, QStringLiteral("--map"),
+        Run r = hyperCli({QStringLiteral("import"), QStringLiteral("--project"), p, data, QStringLiteral("--map"),
                        QStringLiteral("human:crowd=label"), QStringLiteral("--json")});
         QVERIFY2(r.code == 0, r.err.constData());
         QJsonObject j = r.json();
@@ -81,7 +71,7 @@ private Q_SLOTS:
         QCOMPARE(j.value(QStringLiteral("skipped")).toInt(), 0);
         QVERIFY(!j.value(QStringLiteral("format")).toString().isEmpty());
 
-        r = hyper({QStringLiteral("info"), QStringLiteral("--project"), p, QStringLiteral("--json")});
+        r = hyperCli({QStringLiteral("info"), QStringLiteral("--project"), p, QStringLiteral("--json")});
         QCOMPARE(r.code, 0);
         j = r.json();
         for (const char *key : {"instances", "eval_instances", "human_labels", "lm_labels", "annotators", "judges", "features"})
@@ -90,7 +80,7 @@ private Q_SLOTS:
         QCOMPARE(j.value(QStringLiteral("human_labels")).toInt(), 3);
         QCOMPARE(j.value(QStringLiteral("annotators")).toArray().first().toString(), QStringLiteral("crowd"));
 
-        r = hyper({QStringLiteral("list"), QStringLiteral("--project"), p, QStringLiteral("--limit"),
+        r = hyperCli({QStringLiteral("list"), QStringLiteral("--project"), p, QStringLiteral("--limit"),
                    QStringLiteral("2"), QStringLiteral("--offset"), QStringLiteral("1"), QStringLiteral("--json")});
         QCOMPARE(r.code, 0);
         const QJsonArray rows = r.json().value(QStringLiteral("instances")).toArray();
@@ -99,10 +89,10 @@ private Q_SLOTS:
             QVERIFY2(rows[0].toObject().contains(QLatin1String(key)), key);
         QCOMPARE(rows[0].toObject().value(QStringLiteral("split")).toString(), QStringLiteral("train"));
 
-        r = hyper({QStringLiteral("import"), QStringLiteral("--project"), p, data, QStringLiteral("--split"),
+        r = hyperCli({QStringLiteral("import"), QStringLiteral("--project"), p, data, QStringLiteral("--split"),
                    QStringLiteral("eval"), QStringLiteral("--json")});
         QCOMPARE(r.code, 0);
-        r = hyper({QStringLiteral("list"), QStringLiteral("--project"), p, QStringLiteral("--split"),
+        r = hyperCli({QStringLiteral("list"), QStringLiteral("--project"), p, QStringLiteral("--split"),
                    QStringLiteral("eval"), QStringLiteral("--json")});
         QCOMPARE(r.json().value(QStringLiteral("instances")).toArray().size(), 3);
     }
@@ -125,31 +115,31 @@ private Q_SLOTS:
         QFile::remove(p);
         QFile::remove(p + QStringLiteral("-wal"));
         QFile::remove(p + QStringLiteral("-shm"));
-        QCOMPARE(hyper({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 0);
+        QCOMPARE(hyperCli({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 0);
         const QString good = file("good2.jsonl");
         write(good, kGood);
-        QCOMPARE(hyper({QStringLiteral("import"), QStringLiteral("--project"), p, good, QStringLiteral("--map"),
+        QCOMPARE(hyperCli({QStringLiteral("import"), QStringLiteral("--project"), p, good, QStringLiteral("--map"),
                         QStringLiteral("human=label")}).code, 0);
-        const QByteArray before = hyper({QStringLiteral("info"), QStringLiteral("--project"), p, QStringLiteral("--json")}).out;
+        const QByteArray before = hyperCli({QStringLiteral("info"), QStringLiteral("--project"), p, QStringLiteral("--json")}).out;
 
         const QString bad = file("bad.jsonl");
         write(bad, content);
-        const Run r = hyper({QStringLiteral("import"), QStringLiteral("--project"), p, bad, QStringLiteral("--map"),
+        const Run r = hyperCli({QStringLiteral("import"), QStringLiteral("--project"), p, bad, QStringLiteral("--map"),
                              QStringLiteral("human=label")});
         QCOMPARE(r.code, 2);
         const QByteArray prefix = (bad + QStringLiteral(":%1:").arg(line)).toUtf8();
         QVERIFY2(r.err.startsWith(prefix), r.err.constData());
-        const QByteArray after = hyper({QStringLiteral("info"), QStringLiteral("--project"), p, QStringLiteral("--json")}).out;
+        const QByteArray after = hyperCli({QStringLiteral("info"), QStringLiteral("--project"), p, QStringLiteral("--json")}).out;
         QCOMPARE(after, before);
     }
 
     void skipBadRowsReportsEveryLine()
     {
         const QString p = file("skip.hyper");
-        QCOMPARE(hyper({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 0);
+        QCOMPARE(hyperCli({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 0);
         const QString bad = file("mixed.jsonl");
         write(bad, kGood + "not json\n" + kGood + "{\"prompt\": 1}\n");
-        const Run r = hyper({QStringLiteral("import"), QStringLiteral("--project"), p, bad, QStringLiteral("--map"),
+        const Run r = hyperCli({QStringLiteral("import"), QStringLiteral("--project"), p, bad, QStringLiteral("--map"),
                              QStringLiteral("human=label"), QStringLiteral("--skip-bad-rows"), QStringLiteral("--json")});
         QVERIFY2(r.code == 0, r.err.constData());
         QCOMPARE(r.json().value(QStringLiteral("imported")).toInt(), 6);
@@ -168,52 +158,52 @@ private Q_SLOTS:
         QList<QByteArray> evalIds;
         for (const char *name : {"f1.hyper", "f2.hyper"}) {
             const QString p = file(name);
-            QCOMPARE(hyper({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 0);
-            QCOMPARE(hyper({QStringLiteral("import"), QStringLiteral("--project"), p, data, QStringLiteral("--eval-fraction"),
+            QCOMPARE(hyperCli({QStringLiteral("init"), QStringLiteral("--project"), p}).code, 0);
+            QCOMPARE(hyperCli({QStringLiteral("import"), QStringLiteral("--project"), p, data, QStringLiteral("--eval-fraction"),
                             QStringLiteral("0.25")}).code, 0);
-            const Run r = hyper({QStringLiteral("list"), QStringLiteral("--project"), p, QStringLiteral("--split"),
+            const Run r = hyperCli({QStringLiteral("list"), QStringLiteral("--project"), p, QStringLiteral("--split"),
                                  QStringLiteral("eval"), QStringLiteral("--limit"), QStringLiteral("1000"), QStringLiteral("--json")});
             const int n = r.json().value(QStringLiteral("instances")).toArray().size();
             QVERIFY2(n > 30 && n < 70, qPrintable(QString::number(n)));
             evalIds << QJsonDocument(r.json().value(QStringLiteral("instances")).toArray()).toJson();
         }
         QCOMPARE(evalIds[0], evalIds[1]);
-        QCOMPARE(hyper({QStringLiteral("import"), QStringLiteral("--project"), file("f1.hyper"), data,
+        QCOMPARE(hyperCli({QStringLiteral("import"), QStringLiteral("--project"), file("f1.hyper"), data,
                         QStringLiteral("--eval-fraction"), QStringLiteral("1.5")}).code, 2);
     }
 
     void featureMixRoutesTaggedInstancesToHumans()
     {
         const QString p = file("mix.hyper");
-        QCOMPARE(hyper({QStringLiteral("sample"), QStringLiteral("--project"), p, QStringLiteral("--size"),
+        QCOMPARE(hyperCli({QStringLiteral("sample"), QStringLiteral("--project"), p, QStringLiteral("--size"),
                         QStringLiteral("300"), QStringLiteral("--eval-size"), QStringLiteral("100")}).code, 0);
         const QString moderate = QStringLiteral("analyzer_scalar::feature_name=safety_concern|value=moderate");
         const QStringList train = {QStringLiteral("train-rm"), QStringLiteral("--project"), p, QStringLiteral("--epochs"),
                                    QStringLiteral("1"), QStringLiteral("--json"), QStringLiteral("--mix")};
         // Before the feature table exists the mix is refused.
-        Run r = hyper(train + QStringList{QStringLiteral("features:") + moderate});
+        Run r = hyperCli(train + QStringList{QStringLiteral("features:") + moderate});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("hyper features"), r.err.constData());
-        QCOMPARE(hyper({QStringLiteral("features"), QStringLiteral("--project"), p}).code, 0);
-        r = hyper(train + QStringList{QStringLiteral("features:") + moderate});
+        QCOMPARE(hyperCli({QStringLiteral("features"), QStringLiteral("--project"), p}).code, 0);
+        r = hyperCli(train + QStringList{QStringLiteral("features:") + moderate});
         QVERIFY2(r.code == 0, r.err.constData());
         QVERIFY(r.json().value(QStringLiteral("train_pairs")).toInt() > 0);
-        r = hyper(train + QStringList{QStringLiteral("features:no-such-feature")});
+        r = hyperCli(train + QStringList{QStringLiteral("features:no-such-feature")});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("unknown feature"), r.err.constData());
     }
 
     void missingProjectOrFile()
     {
-        const Run r = hyper({QStringLiteral("info"), QStringLiteral("--project"), file("nope.hyper")});
+        const Run r = hyperCli({QStringLiteral("info"), QStringLiteral("--project"), file("nope.hyper")});
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.contains("no such project"));
         const QString p = file("m.hyper");
-        hyper({QStringLiteral("init"), QStringLiteral("--project"), p});
-        QCOMPARE(hyper({QStringLiteral("import"), QStringLiteral("--project"), p, file("nope.jsonl")}).code, 2);
+        hyperCli({QStringLiteral("init"), QStringLiteral("--project"), p});
+        QCOMPARE(hyperCli({QStringLiteral("import"), QStringLiteral("--project"), p, file("nope.jsonl")}).code, 2);
         const QByteArray sum = digest(p);
         write(file("notaproject.hyper"), "plain text\n");
-        const Run bad = hyper({QStringLiteral("info"), QStringLiteral("--project"), file("notaproject.hyper")});
+        const Run bad = hyperCli({QStringLiteral("info"), QStringLiteral("--project"), file("notaproject.hyper")});
         QCOMPARE(bad.code, 2);
         QVERIFY(bad.err.contains("not an SQLite database"));
         QCOMPARE(digest(p), sum);

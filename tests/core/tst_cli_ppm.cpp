@@ -13,6 +13,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include "clitesthelpers.h"
 #include <cmath>
 #include <random>
 
@@ -20,20 +22,8 @@ using namespace hyper;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QByteArray out, err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out).object(); }
-};
-
-Run hyperCli(const QStringList &args)
-{
-    QProcess p;
-    p.start(QStringLiteral(HYPER_CLI_PATH), args);
-    p.waitForFinished(180000);
-    return { p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-        p.readAllStandardError() };
-}
+using Run = hyper::testing::CliRun;
+const auto hyperCli = hyper::testing::runCli;
 
 void write(const QString &path, const QByteArray &content)
 {
