@@ -68,4 +68,12 @@ int cmdRoute(const QStringList &args);
 int cmdSimulate(const QStringList &args);
 int ppmImportance(const QStringList &args);
 
+/** hyper label, hyper agreement (cmd_labels.cpp). */
+int cmdLabel(const QStringList &args);
+int cmdAgreement(const QStringList &args);
+
+/** hyper export (cmd_export.cpp); hyper bench export (cmd_bench_export.cpp). */
+int cmdExport(const QStringList &args);
+int benchExport(const QStringList &args);
+
 } // namespace hyper::cli

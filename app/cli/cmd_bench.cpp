@@ -164,7 +164,7 @@ int benchSearch(const QStringList &args)
 int cmdBench(const QStringList &args)
 {
     if (args.size() < 2)
-        throw UsageError("which bench? import | search | features | rm | candidates | ppm | route");
+        throw UsageError("which bench? import | search | features | rm | candidates | ppm | route | export");
     QStringList rest = args;
     const QString what = rest.takeAt(1);
     rest[0] += QLatin1Char(' ') + what;
@@ -182,7 +182,9 @@ int cmdBench(const QStringList &args)
         return benchPpm(rest);
     if (what == QLatin1String("route"))
         return benchRoute(rest);
-    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | candidates | ppm | route)").arg(what).toStdString());
+    if (what == QLatin1String("export"))
+        return benchExport(rest);
+    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | candidates | ppm | route | export)").arg(what).toStdString());
 }
 
 } // namespace hyper::cli

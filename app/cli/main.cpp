@@ -27,6 +27,9 @@ const std::map<QString, std::function<int(const QStringList &)>> &commands()
         {QStringLiteral("ppm"), cli::cmdPpm},
         {QStringLiteral("route"), cli::cmdRoute},
         {QStringLiteral("simulate"), cli::cmdSimulate},
+        {QStringLiteral("export"), cli::cmdExport},
+        {QStringLiteral("label"), cli::cmdLabel},
+        {QStringLiteral("agreement"), cli::cmdAgreement},
     };
     return table;
 }
@@ -47,7 +50,10 @@ void usage()
         "  ppm      the PPM: collect | import-scores | fit | predict | importance | list\n"
         "  route    route instances to humans under a budget; stores and applies a plan\n"
         "  simulate sample and score candidate mixes at a budget (nothing stored)\n"
-        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route\n"
+        "  export   the resolved mix as dpo | trl | csv, with a dataset card\n"
+        "  label    record one human label\n"
+        "  agreement inter-annotator and human-vs-judge agreement, position bias\n"
+        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }
 
