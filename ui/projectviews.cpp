@@ -1,6 +1,7 @@
 // The tabs after "Dataset". Each view adds itself here with one line.
 #include "ui/mainwindow.h"
 
+#include "ui/agreementview.h"
 #include "ui/featuresview.h"
 #include "ui/ppmview.h"
 #include "ui/routingview.h"
@@ -14,6 +15,7 @@ void MainWindow::createProjectViews()
     addProjectView(new TrainingView(this));
     addProjectView(new PpmView(this));
     addProjectView(new RoutingView(this));
+    addProjectView(new AgreementView(this));
 }
 
 } // namespace hyper
