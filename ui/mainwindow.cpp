@@ -3,6 +3,7 @@
 #include "ui/projectview.h"
 
 #include "ui/elidedelegate.h"
+#include "ui/exportdialog.h"
 #include "ui/filterbar.h"
 #include "ui/importcontroller.h"
 #include "ui/importdialog.h"
@@ -182,6 +183,14 @@ void MainWindow::createActions()
     m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
     m_importAction->setEnabled(false);
     file->addSeparator();
+    m_exportAction = file->addAction(tr("&Export Mix…"), this, [this] {
+        if (!m_store)
+            return;
+        ExportDialog dialog(*m_store, this);
+        dialog.exec();
+    });
+    m_exportAction->setEnabled(false);
+    file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -236,6 +245,7 @@ bool MainWindow::openProject(const QString &path, ProjectStore::Mode mode, QStri
     if (mode != ProjectStore::Mode::CreateNew)
         verifyIntegrityInBackground(m_store->path());
     m_importAction->setEnabled(!m_jobs->isBusy());
+    m_exportAction->setEnabled(true);
     if (m_persistent)
         settings::addRecentProject(m_store->path());
     updateTitle();
@@ -319,6 +329,7 @@ void MainWindow::closeProject()
     m_store.reset();
     setProjectOnViews();
     m_importAction->setEnabled(false);
+    m_exportAction->setEnabled(false);
     updateTitle();
     updateCount();
 }

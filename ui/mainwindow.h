@@ -105,6 +105,7 @@ private:
     /** The integrity check of the open project, on its own connection and thread. */
     QThread *m_integrityThread = nullptr;
     QTabWidget *m_tabs = nullptr;
+    QAction *m_exportAction = nullptr;
     std::vector<ProjectView *> m_views;
     InstanceTableModel *m_model = nullptr;
     QTableView *m_view = nullptr;
