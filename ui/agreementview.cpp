@@ -5,6 +5,7 @@
 #include "core/storage/projectstore.h"
 #include "ui/featuresview.h"
 #include "ui/taskcontroller.h"
+#include "ui/viewhelpers.h"
 
 #include <QComboBox>
 #include <QGroupBox>
@@ -27,19 +28,6 @@ namespace {
 QString num(double v, int decimals = 3)
 {
     return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'f', decimals);
-}
-
-QTableWidget *makeTable(const QString &name, const QStringList &headers)
-{
-    auto *t = new QTableWidget(0, int(headers.size()));
-    t->setObjectName(name);
-    t->setHorizontalHeaderLabels(headers);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setSelectionMode(QAbstractItemView::SingleSelection);
-    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    t->verticalHeader()->hide();
-    t->horizontalHeader()->setStretchLastSection(true);
-    return t;
 }
 
 void setRow(QTableWidget *t, int row, const QStringList &cells)
@@ -77,10 +65,10 @@ AgreementView::AgreementView(QWidget *parent)
     connect(m_refresh, &QPushButton::clicked, this, &AgreementView::refresh);
     connect(m_split, &QComboBox::currentIndexChanged, this, &AgreementView::refresh);
 
-    m_pairs = makeTable(QStringLiteral("pairsTable"), {tr("Annotator A"), tr("Annotator B"), tr("Shared"),
+    m_pairs = view::makeTable(QStringLiteral("pairsTable"), {tr("Annotator A"), tr("Annotator B"), tr("Shared"),
                                                        tr("Agreement"), tr("Cohen's κ"), tr("κ 5-point (quadratic)")});
     m_pairs->setToolTip(tr("Agreement and kappa on the folded classes (A better, tie, B better)"));
-    m_judges = makeTable(QStringLiteral("judgesTable"), {tr("Judge"), tr("Labels"), tr("Decided"), tr("Agreement"),
+    m_judges = view::makeTable(QStringLiteral("judgesTable"), {tr("Judge"), tr("Labels"), tr("Decided"), tr("Agreement"),
                                                          tr("κ (A/tie/B)"), tr("Order consistency"),
                                                          tr("Inconsistent → first shown")});
     m_judges->setToolTip(tr("Each judge against the human majority; a judge tie counts as a miss"));
@@ -89,7 +77,7 @@ AgreementView::AgreementView(QWidget *parent)
         if (!items.isEmpty())
             showJudge(items.first()->row());
     });
-    m_positions = makeTable(QStringLiteral("positionsTable"),
+    m_positions = view::makeTable(QStringLiteral("positionsTable"),
                             {tr("Annotator"), tr("Labels with shown order"), tr("Picked left"), tr("p (vs 50%)")});
     m_tags = new QCustomPlot;
     m_tags->setObjectName(QStringLiteral("tagAgreementPlot"));

@@ -6,6 +6,7 @@
 #include "core/storage/ppmstore.h"
 #include "core/storage/projectstore.h"
 #include "ui/taskcontroller.h"
+#include "ui/viewhelpers.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -27,33 +28,6 @@
 namespace hyper {
 
 namespace {
-
-QString localTime(const QString &isoUtc)
-{
-    const QDateTime t = QDateTime::fromString(isoUtc, Qt::ISODateWithMs);
-    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd hh:mm")) : isoUtc;
-}
-
-QTableWidget *makeTable(const QString &name, const QStringList &headers)
-{
-    auto *t = new QTableWidget(0, int(headers.size()));
-    t->setObjectName(name);
-    t->setHorizontalHeaderLabels(headers);
-    t->setSelectionBehavior(QAbstractItemView::SelectRows);
-    t->setSelectionMode(QAbstractItemView::SingleSelection);
-    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    t->verticalHeader()->hide();
-    t->horizontalHeader()->setStretchLastSection(true);
-    return t;
-}
-
-QTableWidgetItem *cell(const QString &text, const QVariant &data = {})
-{
-    auto *item = new QTableWidgetItem(text);
-    if (data.isValid())
-        item->setData(Qt::UserRole, data);
-    return item;
-}
 
 QString metricText(const std::optional<double> &v)
 {
@@ -184,7 +158,7 @@ QWidget *PpmView::createCollectBox()
     row->addWidget(m_collect);
     row->addStretch(1);
     v->addLayout(row);
-    m_datasets = makeTable(QStringLiteral("datasetsTable"),
+    m_datasets = view::makeTable(QStringLiteral("datasetsTable"),
                            {tr("Data"), tr("Kind"), tr("Metric"), tr("Rows"), tr("Seed"), tr("Created")});
     m_datasets->setMaximumHeight(130);
     v->addWidget(m_datasets);
@@ -229,7 +203,7 @@ QWidget *PpmView::createFitBox()
     row->addWidget(m_fit);
     row->addStretch(1);
     v->addLayout(row);
-    m_models = makeTable(QStringLiteral("modelsTable"),
+    m_models = view::makeTable(QStringLiteral("modelsTable"),
                          {tr("PPM"), tr("Model"), tr("Rows"), tr("Terms"), tr("Spearman"), tr("RMSE"), tr("Created")});
     m_models->setMaximumHeight(130);
     connect(m_models, &QTableWidget::itemSelectionChanged, this, [this] {
@@ -257,8 +231,7 @@ void PpmView::setBusy(bool busy)
 
 void PpmView::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
+    view::setMessage(m_message, text, error);
     Q_EMIT statusMessage(text);
 }
 
@@ -287,25 +260,25 @@ void PpmView::reload()
     for (auto it = datasets.rbegin(); it != datasets.rend(); ++it) {
         const int r = m_datasets->rowCount();
         m_datasets->insertRow(r);
-        m_datasets->setItem(r, 0, cell(QString::number(it->id), it->id));
-        m_datasets->setItem(r, 1, cell(it->kind));
-        m_datasets->setItem(r, 2, cell(it->metric));
-        m_datasets->setItem(r, 3, cell(QString::number(it->rows)));
-        m_datasets->setItem(r, 4, cell(it->kind == QLatin1String("collect") ? QString::number(it->seed) : QString()));
-        m_datasets->setItem(r, 5, cell(localTime(it->createdAt)));
+        m_datasets->setItem(r, 0, view::tableCell(QString::number(it->id), it->id));
+        m_datasets->setItem(r, 1, view::tableCell(it->kind));
+        m_datasets->setItem(r, 2, view::tableCell(it->metric));
+        m_datasets->setItem(r, 3, view::tableCell(QString::number(it->rows)));
+        m_datasets->setItem(r, 4, view::tableCell(it->kind == QLatin1String("collect") ? QString::number(it->seed) : QString()));
+        m_datasets->setItem(r, 5, view::tableCell(view::localTime(it->createdAt)));
     }
     m_models->blockSignals(true);
     for (auto it = models.rbegin(); it != models.rend(); ++it) {
         const int r = m_models->rowCount();
         m_models->insertRow(r);
-        m_models->setItem(r, 0, cell(QString::number(it->id), it->id));
-        m_models->setItem(r, 1, cell(it->ridge > 0 ? QStringLiteral("%1, ridge %2").arg(it->model).arg(it->ridge)
+        m_models->setItem(r, 0, view::tableCell(QString::number(it->id), it->id));
+        m_models->setItem(r, 1, view::tableCell(it->ridge > 0 ? QStringLiteral("%1, ridge %2").arg(it->model).arg(it->ridge)
                                                    : it->model));
-        m_models->setItem(r, 2, cell(QString::number(it->n)));
-        m_models->setItem(r, 3, cell(QString::number(it->terms)));
-        m_models->setItem(r, 4, cell(metricText(it->spearman)));
-        m_models->setItem(r, 5, cell(metricText(it->rmse)));
-        m_models->setItem(r, 6, cell(localTime(it->createdAt)));
+        m_models->setItem(r, 2, view::tableCell(QString::number(it->n)));
+        m_models->setItem(r, 3, view::tableCell(QString::number(it->terms)));
+        m_models->setItem(r, 4, view::tableCell(metricText(it->spearman)));
+        m_models->setItem(r, 5, view::tableCell(metricText(it->rmse)));
+        m_models->setItem(r, 6, view::tableCell(view::localTime(it->createdAt)));
     }
     m_models->blockSignals(false);
     m_models->resizeColumnsToContents();

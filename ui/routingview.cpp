@@ -5,6 +5,7 @@
 #include "core/storage/ppmstore.h"
 #include "core/storage/projectstore.h"
 #include "ui/taskcontroller.h"
+#include "ui/viewhelpers.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -31,20 +32,6 @@ namespace hyper {
 namespace {
 
 enum PlanColumn { ColId, ColStrategy, ColBudget, ColHuman, ColPredicted, ColModel, ColCreated, ColApplied, ColCount };
-
-QString localTime(const QString &isoUtc)
-{
-    const QDateTime t = QDateTime::fromString(isoUtc, Qt::ISODateWithMs);
-    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd hh:mm")) : isoUtc;
-}
-
-QTableWidgetItem *cell(const QString &text, const QVariant &data = {})
-{
-    auto *item = new QTableWidgetItem(text);
-    if (data.isValid())
-        item->setData(Qt::UserRole, data);
-    return item;
-}
 
 } // namespace
 
@@ -220,15 +207,8 @@ QWidget *RoutingView::createPlots()
     m_shares->xAxis->setRange(0, 1);
     m_shares->xAxis->ticker()->setTickCount(4);
 
-    m_plans = new QTableWidget(0, ColCount);
-    m_plans->setObjectName(QStringLiteral("plansTable"));
-    m_plans->setHorizontalHeaderLabels({tr("Plan"), tr("Strategy"), tr("Budget"), tr("Human"), tr("Predicted"),
-                                        tr("PPM"), tr("Created"), tr("Applied")});
-    m_plans->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_plans->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_plans->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_plans->verticalHeader()->hide();
-    m_plans->horizontalHeader()->setStretchLastSection(true);
+    m_plans = view::makeTable(QStringLiteral("plansTable"), {tr("Plan"), tr("Strategy"), tr("Budget"), tr("Human"),
+                                                            tr("Predicted"), tr("PPM"), tr("Created"), tr("Applied")});
     connect(m_plans, &QTableWidget::itemSelectionChanged, this, [this] {
         const QList<QTableWidgetItem *> items = m_plans->selectedItems();
         if (!items.isEmpty())
@@ -280,19 +260,19 @@ void RoutingView::reload()
             for (auto it = plans.rbegin(); it != plans.rend(); ++it) {
                 const int r = m_plans->rowCount();
                 m_plans->insertRow(r);
-                m_plans->setItem(r, ColId, cell(QString::number(it->id), it->id));
-                m_plans->setItem(r, ColStrategy, cell(it->strategy));
-                m_plans->setItem(r, ColBudget, cell(QString::number(it->budget)));
-                m_plans->setItem(r, ColHuman, cell(QStringLiteral("%1 (%2%)")
+                m_plans->setItem(r, ColId, view::tableCell(QString::number(it->id), it->id));
+                m_plans->setItem(r, ColStrategy, view::tableCell(it->strategy));
+                m_plans->setItem(r, ColBudget, view::tableCell(QString::number(it->budget)));
+                m_plans->setItem(r, ColHuman, view::tableCell(QStringLiteral("%1 (%2%)")
                                                        .arg(it->human)
                                                        .arg(m_instances ? 100.0 * double(it->human) / double(m_instances) : 0.0,
                                                             0, 'f', 1),
                                                    it->human));
-                m_plans->setItem(r, ColPredicted, cell(it->predicted ? QString::number(*it->predicted, 'f', 4) : QString(),
+                m_plans->setItem(r, ColPredicted, view::tableCell(it->predicted ? QString::number(*it->predicted, 'f', 4) : QString(),
                                                        it->predicted ? QVariant(*it->predicted) : QVariant()));
-                m_plans->setItem(r, ColModel, cell(it->modelId ? QString::number(*it->modelId) : QStringLiteral("–")));
-                m_plans->setItem(r, ColCreated, cell(localTime(it->createdAt)));
-                m_plans->setItem(r, ColApplied, cell(it->appliedAt.isEmpty() ? QString() : localTime(it->appliedAt)));
+                m_plans->setItem(r, ColModel, view::tableCell(it->modelId ? QString::number(*it->modelId) : QStringLiteral("–")));
+                m_plans->setItem(r, ColCreated, view::tableCell(view::localTime(it->createdAt)));
+                m_plans->setItem(r, ColApplied, view::tableCell(it->appliedAt.isEmpty() ? QString() : view::localTime(it->appliedAt)));
             }
             m_plans->blockSignals(false);
             m_plans->resizeColumnsToContents();
@@ -361,8 +341,7 @@ void RoutingView::setBusy(bool busy)
 
 void RoutingView::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
+    view::setMessage(m_message, text, error);
     Q_EMIT statusMessage(text);
 }
 

@@ -3,6 +3,7 @@
 #include "core/storage/ppmstore.h"
 #include "core/storage/projectstore.h"
 #include "ui/trainingcontroller.h"
+#include "ui/viewhelpers.h"
 
 #include <QComboBox>
 #include <QDateTime>
@@ -39,12 +40,6 @@ QString clockText(double seconds)
 QJsonObject jsonObject(const QString &text)
 {
     return QJsonDocument::fromJson(text.toUtf8()).object();
-}
-
-QString localTime(const QString &isoUtc)
-{
-    const QDateTime t = QDateTime::fromString(isoUtc, Qt::ISODateWithMs);
-    return t.isValid() ? t.toLocalTime().toString(QStringLiteral("yyyy-MM-dd hh:mm:ss")) : isoUtc;
 }
 
 QString configSummary(const QString &configJson)
@@ -218,8 +213,7 @@ void TrainingView::setBusy(bool busy)
 
 void TrainingView::showMessage(const QString &text, bool error)
 {
-    m_message->setText(text);
-    m_message->setStyleSheet(error ? QStringLiteral("color: #b00020; font-weight: bold;") : QString());
+    view::setMessage(m_message, text, error);
     Q_EMIT statusMessage(text);
 }
 
@@ -438,7 +432,7 @@ void TrainingView::reloadRuns()
             QString::number(run.id), run.mix, run.model, displayStatus(run),
             done ? QString::number(metrics.value(QStringLiteral("overall")).toDouble(), 'f', 3) : QStringLiteral("—"),
             run.device, run.seconds && run.status != QLatin1String("failed") ? QString::number(*run.seconds, 'f', 1) : QString(),
-            localTime(run.startedAt), configSummary(run.config)};
+            view::localTime(run.startedAt, QStringLiteral("yyyy-MM-dd hh:mm:ss")), configSummary(run.config)};
         for (int c = 0; c < ColCount; ++c) {
             auto *item = new QTableWidgetItem(cells[c]);
             if (c == ColId)

@@ -74,4 +74,51 @@ void say(const QString &text)
     std::fputc('\n', stderr);
 }
 
+int intOption(const QCommandLineParser &parser, const QString &name, int lo, int hi)
+{
+    bool ok = false;
+    const int v = parser.value(name).toInt(&ok);
+    if (!ok || v < lo || v > hi)
+        throw UsageError(
+            QStringLiteral("--%1 must be an integer between %2 and %3").arg(name).arg(lo).arg(hi).toStdString());
+    return v;
+}
+
+quint64 seedOption(const QCommandLineParser &parser)
+{
+    bool ok = false;
+    const quint64 v = parser.value(QStringLiteral("seed")).toULongLong(&ok);
+    if (!ok)
+        throw UsageError("--seed must be an unsigned integer");
+    return v;
+}
+
+void addSyntheticBenchOptions(QCommandLineParser &parser, const QString &defaultCandidates)
+{
+    parser.addOption({QStringLiteral("instances"), QStringLiteral("N."), QStringLiteral("N"), QStringLiteral("10000")});
+    parser.addOption({QStringLiteral("candidates"), QStringLiteral("K."), QStringLiteral("K"), defaultCandidates});
+    parser.addOption({QStringLiteral("budget"), QStringLiteral("Budget as a fraction of N."), QStringLiteral("B"),
+                      QStringLiteral("0.5")});
+    parser.addOption({QStringLiteral("threads"), QStringLiteral("Threads (0: all cores)."), QStringLiteral("T"),
+                      QStringLiteral("0")});
+    parser.addOption({QStringLiteral("seed"), QStringLiteral("Generator seed."), QStringLiteral("S"),
+                      QStringLiteral("1")});
+}
+
+SyntheticBenchOptions syntheticBenchOptions(const QCommandLineParser &parser)
+{
+    bool ok1 = false, ok2 = false, ok3 = false, ok4 = false, ok5 = false;
+    SyntheticBenchOptions o;
+    o.instances = parser.value(QStringLiteral("instances")).toLongLong(&ok1);
+    o.candidates = parser.value(QStringLiteral("candidates")).toLongLong(&ok2);
+    o.budget = parser.value(QStringLiteral("budget")).toDouble(&ok3);
+    o.threads = parser.value(QStringLiteral("threads")).toInt(&ok4);
+    o.seed = parser.value(QStringLiteral("seed")).toULongLong(&ok5);
+    if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5 || o.instances < 1 || o.candidates < 1 || o.threads < 0 ||
+        !(o.budget > 0) || o.budget > 1)
+        throw UsageError("--instances, --candidates, --threads, --seed must be positive integers "
+                         "and --budget a fraction in (0, 1]");
+    return o;
+}
+
 } // namespace hyper::cli

@@ -32,6 +32,24 @@ QString requireProject(const QCommandLineParser &parser);
 std::unique_ptr<ProjectStore> openProject(const QCommandLineParser &parser,
                                           ProjectStore::Mode mode = ProjectStore::Mode::OpenExisting);
 
+/** --NAME as an integer in [lo, hi]; anything else is a UsageError naming the range. */
+int intOption(const QCommandLineParser &parser, const QString &name, int lo, int hi);
+/** --seed as an unsigned 64-bit integer, else UsageError. */
+quint64 seedOption(const QCommandLineParser &parser);
+
+/** The options of the benches on a synthetic 90-feature matrix (bench candidates, bench
+ *  route): --instances N, --candidates K (default given), --budget B in (0, 1],
+ *  --threads T (0: all cores), --seed S. */
+struct SyntheticBenchOptions {
+    qint64 instances = 0, candidates = 0;
+    double budget = 0;
+    int threads = 0;
+    quint64 seed = 0;
+};
+void addSyntheticBenchOptions(QCommandLineParser &parser, const QString &defaultCandidates);
+/** Reads them, or throws UsageError. */
+SyntheticBenchOptions syntheticBenchOptions(const QCommandLineParser &parser);
+
 /** Prints one compact JSON object on stdout. */
 void printJson(const QJsonObject &object);
 /** Human text on stderr. */

@@ -16,26 +16,13 @@ int benchRoute(const QStringList &args)
         "budget and keep the best; then the same candidates without scoring, for the ratio. "
         "Issue target: 1,000,000 candidates in <= 60 s at N = 10,000, budget 0.5, 2 cores."));
     addJsonOption(p);
-    p.addOption({QStringLiteral("instances"), QStringLiteral("N."), QStringLiteral("N"),
-                 QStringLiteral("10000")});
-    p.addOption({QStringLiteral("candidates"), QStringLiteral("K."), QStringLiteral("K"),
-                 QStringLiteral("1000000")});
-    p.addOption({QStringLiteral("budget"), QStringLiteral("Budget as a fraction of N."),
-                 QStringLiteral("B"), QStringLiteral("0.5")});
-    p.addOption({QStringLiteral("threads"), QStringLiteral("Threads (0: all cores)."), QStringLiteral("T"),
-                 QStringLiteral("0")});
-    p.addOption({QStringLiteral("seed"), QStringLiteral("Generator seed."), QStringLiteral("S"),
-                 QStringLiteral("1")});
+    addSyntheticBenchOptions(p, QStringLiteral("1000000"));
     parseOrThrow(p, args);
-    bool ok1 = false, ok2 = false, ok3 = false, ok4 = false, ok5 = false;
-    const qint64 n = p.value(QStringLiteral("instances")).toLongLong(&ok1);
-    const qint64 k = p.value(QStringLiteral("candidates")).toLongLong(&ok2);
-    const double budget = p.value(QStringLiteral("budget")).toDouble(&ok3);
-    const int threads = p.value(QStringLiteral("threads")).toInt(&ok4);
-    const quint64 seed = p.value(QStringLiteral("seed")).toULongLong(&ok5);
-    if (!ok1 || !ok2 || !ok3 || !ok4 || !ok5 || n < 1 || k < 1 || threads < 0 || !(budget > 0) || budget > 1)
-        throw UsageError("--instances, --candidates, --threads, --seed must be positive integers "
-                         "and --budget a fraction in (0, 1]");
+    const SyntheticBenchOptions o = syntheticBenchOptions(p);
+    const qint64 n = o.instances, k = o.candidates;
+    const double budget = o.budget;
+    const int threads = o.threads;
+    const quint64 seed = o.seed;
 
     const routing::RouteBench r = routing::benchRouting(n, k, budget, threads, seed);
     if (p.isSet(QStringLiteral("json"))) {

@@ -36,28 +36,6 @@ QJsonArray idArray(const std::vector<qint64> &ids)
     return a;
 }
 
-int intValue(const QCommandLineParser &p, const QString &name, int lo, int hi)
-{
-    bool ok = false;
-    const int v = p.value(name).toInt(&ok);
-    if (!ok || v < lo || v > hi)
-        throw UsageError(QStringLiteral("--%1 must be an integer between %2 and %3")
-                             .arg(name)
-                             .arg(lo)
-                             .arg(hi)
-                             .toStdString());
-    return v;
-}
-
-quint64 seedValue(const QCommandLineParser &p)
-{
-    bool ok = false;
-    const quint64 v = p.value(QStringLiteral("seed")).toULongLong(&ok);
-    if (!ok)
-        throw UsageError("--seed must be an unsigned integer");
-    return v;
-}
-
 /** The single FILE argument of import-scores and predict. */
 QString fileArgument(const QCommandLineParser &p)
 {
@@ -99,17 +77,17 @@ int ppmCollect(const QStringList &args)
     if (!p.isSet(QStringLiteral("candidates")))
         throw UsageError("--candidates K is required");
     routing::CollectParams params;
-    params.candidates = intValue(p, QStringLiteral("candidates"), 0, 10000000);
-    params.seed = seedValue(p);
+    params.candidates = intOption(p, QStringLiteral("candidates"), 0, 10000000);
+    params.seed = seedOption(p);
     params.metric = p.value(QStringLiteral("metric"));
     const QString model = p.value(QStringLiteral("model"));
     if (model != QLatin1String("bag") && model != QLatin1String("transformer"))
         throw UsageError("--model must be bag or transformer");
     params.rm = ml::TrainConfig::defaults(model.toStdString());
     if (p.isSet(QStringLiteral("epochs")))
-        params.rm.epochs = intValue(p, QStringLiteral("epochs"), 1, 1000);
+        params.rm.epochs = intOption(p, QStringLiteral("epochs"), 1, 1000);
     params.rm.device = p.value(QStringLiteral("device")).toStdString();
-    params.workers = intValue(p, QStringLiteral("workers"), 0, 1024);
+    params.workers = intOption(p, QStringLiteral("workers"), 0, 1024);
 
     const auto project = openProject(p);
     Feedback feedback = stderrFeedback(QStringLiteral("ppm collect"));
@@ -216,9 +194,9 @@ int ppmFit(const QStringList &args)
         if (!ok || !(params.ridge >= 0) || !std::isfinite(params.ridge))
             throw UsageError("--ridge must be a number >= 0 or auto");
     }
-    params.folds = intValue(p, QStringLiteral("folds"), 2, 1000000);
-    params.seed = seedValue(p);
-    params.curvePoints = intValue(p, QStringLiteral("curve-points"), 0, 100);
+    params.folds = intOption(p, QStringLiteral("folds"), 2, 1000000);
+    params.seed = seedOption(p);
+    params.curvePoints = intOption(p, QStringLiteral("curve-points"), 0, 100);
     for (const QString &d : p.values(QStringLiteral("dataset"))) {
         const qint64 id = d.toLongLong(&ok);
         if (!ok)

@@ -6,6 +6,8 @@
 #include <QJsonArray>
 #include <QJsonObject>
 
+#include <limits>
+
 namespace hyper::cli {
 
 namespace {
@@ -19,33 +21,6 @@ double budgetOption(const QCommandLineParser &p)
     if (!ok || !(b > 0))
         throw UsageError("--budget must be a fraction in (0, 1] or a positive count of instances");
     return b;
-}
-
-int positiveInt(const QCommandLineParser &p, const QString &name)
-{
-    bool ok = false;
-    const int v = p.value(name).toInt(&ok);
-    if (!ok || v < 1)
-        throw UsageError(QStringLiteral("--%1 must be a positive integer").arg(name).toStdString());
-    return v;
-}
-
-quint64 seedOption(const QCommandLineParser &p)
-{
-    bool ok = false;
-    const quint64 s = p.value(QStringLiteral("seed")).toULongLong(&ok);
-    if (!ok)
-        throw UsageError("--seed must be a non-negative integer");
-    return s;
-}
-
-int threadsOption(const QCommandLineParser &p)
-{
-    bool ok = false;
-    const int v = p.value(QStringLiteral("threads")).toInt(&ok);
-    if (!ok || v < 0)
-        throw UsageError("--threads must be 0 (all cores) or a positive integer");
-    return v;
 }
 
 /** RoutingError is bad input (exit 2), as the CLI contract asks. */
@@ -91,13 +66,13 @@ int cmdRoute(const QStringList &args)
     params.budget = params.strategy == QLatin1String("all-positive") && !p.isSet(QStringLiteral("budget"))
                         ? 1.0
                         : budgetOption(p);
-    params.candidates = positiveInt(p, QStringLiteral("candidates"));
+    params.candidates = intOption(p, QStringLiteral("candidates"), 1, std::numeric_limits<int>::max());
     bool ok = false;
     params.epsilon = p.value(QStringLiteral("epsilon")).toDouble(&ok);
     if (!ok || !(params.epsilon >= 0))
         throw UsageError("--epsilon must be a number >= 0");
     params.seed = seedOption(p);
-    params.threads = threadsOption(p);
+    params.threads = intOption(p, QStringLiteral("threads"), 0, 1 << 16);
     params.apply = !p.isSet(QStringLiteral("no-apply"));
     if (p.isSet(QStringLiteral("model-id")))
         params.modelId = p.value(QStringLiteral("model-id")).toLongLong();
@@ -146,11 +121,11 @@ int cmdSimulate(const QStringList &args)
     parseOrThrow(p, args);
     requireProject(p);
     const double budget = budgetOption(p);
-    const int candidates = positiveInt(p, QStringLiteral("candidates"));
+    const int candidates = intOption(p, QStringLiteral("candidates"), 1, std::numeric_limits<int>::max());
     const auto project = openProject(p, ProjectStore::Mode::OpenExisting);
     Feedback feedback = stderrFeedback(QStringLiteral("simulate"));
     const SimulateResult s = asBadInput([&] {
-        return simulateProject(*project, budget, candidates, seedOption(p), threadsOption(p), feedback);
+        return simulateProject(*project, budget, candidates, seedOption(p), intOption(p, QStringLiteral("threads"), 0, 1 << 16), feedback);
     });
     if (p.isSet(QStringLiteral("json")))
         printJson({{QStringLiteral("candidates"), s.candidates},
@@ -186,8 +161,8 @@ int ppmImportance(const QStringList &args)
     std::optional<qint64> modelId;
     if (p.isSet(QStringLiteral("model-id")))
         modelId = p.value(QStringLiteral("model-id")).toLongLong();
-    const int perTrial = positiveInt(p, QStringLiteral("per-trial"));
-    const int trials = positiveInt(p, QStringLiteral("trials"));
+    const int perTrial = intOption(p, QStringLiteral("per-trial"), 1, std::numeric_limits<int>::max());
+    const int trials = intOption(p, QStringLiteral("trials"), 1, std::numeric_limits<int>::max());
     const auto project = openProject(p, ProjectStore::Mode::OpenExisting);
     const ImportanceReport r =
         asBadInput([&] { return importanceReport(*project, perTrial, trials, seedOption(p), modelId); });

@@ -20,15 +20,6 @@ QJsonObject sectionsJson(const ml::SectionScores &s)
     return o;
 }
 
-int intOption(const QCommandLineParser &p, const QString &name, int lo, int hi)
-{
-    bool ok = false;
-    const int v = p.value(name).toInt(&ok);
-    if (!ok || v < lo || v > hi)
-        throw UsageError(QStringLiteral("--%1 must be an integer between %2 and %3").arg(name).arg(lo).arg(hi).toStdString());
-    return v;
-}
-
 } // namespace
 
 int cmdTrainRm(const QStringList &args)
