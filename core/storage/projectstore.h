@@ -35,7 +35,7 @@ class ProjectStore
 public:
     enum class Mode { OpenExisting, CreateNew, OpenOrCreate };
 
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     /** Opens (or creates) the project. With checkIntegrity the whole file is verified
      *  (PRAGMA integrity_check) before the constructor returns; the GUI passes false

@@ -179,7 +179,62 @@ CREATE TABLE plan_instances(
   PRIMARY KEY(plan_id, instance_id)) WITHOUT ROWID;
 )SQL";
 
-const char *const kSteps[] = {kV1, kV2, kV3, kV4};
+// Version 5: the annotation workflow (issue 6) and LM jobs (issue 7).
+// - label_flags: "flag for review" marks by annotators; adjudications: a lead's final
+//   label for an instance, which resolution prefers over the crowd majority.
+// - lm_labels gains the provenance of labels the workbench asked for itself: template
+//   (name@version), token counts, cost estimate and the content hash of the request.
+// - lm_cache: raw replies by content hash (model + template + request), so that a rerun
+//   does not re-ask; lm_failures: items an LM job could not turn into a valid label or
+//   tag (never stored as labels); lm_endpoints: saved endpoints. An endpoint names the
+//   environment variable (or keychain entry) of its API key: the key itself is never
+//   stored.
+const char *const kV5 = R"SQL(
+CREATE TABLE label_flags(
+  id INTEGER PRIMARY KEY,
+  instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+  annotator_id INTEGER REFERENCES annotators(id),
+  note TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL);
+CREATE INDEX label_flags_instance ON label_flags(instance_id);
+CREATE TABLE adjudications(
+  instance_id INTEGER PRIMARY KEY REFERENCES instances(id) ON DELETE CASCADE,
+  overall INTEGER NOT NULL CHECK(overall BETWEEN -2 AND 2),
+  lead TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL);
+CREATE INDEX human_labels_annotator ON human_labels(annotator_id, instance_id);
+ALTER TABLE lm_labels ADD COLUMN template TEXT NOT NULL DEFAULT '';
+ALTER TABLE lm_labels ADD COLUMN tokens_in INTEGER;
+ALTER TABLE lm_labels ADD COLUMN tokens_out INTEGER;
+ALTER TABLE lm_labels ADD COLUMN cost REAL;
+ALTER TABLE lm_labels ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+CREATE TABLE lm_cache(
+  hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK(kind = 'judge' OR kind = 'tag'),
+  model TEXT NOT NULL,
+  reply TEXT NOT NULL,
+  tokens_in INTEGER,
+  tokens_out INTEGER,
+  created_at TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE lm_failures(
+  id INTEGER PRIMARY KEY,
+  instance_id INTEGER REFERENCES instances(id) ON DELETE CASCADE,
+  kind TEXT NOT NULL CHECK(kind = 'judge' OR kind = 'tag'),
+  model TEXT NOT NULL,
+  error TEXT NOT NULL,
+  raw TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL);
+CREATE TABLE lm_endpoints(
+  name TEXT PRIMARY KEY,
+  base_url TEXT NOT NULL,
+  model TEXT NOT NULL,
+  key_env TEXT NOT NULL DEFAULT '',
+  settings TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL) WITHOUT ROWID;
+)SQL";
+
+const char *const kSteps[] = {kV1, kV2, kV3, kV4, kV5};
 
 } // namespace
 
