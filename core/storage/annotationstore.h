@@ -56,11 +56,14 @@ struct ReviewItem {
  * The annotation workflow on one project (same thread rules as ProjectStore; every write
  * commits before it returns):
  * - annotators and the overlap setting (k human labels wanted per instance);
- * - each annotator's queue: train instances routed to humans with fewer than k labels and
- *   none by this annotator, balanced across annotators by rendezvous hashing (each
- *   instance prefers the k registered annotators with the highest hash(name, id); an
- *   annotator sees the instances that prefer them first, then the rest, fewest labels
- *   first);
+ * - each annotator's queue: train instances routed to humans (route = 'human') with fewer
+ *   than k labels by workbench annotators (annotators.origin = 'workbench': labels that
+ *   came with imported data do not count) and none by this annotator, balanced across
+ *   annotators by rendezvous hashing (each instance prefers the k workbench annotators
+ *   with the highest hash(name, id)): an annotator sees the instances that prefer them
+ *   first, then the rest (helping out), each group closest-to-complete first, then in a
+ *   per-annotator pseudo-random order. queue() and status() scan the routed set (tens of
+ *   ms at 100k instances): call them per batch, not per save;
  * - undo/redo of a saved label (delete, then reinsert the same row with the same id);
  * - flags for review, the review queue and the lead's adjudicated label.
  */

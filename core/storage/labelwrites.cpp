@@ -1,5 +1,6 @@
 // Write side of ProjectStore: human labels, the full-text index.
 #include "core/jobs/feedback.h"
+#include "core/storage/labelrows.h"
 #include "core/storage/projectstore.h"
 #include "core/storage/sqlite.h"
 
@@ -10,21 +11,18 @@
 
 namespace hyper {
 
-namespace {
-
 std::int64_t annotatorId(sqlite3 *db, const QString &name, const QString &kind)
 {
     sql::Stmt find(db, "SELECT id FROM annotators WHERE name = ?");
     find.bind(1, name);
     if (find.step())
         return find.i64(0);
-    sql::Stmt ins(db, "INSERT INTO annotators(name, kind) VALUES (?, ?)");
+    sql::Stmt ins(db, "INSERT INTO annotators(name, kind, origin) VALUES (?, ?, 'workbench')");
     ins.bind(1, name).bind(2, kind.isEmpty() ? QStringLiteral("normal") : kind);
     ins.run();
     return sqlite3_last_insert_rowid(db);
 }
 
-// Keeps the per-instance counts and folded majorities in step with the label tables.
 void refreshInstanceStats(sqlite3 *db, std::int64_t instanceId)
 {
     auto votes = [&](const char *query) {
@@ -49,26 +47,23 @@ void refreshInstanceStats(sqlite3 *db, std::int64_t instanceId)
     u.run();
 }
 
-} // namespace
-
-qint64 ProjectStore::addHumanLabel(const HumanLabel &label)
+std::int64_t insertHumanLabelRow(sqlite3 *db, const HumanLabel &label, std::int64_t id)
 {
-    sql::Transaction tx(m_db);
     {
-        sql::Stmt exists(m_db, "SELECT 1 FROM instances WHERE id = ?");
+        sql::Stmt exists(db, "SELECT 1 FROM instances WHERE id = ?");
         exists.bind(1, std::int64_t(label.instanceId));
         if (!exists.step())
             throw StoreError("no instance with id " + std::to_string(label.instanceId));
     }
     if (label.annotator.trimmed().isEmpty())
         throw StoreError("a human label needs an annotator name");
-    const std::int64_t annotator = annotatorId(m_db, label.annotator, label.annotatorKind);
+    const std::int64_t annotator = annotatorId(db, label.annotator, label.annotatorKind);
     QJsonObject reasons;
     for (auto it = label.reasons.begin(); it != label.reasons.end(); ++it)
         reasons.insert(it.key(), QJsonArray::fromStringList(it.value()));
-    sql::Stmt s(m_db, "INSERT INTO human_labels(instance_id, annotator_id, overall, helpfulness,"
-                      " truthfulness, harmlessness, reasons, rationale, confidence, time_spent,"
-                      " shown_order, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+    sql::Stmt s(db, "INSERT INTO human_labels(instance_id, annotator_id, overall, helpfulness,"
+                    " truthfulness, harmlessness, reasons, rationale, confidence, time_spent,"
+                    " shown_order, created_at, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, std::int64_t(label.instanceId)).bind(2, annotator).bind(3, toInt(label.overall));
     for (int k = 0; k < 3; ++k) {
         const auto it = label.aspects.find(QString::fromLatin1(kAspects[k]));
@@ -83,9 +78,20 @@ qint64 ProjectStore::addHumanLabel(const HumanLabel &label)
     s.bind(11, label.shownOrder);
     const QDateTime at = label.createdAt.isValid() ? label.createdAt : QDateTime::currentDateTimeUtc();
     s.bind(12, at.toString(Qt::ISODateWithMs));
+    if (id > 0)
+        s.bind(13, id);
+    else
+        s.bindNull(13);
     s.run();
-    const qint64 id = sqlite3_last_insert_rowid(m_db);
-    refreshInstanceStats(m_db, label.instanceId);
+    const std::int64_t newId = sqlite3_last_insert_rowid(db);
+    refreshInstanceStats(db, label.instanceId);
+    return newId;
+}
+
+qint64 ProjectStore::addHumanLabel(const HumanLabel &label)
+{
+    sql::Transaction tx(m_db);
+    const qint64 id = insertHumanLabelRow(m_db, label, 0);
     tx.commit();
     return id;
 }

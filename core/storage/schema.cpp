@@ -180,6 +180,9 @@ CREATE TABLE plan_instances(
 )SQL";
 
 // Version 5: the annotation workflow (issue 6) and LM jobs (issue 7).
+// - annotators.origin: 'import' for annotators that came with imported data, 'workbench'
+//   for those who label in the workbench; only the latter's labels count toward the
+//   overlap of the annotation queue.
 // - label_flags: "flag for review" marks by annotators; adjudications: a lead's final
 //   label for an instance, which resolution prefers over the crowd majority.
 // - lm_labels gains the provenance of labels the workbench asked for itself: template
@@ -204,6 +207,7 @@ CREATE TABLE adjudications(
   note TEXT NOT NULL DEFAULT '',
   created_at TEXT NOT NULL);
 CREATE INDEX human_labels_annotator ON human_labels(annotator_id, instance_id);
+ALTER TABLE annotators ADD COLUMN origin TEXT NOT NULL DEFAULT 'import';
 ALTER TABLE lm_labels ADD COLUMN template TEXT NOT NULL DEFAULT '';
 ALTER TABLE lm_labels ADD COLUMN tokens_in INTEGER;
 ALTER TABLE lm_labels ADD COLUMN tokens_out INTEGER;
