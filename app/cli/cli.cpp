@@ -121,4 +121,22 @@ SyntheticBenchOptions syntheticBenchOptions(const QCommandLineParser &parser)
     return o;
 }
 
+Preference preferenceOption(const QString &option, const QString &text)
+{
+    if (const auto p = parsePreference(text))
+        return *p;
+    throw UsageError(QStringLiteral("%1: '%2' is not a preference; use one of: %3")
+                         .arg(option, text, preferenceNames().join(QStringLiteral(", ")))
+                         .toStdString());
+}
+
+qint64 instanceOption(const QCommandLineParser &parser)
+{
+    bool ok = false;
+    const qint64 id = parser.value(QStringLiteral("instance")).toLongLong(&ok);
+    if (!parser.isSet(QStringLiteral("instance")) || !ok || id <= 0)
+        throw UsageError("--instance ID is required (a positive instance id, see 'hyper list')");
+    return id;
+}
+
 } // namespace hyper::cli

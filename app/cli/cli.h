@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <memory>
 
+#include "core/domain/preference.h"
 #include "core/jobs/feedback.h"
 #include "core/storage/projectstore.h"
 #include <stdexcept>
@@ -50,6 +51,12 @@ void addSyntheticBenchOptions(QCommandLineParser &parser, const QString &default
 /** Reads them, or throws UsageError. */
 SyntheticBenchOptions syntheticBenchOptions(const QCommandLineParser &parser);
 
+/** A preference scale value given to `option` (e.g. "--overall"), else a UsageError
+ *  listing the five values. */
+Preference preferenceOption(const QString &option, const QString &text);
+/** --instance ID as a positive id, else a UsageError. */
+qint64 instanceOption(const QCommandLineParser &parser);
+
 /** Prints one compact JSON object on stdout. */
 void printJson(const QJsonObject &object);
 /** Human text on stderr. */
@@ -89,6 +96,12 @@ int ppmImportance(const QStringList &args);
 /** hyper label, hyper agreement (cmd_labels.cpp). */
 int cmdLabel(const QStringList &args);
 int cmdAgreement(const QStringList &args);
+
+/** hyper queue, hyper flag, hyper review, hyper adjudicate (cmd_annotate.cpp). */
+int cmdQueue(const QStringList &args);
+int cmdFlag(const QStringList &args);
+int cmdReview(const QStringList &args);
+int cmdAdjudicate(const QStringList &args);
 
 /** hyper export (cmd_export.cpp); hyper bench export (cmd_bench_export.cpp). */
 int cmdExport(const QStringList &args);

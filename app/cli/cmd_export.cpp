@@ -126,6 +126,7 @@ int cmdExport(const QStringList &args)
             { QStringLiteral("dropped_unlabelled"), r.droppedNoLabel },
             { QStringLiteral("instances"), r.instances }, { QStringLiteral("routed_human"), r.routedHuman },
             { QStringLiteral("human_fallback_lm"), r.humanFallback }, { QStringLiteral("judges"), judges },
+            { QStringLiteral("adjudicated"), r.adjudicated },
             { QStringLiteral("format"), exporting::formatName(params.format) },
             { QStringLiteral("out"), params.outPath },
             { QStringLiteral("card"),

@@ -15,15 +15,6 @@ namespace hyper::cli {
 
 namespace {
 
-Preference preferenceOrThrow(const QString &option, const QString &text)
-{
-    if (const auto p = parsePreference(text))
-        return *p;
-    throw UsageError(QStringLiteral("%1: '%2' is not a preference; use one of: %3")
-                         .arg(option, text, preferenceNames().join(QStringLiteral(", ")))
-                         .toStdString());
-}
-
 bool isAspect(const QString &name)
 {
     for (const char *a : kAspects)
@@ -97,16 +88,13 @@ int cmdLabel(const QStringList &args)
 
     // Everything is checked before the project is opened for the write.
     HumanLabel label;
-    bool ok = false;
-    label.instanceId = p.value(QStringLiteral("instance")).toLongLong(&ok);
-    if (!p.isSet(QStringLiteral("instance")) || !ok || label.instanceId <= 0)
-        throw UsageError("--instance ID is required (a positive instance id, see 'hyper list')");
+    label.instanceId = instanceOption(p);
     label.annotator = p.value(QStringLiteral("annotator"));
     if (label.annotator.trimmed().isEmpty())
         throw UsageError("--annotator NAME is required");
     if (!p.isSet(QStringLiteral("overall")))
         throw UsageError("--overall PREF is required");
-    label.overall = preferenceOrThrow(QStringLiteral("--overall"), p.value(QStringLiteral("overall")));
+    label.overall = preferenceOption(QStringLiteral("--overall"), p.value(QStringLiteral("overall")));
     for (const QString &a : p.values(QStringLiteral("aspect"))) {
         const auto [name, value] = keyValue(QStringLiteral("--aspect"), a);
         if (!isAspect(name))
@@ -115,7 +103,7 @@ int cmdLabel(const QStringList &args)
                                  .toStdString());
         if (label.aspects.contains(name))
             throw UsageError(QStringLiteral("--aspect %1 given twice").arg(name).toStdString());
-        label.aspects.insert(name, preferenceOrThrow(QStringLiteral("--aspect ") + name, value));
+        label.aspects.insert(name, preferenceOption(QStringLiteral("--aspect ") + name, value));
     }
     for (const QString &r : p.values(QStringLiteral("reason"))) {
         const auto [name, value] = keyValue(QStringLiteral("--reason"), r);

@@ -30,6 +30,10 @@ const std::map<QString, std::function<int(const QStringList &)>> &commands()
         {QStringLiteral("export"), cli::cmdExport},
         {QStringLiteral("label"), cli::cmdLabel},
         {QStringLiteral("agreement"), cli::cmdAgreement},
+        {QStringLiteral("queue"), cli::cmdQueue},
+        {QStringLiteral("flag"), cli::cmdFlag},
+        {QStringLiteral("review"), cli::cmdReview},
+        {QStringLiteral("adjudicate"), cli::cmdAdjudicate},
     };
     return table;
 }
@@ -53,6 +57,10 @@ void usage()
         "  export   the resolved mix as dpo | trl | csv, with a dataset card\n"
         "  label    record one human label\n"
         "  agreement inter-annotator and human-vs-judge agreement, position bias\n"
+        "  queue    an annotator's queue of instances to label (overlap, balanced)\n"
+        "  flag     flag an instance for the lead's review\n"
+        "  review   the review queue: flagged and disagreeing instances\n"
+        "  adjudicate set the lead's final label of an instance\n"
         "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }

@@ -69,6 +69,8 @@ QString renderCard(const CardInputs &in)
                          "after folding \"slightly\" into \"clearly\"%1; a tie is dropped.\n")
               .arg(rp.expertWeight ? QStringLiteral(", annotators of kind expert counting double")
                                    : QString());
+    md += QStringLiteral("- A lead's adjudicated label, where set, replaces the crowd majority: %1 rows.\n")
+              .arg(r.adjudicated);
     md += QStringLiteral("- Instances routed to humans without a crowd label take the LM label: %1.\n")
               .arg(r.humanFallback);
     md += QStringLiteral("- LM label: %1, folded; a tie is dropped.\n\n")

@@ -183,6 +183,7 @@ ExportResult runExport(ProjectStore &store, const ExportParams &params, Feedback
         ++res.exported;
         if (r.source == LabelSource::Human) {
             ++res.human;
+            res.adjudicated += r.adjudicated ? 1 : 0;
             for (int w : r.who)
                 annotatorUsed[std::size_t(w)] = 1;
         } else {

@@ -44,6 +44,7 @@ struct ExportResult {
     qint64 instances = 0; // train instances read
     qint64 exported = 0; // rows written
     qint64 human = 0, lm = 0; // rows by label source
+    qint64 adjudicated = 0;   // of the human rows, a lead's adjudicated label
     qint64 dropped = 0; // = droppedTie + droppedNoLabel
     qint64 droppedTie = 0, droppedNoLabel = 0;
     qint64 routedHuman = 0; // instances routed to humans

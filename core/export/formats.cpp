@@ -71,6 +71,10 @@ void appendProvenance(std::string &out, const Resolution &r, const RowContext &c
     if (r.source == LabelSource::Human) {
         out.append(R"("annotators":)");
         appendNameList(out, r.who, true, ctx.catalog);
+        if (r.adjudicated) {
+            out.append(R"(,"adjudicated_by":)");
+            appendJsonString(out, r.adjudicator);
+        }
     } else {
         out.append(R"("judge":)");
         appendJsonString(out, judgeName(r, ctx));
@@ -88,6 +92,8 @@ void appendProvenance(std::string &out, const Resolution &r, const RowContext &c
 
 const char *sourceName(const Resolution &r)
 {
+    if (r.adjudicated)
+        return "adjudicated";
     return r.source == LabelSource::Human ? "human" : "lm";
 }
 

@@ -105,6 +105,21 @@ Resolution Resolver::resolve(const ExportInstance &instance) const
     r.humanMajority = weightedFoldedMajority(human, nullptr);
     r.lmMajority = weightedFoldedMajority(lm, nullptr);
 
+    if (r.routedHuman && instance.adjudicated) {
+        // A lead's final label wins over the crowd; the crowd's votes stay as provenance.
+        r.source = LabelSource::Human;
+        r.adjudicated = true;
+        r.adjudicator = instance.adjudicator;
+        for (int w : humanWho)
+            addWho(r.who, w);
+        countFolded(human, r);
+        const int folded = *instance.adjudicated < 0 ? -2 : *instance.adjudicated > 0 ? 2 : 0;
+        if (folded == 0)
+            r.dropped = DropReason::Tie;
+        else
+            r.label = folded;
+        return r;
+    }
     const bool useHuman = r.routedHuman && !human.empty();
     r.source = useHuman ? LabelSource::Human : LabelSource::Lm;
     const std::vector<int> &votes = useHuman ? human : lm;

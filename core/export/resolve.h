@@ -50,6 +50,9 @@ struct Resolution {
     /** Catalog indices (annotators for Human, judges for Lm) of the votes counted, in
      *  the order of their first vote, each once. */
     std::vector<int> who;
+    /** The label is a lead's adjudication (source Human): it overrides the crowd. */
+    bool adjudicated = false;
+    std::string_view adjudicator; // the lead (a view into the ExportInstance)
     /** Folded, unweighted vote counts of the source used. */
     int votesA = 0, votesTie = 0, votesB = 0;
     /** Folded majorities of both sources (crowd humans unweighted; LM as chosen), for

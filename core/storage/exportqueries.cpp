@@ -134,8 +134,9 @@ void forEachExportInstance(ProjectStore &store, Split split, const ExportCatalog
         judges);
     sql::Stmt s(db,
         "SELECT i.id, i.ext_id, i.source, i.category, i.model_a, i.model_b, i.route,"
-        " t.prompt, t.response_a, t.response_b FROM instances i"
-        " JOIN instance_texts t ON t.id = i.id WHERE i.split = ? ORDER BY i.id");
+        " t.prompt, t.response_a, t.response_b, d.overall, d.lead FROM instances i"
+        " JOIN instance_texts t ON t.id = i.id LEFT JOIN adjudications d ON d.instance_id = i.id"
+        " WHERE i.split = ? ORDER BY i.id");
     s.bind(1, splitName(split));
     ExportInstance row;
     while (s.step()) {
@@ -149,6 +150,8 @@ void forEachExportInstance(ProjectStore &store, Split split, const ExportCatalog
         row.prompt = s.utf8(7);
         row.responseA = s.utf8(8);
         row.responseB = s.utf8(9);
+        row.adjudicated = s.isNull(10) ? std::nullopt : std::optional<int>(int(s.i64(10)));
+        row.adjudicator = s.isNull(11) ? std::string_view() : s.utf8(11);
         row.human.clear();
         row.lm.clear();
         human.take(row.id, row.human);

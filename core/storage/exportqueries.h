@@ -50,6 +50,8 @@ struct ExportInstance {
     std::string_view prompt, responseA, responseB;
     std::vector<ExportVote> human; // every human label (gold ones too), in label order
     std::vector<ExportVote> lm; // usable LM verdicts (overall not null), in label order
+    std::optional<int> adjudicated; // a lead's final label (adjudications), -2..2
+    std::string_view adjudicator;   // the lead's name when adjudicated
 };
 
 /** Number of instances of the split (for progress). */

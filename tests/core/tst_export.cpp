@@ -6,6 +6,7 @@
 #include "core/features/featurejob.h"
 #include "core/io/rowsource.h"
 #include "core/jobs/feedback.h"
+#include "core/storage/annotationstore.h"
 #include "core/storage/exportqueries.h"
 #include "core/storage/featurestore.h"
 #include "core/storage/ppmstore.h"
@@ -324,6 +325,46 @@ private Q_SLOTS:
         QCOMPARE(o[QStringLiteral("i-lm")], QStringLiteral("H:B"));
         QCOMPARE(o[QStringLiteral("i-fallback")], QStringLiteral("L:B"));
         QCOMPARE(o[QStringLiteral("i-gold")], QStringLiteral("L:A")); // gold is no crowd label
+    }
+
+    void resolutionAdjudicated()
+    {
+        const QString path = file(QStringLiteral("adjudicated.hyper"));
+        ProjectStore store(path, ProjectStore::Mode::CreateNew);
+        const auto ids = buildProject(store, true);
+        AnnotationStore annotation(store);
+        const auto id = [&](const char *ext) { return ids.at(QString::fromLatin1(ext)); };
+        annotation.adjudicate(id("i-maj"), Preference::BSlightly, QStringLiteral("lead"), {}); // crowd says A
+        annotation.adjudicate(id("i-tie"), Preference::AClearly, QStringLiteral("lead"), {}); // crowd tied
+        annotation.adjudicate(id("i-fallback"), Preference::AClearly, QStringLiteral("lead"), {}); // no crowd label
+        annotation.adjudicate(id("i-expert"), Preference::Tie, QStringLiteral("lead"), {}); // a tie is dropped
+        annotation.adjudicate(id("i-lm"), Preference::BClearly, QStringLiteral("lead"), {}); // routed to the LM
+        const auto o = outcomes(store, {});
+        QCOMPARE(o.at(QStringLiteral("i-maj")), QStringLiteral("H:B"));
+        QCOMPARE(o.at(QStringLiteral("i-tie")), QStringLiteral("H:A"));
+        QCOMPARE(o.at(QStringLiteral("i-fallback")), QStringLiteral("H:A"));
+        QCOMPARE(o.at(QStringLiteral("i-expert")), QStringLiteral("drop:tie"));
+        QCOMPARE(o.at(QStringLiteral("i-lm")), QStringLiteral("L:A")); // not routed to humans: ignored
+
+        const QString out = file(QStringLiteral("adjudicated.jsonl"));
+        Feedback fb;
+        const ExportResult r = runExport(store, params(Format::Dpo, out), fb);
+        QCOMPARE(r.adjudicated, qint64(3));
+        int seen = 0;
+        for (const QJsonObject &row : readJsonLines(out)) {
+            const bool adj = row.value(QStringLiteral("label_source")).toString() == QLatin1String("adjudicated");
+            if (!adj)
+                continue;
+            ++seen;
+            QCOMPARE(row.value(QStringLiteral("adjudicated_by")).toString(), QStringLiteral("lead"));
+            if (row.value(QStringLiteral("instance")).toInteger() == id("i-maj")) {
+                const QJsonArray chosen = row.value(QStringLiteral("chosen")).toArray();
+                QCOMPARE(chosen.last().toObject().value(QStringLiteral("content")).toString(), QString::fromUtf8(kB1));
+                // the crowd's votes stay as provenance
+                QCOMPARE(row.value(QStringLiteral("votes")).toObject().value(QStringLiteral("a")).toInt(), 2);
+            }
+        }
+        QCOMPARE(seen, 3);
     }
 
     void dpoRowsAreTheExpectedObjects()

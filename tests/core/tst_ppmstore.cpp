@@ -102,8 +102,8 @@ private Q_SLOTS:
         }
         QSqlDatabase::removeDatabase(QStringLiteral("v3"));
         ProjectStore store(p);
-        QCOMPARE(store.schemaVersion(), 4);
-        QCOMPARE(ProjectStore::kSchemaVersion, 4);
+        QCOMPARE(store.schemaVersion(), ProjectStore::kSchemaVersion);
+        QCOMPARE(ProjectStore::kSchemaVersion, 5);
         QCOMPARE(listRmRuns(store).size(), std::size_t(1));
         QVERIFY(listPpmDatasets(store).empty());
         QVERIFY(listPpmModels(store).empty());

@@ -178,7 +178,8 @@ void TstTrainingView::cancelStopsWithinASecond()
     QSignalSpy finished(controller, &TrainingController::finished);
     QSignalSpy failed(controller, &TrainingController::failed);
     m_view->startTraining();
-    QTRY_VERIFY_WITH_TIMEOUT(latencyMs >= 0 || finished.count() || failed.count(), 60000);
+    // Generous: the first transformer step can take a minute on a loaded 2-core machine.
+    QTRY_VERIFY_WITH_TIMEOUT(latencyMs >= 0 || finished.count() || failed.count(), 180000);
     disconnect(first);
     disconnect(done);
     QCOMPARE(finished.count(), 0);
