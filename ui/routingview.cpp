@@ -96,6 +96,7 @@ QWidget *RoutingView::createControls()
     m_strategy->addItem(tr("Top-k gain"), QStringLiteral("topk"));
     m_strategy->addItem(tr("All positive gain"), QStringLiteral("all-positive"));
     m_strategy->addItem(tr("Epsilon (marginal gain)"), QStringLiteral("epsilon"));
+    m_strategy->addItem(tr("Random (baseline, no PPM)"), QStringLiteral("random"));
     m_candidates = new QSpinBox;
     m_candidates->setObjectName(QStringLiteral("candidatesSpin"));
     m_candidates->setRange(1, 10000000);
@@ -325,7 +326,9 @@ void RoutingView::setBusy(bool busy)
 {
     const bool ready = m_store && m_hasModel;
     const QString strategy = m_strategy->currentData().toString();
-    m_route->setEnabled(!busy && ready && (budgetCount() > 0 || strategy == QLatin1String("all-positive")));
+    const bool needsModel = strategy != QLatin1String("random");
+    m_route->setEnabled(!busy && m_store && (ready || !needsModel)
+                        && (budgetCount() > 0 || strategy == QLatin1String("all-positive")));
     m_refresh->setEnabled(!busy && ready);
     m_apply->setEnabled(!busy && m_store && m_selectedPlan > 0);
     m_candidates->setEnabled(!busy && strategy == QLatin1String("simulated"));
@@ -372,11 +375,17 @@ void RoutingView::route()
         },
         [this](std::any &any) {
             const auto r = std::any_cast<RoutePlanResult>(any);
-            showMessage(tr("Plan %1 (%2): %3 of %4 instances to humans, predicted %5 (100% LM %6, 100% human %7). "
-                           "Press Apply plan to mark them for annotation.")
-                            .arg(r.planId).arg(r.strategy).arg(r.human).arg(r.instances)
-                            .arg(r.predicted, 0, 'f', 4).arg(r.allLm, 0, 'f', 4).arg(r.allHuman, 0, 'f', 4),
-                        false);
+            if (r.modelId <= 0)
+                showMessage(tr("Plan %1 (random baseline): %2 of %3 instances to humans. "
+                               "Press Apply plan to mark them for annotation.")
+                                .arg(r.planId).arg(r.human).arg(r.instances),
+                            false);
+            else
+                showMessage(tr("Plan %1 (%2): %3 of %4 instances to humans, predicted %5 (100% LM %6, 100% human %7). "
+                               "Press Apply plan to mark them for annotation.")
+                                .arg(r.planId).arg(r.strategy).arg(r.human).arg(r.instances)
+                                .arg(r.predicted, 0, 'f', 4).arg(r.allLm, 0, 'f', 4).arg(r.allHuman, 0, 'f', 4),
+                            false);
             m_selectedPlan = r.planId;
             reload();
         });

@@ -5,6 +5,7 @@
 
 #include <QJsonArray>
 #include <QJsonObject>
+#include <cmath>
 
 #include <limits>
 
@@ -47,7 +48,7 @@ int cmdRoute(const QStringList &args)
     addJsonOption(p);
     p.addOption({QStringLiteral("budget"), QStringLiteral("A fraction of the train split in (0, 1], or a count."),
                  QStringLiteral("B")});
-    p.addOption({QStringLiteral("strategy"), QStringLiteral("simulated (default) | topk | all-positive | epsilon"),
+    p.addOption({QStringLiteral("strategy"), QStringLiteral("simulated (default) | topk | all-positive | epsilon | random (a seeded uniform sample; needs no PPM)"),
                  QStringLiteral("S"), QStringLiteral("simulated")});
     p.addOption({QStringLiteral("candidates"), QStringLiteral("Candidates sampled by the simulated strategy."),
                  QStringLiteral("N"), QStringLiteral("500")});
@@ -83,16 +84,20 @@ int cmdRoute(const QStringList &args)
     if (p.isSet(QStringLiteral("json"))) {
         printJson({{QStringLiteral("plan"), r.planId},
                    {QStringLiteral("human"), r.human},
-                   {QStringLiteral("predicted"), r.predicted},
+                   {QStringLiteral("predicted"), std::isfinite(r.predicted) ? QJsonValue(r.predicted) : QJsonValue()},
                    {QStringLiteral("budget"), r.budget},
                    {QStringLiteral("instances"), r.instances},
                    {QStringLiteral("strategy"), r.strategy},
-                   {QStringLiteral("model"), r.modelId},
-                   {QStringLiteral("all_lm"), r.allLm},
-                   {QStringLiteral("all_human"), r.allHuman},
+                   {QStringLiteral("model"), r.modelId > 0 ? QJsonValue(r.modelId) : QJsonValue()},
+                   {QStringLiteral("all_lm"), r.modelId > 0 ? QJsonValue(r.allLm) : QJsonValue()},
+                   {QStringLiteral("all_human"), r.modelId > 0 ? QJsonValue(r.allHuman) : QJsonValue()},
                    {QStringLiteral("candidates"), r.candidates},
                    {QStringLiteral("applied"), r.applied},
                    {QStringLiteral("seconds"), r.seconds}});
+    } else if (r.modelId <= 0) {
+        say(QStringLiteral("plan %1 (%2, no PPM): %3 of %4 instances to humans%5")
+                .arg(r.planId).arg(r.strategy).arg(r.human).arg(r.instances)
+                .arg(r.applied ? QStringLiteral("; routes marked") : QString()));
     } else {
         say(QStringLiteral("plan %1 (%2, PPM %3): %4 of %5 instances to humans, predicted %6 "
                            "(100%% LM %7, 100%% human %8)%9")

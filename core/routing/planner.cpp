@@ -9,6 +9,7 @@
 #include <QJsonObject>
 
 #include <algorithm>
+#include <random>
 #include <cmath>
 #include <unordered_map>
 #include <unordered_set>
@@ -78,6 +79,38 @@ RoutePlanResult routeProject(ProjectStore &store, const RouteParams &params, Fee
 {
     QElapsedTimer timer;
     timer.start();
+    if (params.strategy == QLatin1String("random")) {
+        // The baseline: a seeded uniform sample of the train split; needs no PPM.
+        std::vector<qint64> ids = splitInstanceIds(store, Split::Train);
+        if (ids.empty())
+            throw RoutingError("the train split is empty");
+        const std::int64_t n = std::int64_t(ids.size());
+        const std::int64_t budget = budgetCount(params.budget, n);
+        std::mt19937_64 rng(params.seed);
+        for (std::int64_t i = 0; i < budget; ++i) // partial Fisher-Yates
+            std::swap(ids[std::size_t(i)], ids[std::size_t(i + std::int64_t(rng() % std::uint64_t(n - i)))]);
+        ids.resize(std::size_t(budget));
+        std::sort(ids.begin(), ids.end());
+        RoutePlanRecord record;
+        record.strategy = params.strategy;
+        record.budget = budget;
+        record.params = compactJson(QJsonObject{{QStringLiteral("budget_arg"), params.budget},
+                                                {QStringLiteral("seed"), qint64(params.seed)},
+                                                {QStringLiteral("instances"), qint64(n)}});
+        RoutePlanResult result;
+        result.strategy = params.strategy;
+        result.budget = budget;
+        result.human = budget;
+        result.instances = n;
+        result.predicted = std::nan("");
+        result.planId = insertRoutePlan(store, record, ids);
+        if (params.apply) {
+            applyRoutePlan(store, result.planId);
+            result.applied = true;
+        }
+        result.seconds = secondsSince(timer);
+        return result;
+    }
     LoadedPpm loaded = loadPpm(store, params.modelId);
     const routing::FeatureMatrix &m = loaded.matrix;
     const std::int64_t n = m.instances();
@@ -100,7 +133,7 @@ RoutePlanResult routeProject(ProjectStore &store, const RouteParams &params, Fee
             r = routing::routeEpsilon(m, loaded.ppm, budget, params.epsilon);
         } else {
             throw RoutingError("unknown strategy '" + params.strategy.toStdString() +
-                               "' (simulated, topk, all-positive or epsilon)");
+                               "' (simulated, topk, all-positive, epsilon or random)");
         }
     }
     std::vector<qint64> ids;

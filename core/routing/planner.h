@@ -42,7 +42,7 @@ LoadedPpm loadPpm(ProjectStore &store, std::optional<qint64> modelId = std::null
 
 struct RouteParams {
     double budget = 0.5;               // (0, 1]: a fraction of the train split; > 1: a count
-    QString strategy = QStringLiteral("simulated"); // simulated | topk | all-positive | epsilon
+    QString strategy = QStringLiteral("simulated"); // simulated | topk | all-positive | epsilon | random (no PPM)
     int candidates = 500;              // simulated
     quint64 seed = 1;
     double epsilon = 0;                // epsilon

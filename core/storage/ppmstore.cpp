@@ -330,6 +330,16 @@ std::vector<PpmModelRecord> listPpmModels(ProjectStore &store)
 
 // --- routing plans -------------------------------------------------------------------
 
+std::vector<qint64> splitInstanceIds(ProjectStore &store, Split split)
+{
+    sql::Stmt s(store.handle(), "SELECT id FROM instances WHERE split = ? ORDER BY id");
+    s.bind(1, split == Split::Train ? QStringLiteral("train") : QStringLiteral("eval"));
+    std::vector<qint64> ids;
+    while (s.step())
+        ids.push_back(s.i64(0));
+    return ids;
+}
+
 qint64 insertRoutePlan(ProjectStore &store, const RoutePlanRecord &plan, const std::vector<qint64> &humanIds)
 {
     std::vector<qint64> ids = humanIds;

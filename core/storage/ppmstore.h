@@ -3,6 +3,8 @@
 // The PPM's training data, fitted PPMs and routing plans (schema v4). SQL lives in
 // core/storage/ppmstore.cpp; callers get plain values. Same thread rules as ProjectStore:
 // use these only from the thread that owns the store. Every function throws StoreError.
+#include "core/domain/types.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -101,6 +103,8 @@ struct RoutePlanRecord {
 /** Inserts the plan with its human-routed instance ids in one transaction (ids must be
  *  instances of the project; repeats count once); human is set to their number. */
 qint64 insertRoutePlan(ProjectStore &store, const RoutePlanRecord &plan, const std::vector<qint64> &humanIds);
+/** The ids of the split's instances, ascending. */
+std::vector<qint64> splitInstanceIds(ProjectStore &store, Split split);
 /** The human-routed instance ids of a plan, ascending (empty for an unknown plan). */
 std::vector<qint64> planInstanceIds(ProjectStore &store, qint64 planId);
 std::vector<RoutePlanRecord> listRoutePlans(ProjectStore &store);

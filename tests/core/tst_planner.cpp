@@ -410,6 +410,30 @@ private Q_SLOTS:
         QVERIFY(routesOf(store) == before);
     }
 
+    void randomNeedsNoModel()
+    {
+        ProjectStore store(copyOf(m_base)); // no PPM at all
+        Feedback feedback;
+        const RoutePlanResult r = routeProject(store, params(QStringLiteral("random"), 0.3), feedback);
+        const qint64 want = qint64(std::llround(0.3 * double(m_n)));
+        QCOMPARE(r.human, want);
+        QCOMPARE(r.modelId, qint64(0));
+        QVERIFY(r.applied);
+        const std::vector<qint64> ids = planInstanceIds(store, r.planId);
+        QCOMPARE(qint64(ids.size()), want);
+        qint64 human = 0;
+        for (const auto &[id, route] : routesOf(store))
+            human += route == QLatin1String("human");
+        QCOMPARE(human, want);
+        // Seeded: the same seed gives the same plan, another seed another one.
+        const RoutePlanResult again = routeProject(store, params(QStringLiteral("random"), 0.3), feedback);
+        QVERIFY(planInstanceIds(store, again.planId) == ids);
+        RouteParams other = params(QStringLiteral("random"), 0.3);
+        other.seed = 8;
+        QVERIFY(planInstanceIds(store, routeProject(store, other, feedback).planId) != ids);
+        QVERIFY(!listRoutePlans(store).front().predicted || !listRoutePlans(store).back().predicted);
+    }
+
     void modelWithAnUnknownFeatureIsRefused()
     {
         ProjectStore store(copyOf(m_project));
