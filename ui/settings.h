@@ -53,6 +53,8 @@ inline const Setting<QByteArray> mainWindowState { "mainWindow/state" };
 inline const Setting<QByteArray> browserSplitterState { "mainWindow/browserSplitter" };
 inline const Setting<QString> lastImportDirectory { "import/lastDirectory" };
 inline const Setting<bool> importSkipBadRows { "import/skipBadRows", false };
+/** The Review tab's lead name (who sets final labels). */
+inline const Setting<QString> reviewLead { "review/lead" };
 
 /** How many entries File > Recent Projects keeps. */
 inline constexpr int kMaxRecentProjects = 8;

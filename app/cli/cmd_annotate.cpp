@@ -119,13 +119,15 @@ int cmdReview(const QStringList &args)
     addJsonOption(p);
     p.addOption({QStringLiteral("min-spread"), QStringLiteral("S in 1..4 (default 3)."), QStringLiteral("S"), QStringLiteral("3")});
     p.addOption({QStringLiteral("all"), QStringLiteral("Include adjudicated instances.")});
+    p.addOption({QStringLiteral("routed-only"), QStringLiteral("Only instances routed to humans (their final label reaches the mix).")});
     p.addOption({QStringLiteral("limit"), QStringLiteral("At most N items (default 100)."), QStringLiteral("N"), QStringLiteral("100")});
     parseOrThrow(p, args);
     requireProject(p);
     const int spread = intOption(p, QStringLiteral("min-spread"), 1, 4);
     const int limit = intOption(p, QStringLiteral("limit"), 0, 100000000);
     const auto project = openProject(p);
-    const std::vector<ReviewItem> items = AnnotationStore(*project).reviewQueue(spread, p.isSet(QStringLiteral("all")));
+    const std::vector<ReviewItem> items = AnnotationStore(*project).reviewQueue(spread, p.isSet(QStringLiteral("all")),
+                                                                                 p.isSet(QStringLiteral("routed-only")));
     if (p.isSet(QStringLiteral("json"))) {
         QJsonArray out;
         for (std::size_t i = 0; i < items.size() && int(i) < limit; ++i) {
@@ -135,6 +137,10 @@ int cmdReview(const QStringList &args)
                                    {QStringLiteral("flags"), r.flags},
                                    {QStringLiteral("spread"), r.spread},
                                    {QStringLiteral("folded_disagree"), r.foldedDisagree},
+                                   {QStringLiteral("votes"), QJsonObject{{QStringLiteral("a"), r.votesA},
+                                                                         {QStringLiteral("tie"), r.votesTie},
+                                                                         {QStringLiteral("b"), r.votesB}}},
+                                   {QStringLiteral("routed_human"), r.routedHuman},
                                    {QStringLiteral("adjudicated"),
                                     r.adjudicated ? QJsonValue(preferenceName(*r.adjudicated)) : QJsonValue()}});
         }

@@ -304,7 +304,7 @@ std::vector<LabelFlag> AnnotationStore::flags(qint64 instanceId) const
     return out;
 }
 
-std::vector<ReviewItem> AnnotationStore::reviewQueue(int minSpread, bool includeAdjudicated) const
+std::vector<ReviewItem> AnnotationStore::reviewQueue(int minSpread, bool includeAdjudicated, bool routedOnly) const
 {
     sqlite3 *db = m_store.handle();
     std::unordered_map<qint64, ReviewItem> items;
@@ -342,10 +342,27 @@ std::vector<ReviewItem> AnnotationStore::reviewQueue(int minSpread, bool include
                 it->second.adjudicated = preferenceFromInt(int(s.i64(1)));
         }
     }
+    {
+        // Folded votes and route of the (few) items.
+        sql::Stmt s(db, "SELECT i.route = 'human', (SELECT coalesce(sum(overall < 0), 0) FROM human_labels h WHERE h.instance_id = i.id),"
+                        " (SELECT coalesce(sum(overall = 0), 0) FROM human_labels h WHERE h.instance_id = i.id),"
+                        " (SELECT coalesce(sum(overall > 0), 0) FROM human_labels h WHERE h.instance_id = i.id)"
+                        " FROM instances i WHERE i.id = ?");
+        for (auto &[id, r] : items) {
+            s.reset();
+            s.bind(1, std::int64_t(id));
+            if (s.step()) {
+                r.routedHuman = s.i64(0) != 0;
+                r.votesA = int(s.i64(1));
+                r.votesTie = int(s.i64(2));
+                r.votesB = int(s.i64(3));
+            }
+        }
+    }
     std::vector<ReviewItem> out;
     out.reserve(items.size());
     for (auto &[id, r] : items)
-        if (includeAdjudicated || !r.adjudicated)
+        if ((includeAdjudicated || !r.adjudicated) && (!routedOnly || r.routedHuman))
             out.push_back(std::move(r));
     std::sort(out.begin(), out.end(), [](const ReviewItem &a, const ReviewItem &b) {
         if (bool(a.adjudicated) != bool(b.adjudicated))

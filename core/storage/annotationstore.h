@@ -49,6 +49,8 @@ struct ReviewItem {
     int flags = 0;
     double spread = 0;                     // max - min of the 5-point overall labels
     bool foldedDisagree = false;          // folded labels include both A and B wins
+    int votesA = 0, votesTie = 0, votesB = 0; // folded human votes
+    bool routedHuman = false;             // route = 'human'
     std::optional<Preference> adjudicated;
 };
 
@@ -102,8 +104,10 @@ public:
     std::vector<LabelFlag> flags(qint64 instanceId) const;
 
     /** Instances that are flagged or whose human labels disagree: spread >= minSpread or
-     *  folded A-vs-B disagreement. Not yet adjudicated first, then by id. */
-    std::vector<ReviewItem> reviewQueue(int minSpread = 3, bool includeAdjudicated = false) const;
+     *  folded A-vs-B disagreement (with routedOnly, only those routed to humans: the ones
+     *  whose final label reaches the mix). Not yet adjudicated first, then by id. */
+    std::vector<ReviewItem> reviewQueue(int minSpread = 3, bool includeAdjudicated = false,
+                                        bool routedOnly = false) const;
     void adjudicate(qint64 instanceId, Preference overall, const QString &lead, const QString &note);
     std::optional<Adjudication> adjudication(qint64 instanceId) const;
     void clearAdjudication(qint64 instanceId);

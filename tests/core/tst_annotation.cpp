@@ -267,7 +267,7 @@ private Q_SLOTS:
     void flagsReviewAndAdjudication()
     {
         std::vector<qint64> ids;
-        const QString p = project(12, 12, ids);
+        const QString p = project(12, 6, ids); // ids[0..5] routed to humans
         QVERIFY(!p.isEmpty());
         ProjectStore store(p);
         AnnotationStore a(store);
@@ -279,6 +279,12 @@ private Q_SLOTS:
         QVERIFY(r[0].foldedDisagree);
         QCOMPARE(r[0].spread, 4.0);
         QCOMPARE(r[0].labels, 3);
+        QCOMPARE(r[0].votesA, 1);
+        QCOMPARE(r[0].votesTie, 1);
+        QCOMPARE(r[0].votesB, 1);
+        QVERIFY(r[0].routedHuman);
+        QVERIFY(!r[2].routedHuman);
+        QCOMPARE(a.reviewQueue(3, false, true).size(), std::size_t(2)); // ids[8] is routed to the LM
         QCOMPARE(a.reviewQueue(5).size(), std::size_t(3)); // folded disagreement alone suffices
 
         const qint64 f = a.flag(ids[2], str("ann"), str("prompt is cut off"));

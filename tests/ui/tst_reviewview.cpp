@@ -1,0 +1,105 @@
+// The Review tab offscreen: the queue shows the flagged and disagreeing instances routed to
+// humans, a final label needs the lead's name, is committed at once and moves the
+// selection to the next open item; clearing removes it.
+#include "core/storage/annotationstore.h"
+#include "core/storage/projectstore.h"
+#include "core/storage/sqlite.h"
+#include "ui/reviewview.h"
+#include "ui/settings.h"
+#include "ui/taskcontroller.h"
+
+#include <QCheckBox>
+#include <QCoreApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include "../core/routingtesthelpers.h"
+
+using namespace hyper;
+
+class TstReviewView : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QCoreApplication::setOrganizationName(QStringLiteral("hyper-test-review"));
+        settings::reviewLead.reset();
+    }
+
+    void adjudicateFromTheQueue()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString path = dir.filePath(QStringLiteral("review.hyper"));
+        hyper::testing::writeFeaturedSample(path, 200, 50);
+        ProjectStore store(path);
+        sql::exec(store.handle(), "UPDATE instances SET route = CASE WHEN id % 2 = 0 THEN 'human' ELSE 'lm' END"
+                                  " WHERE split = 'train'");
+        AnnotationStore a(store);
+        const std::vector<ReviewItem> expected = a.reviewQueue(3, false, true);
+        QVERIFY(expected.size() > 3);
+
+        ReviewView view;
+        view.resize(1400, 900);
+        view.setProject(&store);
+        QSignalSpy finished(view.controller(), &TaskController::finished);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(view.rows(), int(expected.size()));
+        auto *table = view.findChild<QTableWidget *>(QStringLiteral("reviewTable"));
+        QCOMPARE(table->item(0, 0)->text(), QString::number(expected[0].instanceId));
+        QCOMPARE(view.selectedInstance(), expected[0].instanceId);
+
+        // Without a lead nothing is written.
+        view.findChild<QPushButton *>(QStringLiteral("final5"))->click();
+        QVERIFY(!a.adjudication(expected[0].instanceId));
+        QVERIFY(view.findChild<QLabel *>(QStringLiteral("messageLabel"))->text().contains(QStringLiteral("name")));
+
+        auto *lead = view.findChild<QLineEdit *>(QStringLiteral("leadEdit"));
+        lead->setText(QStringLiteral("lee"));
+        view.findChild<QLineEdit *>(QStringLiteral("noteEdit"))->setText(QStringLiteral("B follows the prompt"));
+        view.findChild<QPushButton *>(QStringLiteral("final5"))->click();
+        const std::optional<Adjudication> adj = a.adjudication(expected[0].instanceId);
+        QVERIFY(adj);
+        QCOMPARE(adj->overall, Preference::BClearly);
+        QCOMPARE(adj->lead, QStringLiteral("lee"));
+        QCOMPARE(adj->note, QStringLiteral("B follows the prompt"));
+        QCOMPARE(table->item(0, 5)->text().isEmpty(), false);
+        QCOMPARE(view.selectedInstance(), expected[1].instanceId); // moved on
+        QCOMPARE(settings::reviewLead.value(), QStringLiteral("lee"));
+
+        // Alt+2 on the next one (the button's mnemonic).
+        QTest::keyClick(&view, Qt::Key_2, Qt::AltModifier);
+        QTRY_VERIFY(a.adjudication(expected[1].instanceId).has_value());
+        QCOMPARE(a.adjudication(expected[1].instanceId)->overall, Preference::ASlightly);
+
+        // Back to the first and clear it.
+        table->selectRow(0);
+        view.clearSelected();
+        QVERIFY(!a.adjudication(expected[0].instanceId));
+
+        // A refresh without "show adjudicated" leaves the decided one out.
+        view.refresh();
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(view.rows(), int(expected.size()) - 1);
+        // All of them, routed to the LM too.
+        view.findChild<QCheckBox *>(QStringLiteral("routedOnlyCheck"))->setChecked(false);
+        QVERIFY(finished.wait(30000));
+        QCOMPARE(view.rows(), int(a.reviewQueue(3, false, false).size()));
+        QVERIFY(view.rows() > int(expected.size()) - 1);
+        if (const QByteArray shot = qgetenv("HYPER_REVIEW_SCREENSHOT"); !shot.isEmpty())
+            QVERIFY(view.grab().save(QString::fromLocal8Bit(shot)));
+        settings::reviewLead.reset();
+    }
+};
+
+QTEST_MAIN(TstReviewView)
+#include "tst_reviewview.moc"

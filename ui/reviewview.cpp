@@ -1,0 +1,333 @@
+#include "ui/reviewview.h"
+
+#include "core/domain/preference.h"
+#include "core/storage/annotationstore.h"
+#include "core/storage/projectstore.h"
+#include "ui/instancedetailview.h"
+#include "ui/labelformat.h"
+#include "ui/settings.h"
+#include "ui/taskcontroller.h"
+#include "ui/viewhelpers.h"
+
+#include <QCheckBox>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace hyper {
+
+namespace {
+
+enum Column { ColInstance, ColLabels, ColFlags, ColSpread, ColSplit, ColFinal, ColCount };
+
+constexpr Preference kChoices[] = {Preference::AClearly, Preference::ASlightly, Preference::Tie,
+                                   Preference::BSlightly, Preference::BClearly};
+
+} // namespace
+
+ReviewView::ReviewView(QWidget *parent)
+    : ProjectView(parent)
+    , m_tasks(new TaskController(QStringLiteral("hyper-review"), this))
+{
+    m_lead = new QLineEdit(settings::reviewLead.value());
+    m_lead->setObjectName(QStringLiteral("leadEdit"));
+    m_lead->setPlaceholderText(tr("your name"));
+    m_lead->setMaximumWidth(180);
+    connect(m_lead, &QLineEdit::editingFinished, this, [this] { settings::reviewLead.setValue(m_lead->text().trimmed()); });
+    m_spread = new QSpinBox;
+    m_spread->setObjectName(QStringLiteral("spreadSpin"));
+    m_spread->setRange(1, 4);
+    m_spread->setValue(3);
+    m_spread->setToolTip(tr("Disagreement: labels at least this many points apart on the 5-point scale "
+                            "(A and B both chosen always counts)"));
+    m_showDone = new QCheckBox(tr("Show adjudicated"));
+    m_showDone->setObjectName(QStringLiteral("showDoneCheck"));
+    m_routedOnly = new QCheckBox(tr("Routed to humans only"));
+    m_routedOnly->setObjectName(QStringLiteral("routedOnlyCheck"));
+    m_routedOnly->setChecked(true);
+    m_routedOnly->setToolTip(tr("Only instances whose final label reaches the mix (route = human)"));
+    connect(m_routedOnly, &QCheckBox::toggled, this, &ReviewView::refresh);
+    m_refresh = new QPushButton(tr("Refresh"));
+    m_refresh->setObjectName(QStringLiteral("refreshButton"));
+    m_summary = new QLabel;
+    m_summary->setObjectName(QStringLiteral("summaryLabel"));
+    connect(m_refresh, &QPushButton::clicked, this, &ReviewView::refresh);
+    connect(m_spread, &QSpinBox::valueChanged, this, &ReviewView::refresh);
+    connect(m_showDone, &QCheckBox::toggled, this, &ReviewView::refresh);
+
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Lead:")));
+    bar->addWidget(m_lead);
+    bar->addSpacing(12);
+    bar->addWidget(new QLabel(tr("Min spread:")));
+    bar->addWidget(m_spread);
+    bar->addWidget(m_routedOnly);
+    bar->addWidget(m_showDone);
+    bar->addWidget(m_refresh);
+    bar->addSpacing(12);
+    bar->addWidget(m_summary, 1);
+
+    m_table = view::makeTable(QStringLiteral("reviewTable"),
+                              {tr("Instance"), tr("Labels"), tr("Flags"), tr("Spread"), tr("A / tie / B"), tr("Final")});
+    m_table->setSortingEnabled(false);
+    connect(m_table, &QTableWidget::itemSelectionChanged, this, &ReviewView::showSelected);
+
+    m_detail = new InstanceDetailView;
+    m_detail->setObjectName(QStringLiteral("reviewDetail"));
+    m_flags = new QLabel;
+    m_flags->setObjectName(QStringLiteral("flagsLabel"));
+    m_flags->setWordWrap(true);
+    m_flags->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_final = new QLabel;
+    m_final->setObjectName(QStringLiteral("finalLabel"));
+    m_note = new QLineEdit;
+    m_note->setObjectName(QStringLiteral("noteEdit"));
+    m_note->setPlaceholderText(tr("note (optional): why this label"));
+
+    auto *choices = new QHBoxLayout;
+    for (int i = 0; i < 5; ++i) {
+        auto *b = new QPushButton(QStringLiteral("&%1  %2").arg(i + 1).arg(labelformat::shortText(kChoices[i])));
+        b->setObjectName(QStringLiteral("final%1").arg(i + 1));
+        b->setToolTip(preferenceName(kChoices[i]) + tr(" (Alt+%1)").arg(i + 1));
+        const int value = toInt(kChoices[i]);
+        connect(b, &QPushButton::clicked, this, [this, value] { adjudicateSelected(value); });
+        choices->addWidget(b);
+        m_choices.push_back(b);
+    }
+    m_clear = new QPushButton(tr("Clear final label"));
+    m_clear->setObjectName(QStringLiteral("clearButton"));
+    connect(m_clear, &QPushButton::clicked, this, &ReviewView::clearSelected);
+    choices->addSpacing(12);
+    choices->addWidget(m_clear);
+
+    auto *decide = new QGroupBox(tr("Final label"));
+    auto *dl = new QVBoxLayout(decide);
+    dl->addWidget(m_flags);
+    dl->addWidget(m_final);
+    dl->addLayout(choices);
+    dl->addWidget(m_note);
+
+    auto *right = new QWidget;
+    auto *rl = new QVBoxLayout(right);
+    rl->setContentsMargins(0, 0, 0, 0);
+    rl->addWidget(m_detail, 1);
+    rl->addWidget(decide);
+
+    auto *split = new QSplitter(Qt::Horizontal);
+    split->addWidget(m_table);
+    split->addWidget(right);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 3);
+    split->setSizes({330, 950});
+
+    m_message = new QLabel;
+    m_message->setObjectName(QStringLiteral("messageLabel"));
+    m_message->setWordWrap(true);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(split, 1);
+    layout->addWidget(m_message);
+
+    connect(m_tasks, &TaskController::failed, this, [this](const QString &m) { message(m, true); });
+    connect(m_tasks, &TaskController::ended, this, [this] { m_refresh->setEnabled(m_store != nullptr); });
+    setProject(nullptr);
+}
+
+ReviewView::~ReviewView() = default;
+
+QString ReviewView::title() const { return tr("Review"); }
+
+void ReviewView::setProject(ProjectStore *store)
+{
+    m_tasks->cancel();
+    m_store = store;
+    m_detail->setStore(store);
+    m_table->setRowCount(0);
+    m_detail->clear();
+    m_summary->clear();
+    m_flags->clear();
+    m_final->clear();
+    m_message->clear();
+    m_refresh->setEnabled(store != nullptr);
+    for (QPushButton *b : m_choices)
+        b->setEnabled(false);
+    m_clear->setEnabled(false);
+    m_stale = true;
+    if (store && isVisible())
+        refresh();
+}
+
+void ReviewView::showEvent(QShowEvent *event)
+{
+    ProjectView::showEvent(event);
+    if (m_stale && m_store)
+        refresh();
+}
+
+void ReviewView::refresh()
+{
+    if (!m_store)
+        return;
+    m_stale = false;
+    const int spread = m_spread->value();
+    const bool all = m_showDone->isChecked();
+    const bool routed = m_routedOnly->isChecked();
+    const bool started = m_tasks->start(
+        m_store->path(), tr("Review queue"),
+        [spread, all, routed](ProjectStore &store, Feedback &) -> std::any {
+            return AnnotationStore(store).reviewQueue(spread, all, routed);
+        },
+        [this](std::any &any) { fill(std::any_cast<std::vector<ReviewItem>>(std::move(any))); });
+    if (started) {
+        m_refresh->setEnabled(false);
+        m_summary->setText(tr("Loading…"));
+    }
+}
+
+void ReviewView::fill(std::vector<ReviewItem> items)
+{
+    const qint64 keep = selectedInstance();
+    QSignalBlocker block(m_table);
+    m_table->setRowCount(int(items.size()));
+    int open = 0, keepRow = -1;
+    for (int r = 0; r < int(items.size()); ++r) {
+        const ReviewItem &it = items[std::size_t(r)];
+        open += !it.adjudicated;
+        m_table->setItem(r, ColInstance, view::tableCell(QString::number(it.instanceId), it.instanceId));
+        m_table->setItem(r, ColLabels, view::tableCell(QString::number(it.labels)));
+        m_table->setItem(r, ColFlags, view::tableCell(it.flags ? QString::number(it.flags) : QString()));
+        m_table->setItem(r, ColSpread, view::tableCell(QString::number(it.spread, 'f', 0)));
+        m_table->setItem(r, ColSplit, view::tableCell(QStringLiteral("%1 / %2 / %3").arg(it.votesA).arg(it.votesTie).arg(it.votesB)));
+        m_table->setItem(r, ColFinal, view::tableCell(it.adjudicated ? labelformat::shortText(*it.adjudicated) : QString()));
+        if (it.instanceId == keep)
+            keepRow = r;
+    }
+    m_summary->setText(tr("%1 to review, %2 shown").arg(open).arg(items.size()));
+    if (items.empty())
+        message(m_routedOnly->isChecked() ? tr("Nothing to review among the instances routed to humans.")
+                                          : tr("Nothing to review: no flags and no disagreeing labels."),
+                false);
+    m_table->resizeColumnsToContents();
+    block.unblock();
+    if (!items.empty())
+        m_table->selectRow(keepRow >= 0 ? keepRow : 0);
+    else
+        showSelected();
+}
+
+int ReviewView::rows() const { return m_table->rowCount(); }
+
+qint64 ReviewView::selectedInstance() const
+{
+    const QList<QTableWidgetItem *> sel = m_table->selectedItems();
+    if (sel.isEmpty())
+        return 0;
+    const QTableWidgetItem *id = m_table->item(sel.first()->row(), ColInstance);
+    return id ? id->data(Qt::UserRole).toLongLong() : 0;
+}
+
+void ReviewView::showSelected()
+{
+    const qint64 id = selectedInstance();
+    for (QPushButton *b : m_choices)
+        b->setEnabled(id > 0);
+    m_clear->setEnabled(false);
+    if (id <= 0 || !m_store) {
+        m_detail->clear();
+        m_flags->clear();
+        m_final->setText(m_store ? tr("Nothing to review.") : QString());
+        return;
+    }
+    m_detail->showInstance(id);
+    AnnotationStore a(*m_store);
+    QStringList flagLines;
+    for (const LabelFlag &f : a.flags(id))
+        flagLines << tr("⚑ %1 (%2): %3")
+                         .arg(f.annotator.isEmpty() ? tr("someone") : f.annotator, view::localTime(f.createdAt.toString(Qt::ISODate)),
+                              f.note.isEmpty() ? tr("no note") : f.note.toHtmlEscaped());
+    m_flags->setText(flagLines.isEmpty() ? tr("Not flagged; the human labels disagree.") : flagLines.join(QStringLiteral("<br>")));
+    const std::optional<Adjudication> adj = a.adjudication(id);
+    if (adj) {
+        m_final->setText(tr("Final label: <b>%1</b> by %2%3")
+                             .arg(preferenceName(adj->overall), adj->lead.toHtmlEscaped(),
+                                  adj->note.isEmpty() ? QString() : QStringLiteral(" — ") + adj->note.toHtmlEscaped()));
+        m_note->setText(adj->note);
+    } else {
+        m_final->setText(tr("No final label yet: choose one (Alt+1 … Alt+5)."));
+        m_note->clear();
+    }
+    m_clear->setEnabled(bool(adj));
+}
+
+void ReviewView::adjudicateSelected(int value)
+{
+    const qint64 id = selectedInstance();
+    if (!m_store || id <= 0)
+        return;
+    const QString lead = m_lead->text().trimmed();
+    if (lead.isEmpty()) {
+        message(tr("Enter your name as the lead first."), true);
+        m_lead->setFocus();
+        return;
+    }
+    settings::reviewLead.setValue(lead);
+    const Preference p = preferenceFromInt(value).value_or(Preference::Tie);
+    try {
+        AnnotationStore(*m_store).adjudicate(id, p, lead, m_note->text().trimmed());
+    } catch (const StoreError &e) {
+        message(tr("Could not save the final label: %1").arg(QString::fromUtf8(e.what())), true);
+        return;
+    }
+    message(tr("Saved: instance %1 → %2.").arg(id).arg(preferenceName(p)), false);
+    Q_EMIT projectDataChanged();
+    const int row = m_table->selectedItems().first()->row();
+    m_table->item(row, ColFinal)->setText(labelformat::shortText(p));
+    // The next open item below, else the first open one.
+    int next = -1;
+    for (int k = 1; k <= m_table->rowCount() && next < 0; ++k) {
+        const int r = (row + k) % m_table->rowCount();
+        if (m_table->item(r, ColFinal)->text().isEmpty())
+            next = r;
+    }
+    int open = 0;
+    for (int r = 0; r < m_table->rowCount(); ++r)
+        open += m_table->item(r, ColFinal)->text().isEmpty();
+    m_summary->setText(tr("%1 to review, %2 shown").arg(open).arg(m_table->rowCount()));
+    if (next >= 0)
+        m_table->selectRow(next);
+    else
+        showSelected();
+}
+
+void ReviewView::clearSelected()
+{
+    const qint64 id = selectedInstance();
+    if (!m_store || id <= 0)
+        return;
+    try {
+        AnnotationStore(*m_store).clearAdjudication(id);
+    } catch (const StoreError &e) {
+        message(tr("Could not clear the final label: %1").arg(QString::fromUtf8(e.what())), true);
+        return;
+    }
+    m_table->item(m_table->selectedItems().first()->row(), ColFinal)->setText(QString());
+    message(tr("Final label of instance %1 removed.").arg(id), false);
+    Q_EMIT projectDataChanged();
+    showSelected();
+}
+
+void ReviewView::message(const QString &text, bool error)
+{
+    view::setMessage(m_message, text, error);
+    Q_EMIT statusMessage(text);
+}
+
+} // namespace hyper
