@@ -53,7 +53,7 @@ void usage()
         "  export   the resolved mix as dpo | trl | csv, with a dataset card\n"
         "  label    record one human label\n"
         "  agreement inter-annotator and human-vs-judge agreement, position bias\n"
-        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export\n"
+        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export | lm\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }
 
