@@ -8,7 +8,9 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
@@ -120,6 +122,13 @@ private Q_SLOTS:
                      .value(QStringLiteral("role")).toString(), QStringLiteral("system"));
         for (const QString &auth : server.authorizations())
             QVERIFY(auth.isEmpty()); // no key, no header
+        server.resetRecords();
+        server.setKeepRequests(false);
+        const Outcome again = runMany(client, 3);
+        QCOMPARE(int(again.results.size()), 3);
+        QCOMPARE(server.requestCount(), 3);
+        QVERIFY(server.requests().empty());
+        QCOMPARE(server.promptTokens(), 33);
     }
 
     void defaultReplyAndJsonMode()
@@ -533,6 +542,32 @@ private Q_SLOTS:
         const Outcome o = runMany(client, 1);
         QVERIFY2(o.results.at(0).ok, qPrintable(o.results.at(0).error));
         QCOMPARE(o.results.at(0).attempts, 1);
+    }
+
+    void benchCommand()
+    {
+        QProcess p;
+        p.start(QStringLiteral(HYPER_CLI_PATH),
+                {QStringLiteral("bench"), QStringLiteral("lm"), QStringLiteral("--items"), QStringLiteral("40"),
+                 QStringLiteral("--latency-ms"), QStringLiteral("50"), QStringLiteral("--concurrency"),
+                 QStringLiteral("4"), QStringLiteral("--json")});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const QJsonObject o = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        QCOMPARE(o.value(QStringLiteral("items")).toInt(), 40);
+        QCOMPARE(o.value(QStringLiteral("ideal_items_per_s")).toDouble(), 80.0);
+        QCOMPARE(o.value(QStringLiteral("max_in_flight")).toInt(), 4);
+        const double rate = o.value(QStringLiteral("items_per_s")).toDouble();
+        QVERIFY2(rate > 20 && rate <= 80.5, qPrintable(QString::number(rate))); // 10 rounds of 50 ms at best
+        QVERIFY(o.value(QStringLiteral("seconds")).toDouble() >= 0.49);
+        QVERIFY(o.value(QStringLiteral("zero_latency_ms_per_item")).toDouble() > 0);
+
+        QProcess bad;
+        bad.start(QStringLiteral(HYPER_CLI_PATH),
+                  {QStringLiteral("bench"), QStringLiteral("lm"), QStringLiteral("--concurrency"), QStringLiteral("0")});
+        QVERIFY(bad.waitForFinished(60000));
+        QCOMPARE(bad.exitCode(), 2);
+        QVERIFY(bad.readAllStandardError().contains("--concurrency"));
     }
 
     void cost()
