@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 #include <QtTest>
 #include <map>
@@ -568,6 +569,75 @@ private Q_SLOTS:
         QVERIFY(bad.waitForFinished(60000));
         QCOMPARE(bad.exitCode(), 2);
         QVERIFY(bad.readAllStandardError().contains("--concurrency"));
+    }
+
+    void runsInAWorkerThread()
+    {
+        TestServer server;
+        server.setLatencyMs(20);
+        ChatClient client(endpointFor(server), QString());
+        Outcome o;
+        Qt::HANDLE resultThread = nullptr;
+        std::unique_ptr<QThread> worker(QThread::create([&] {
+            Feedback fb;
+            int n = 0;
+            client.run([&n]() -> std::optional<ChatRequest> {
+                if (n >= 12)
+                    return std::nullopt;
+                return request(n++);
+            },
+                       [&](const ChatResult &r) {
+                           resultThread = QThread::currentThreadId();
+                           o.results.push_back(r);
+                       },
+                       fb);
+        }));
+        worker->start();
+        QVERIFY(worker->wait(10000));
+        QCOMPARE(int(o.results.size()), 12);
+        for (const ChatResult &r : o.results)
+            QVERIFY(r.ok);
+        QVERIFY(resultThread != nullptr && resultThread != QThread::currentThreadId());
+    }
+
+    void scriptedAndRandomFailures()
+    {
+        // script: the request about item 3 is refused, the others answered
+        TestServer server;
+        server.setScript([](int, const QJsonObject &req) {
+            const QString user = req.value(QStringLiteral("messages")).toArray().last().toObject()
+                                     .value(QStringLiteral("content")).toString();
+            TestServer::Action a;
+            if (user.contains(QStringLiteral("item 3 ")))
+                a.behaviour = TestServer::Behaviour::BadRequest;
+            return a;
+        });
+        ChatClient client(endpointFor(server), QString());
+        const Outcome o = runMany(client, 6);
+        for (const auto &[tag, r] : o.byTag)
+            QCOMPARE(r.ok, tag != 3);
+        QCOMPARE(o.byTag.at(3).httpStatus, 400);
+
+        // random: a seeded pattern of 500s; every request gets through with retries, and the
+        // same seed gives the same pattern
+        auto pattern = [](quint64 seed) {
+            TestServer s;
+            s.setRandom(0.3, TestServer::Action{TestServer::Behaviour::ServerError, -1, {}, {}}, seed);
+            EndpointConfig e = endpointFor(s);
+            e.concurrency = 1;
+            e.maxRetries = 10;
+            ChatClient c(e, QString());
+            const Outcome out = runMany(c, 20);
+            QString attempts;
+            for (const ChatResult &r : out.results)
+                attempts += r.ok ? QString::number(r.attempts) : QStringLiteral("x");
+            return attempts;
+        };
+        const QString a = pattern(42), b = pattern(42), c = pattern(7);
+        QCOMPARE(a, b);
+        QVERIFY(!a.contains(QLatin1Char('x')));
+        QVERIFY2(a != QString(20, QLatin1Char('1')), qPrintable(a)); // some were retried
+        QVERIFY(a != c);
     }
 
     void cost()
