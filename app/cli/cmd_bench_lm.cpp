@@ -24,9 +24,11 @@ lm::ChatRequest benchRequest(qint64 tag)
     lm::ChatRequest r;
     r.tag = tag;
     r.jsonMode = true;
+    const QString user = QStringLiteral("Item %1\nPrompt: %2\nResponse A: %3\nResponse B: %4")
+                             .arg(tag)
+                             .arg(filler.repeated(2), filler.repeated(7), filler.repeated(7));
     r.messages = {{QStringLiteral("system"), QStringLiteral("You compare two responses to a prompt and reply in JSON.")},
-                  {QStringLiteral("user"), QStringLiteral("Item %1\nPrompt: %2\nResponse A: %3\nResponse B: %4")
-                                               .arg(tag).arg(filler.repeated(2), filler.repeated(7), filler.repeated(7))}};
+                  {QStringLiteral("user"), user}};
     return r;
 }
 
@@ -70,7 +72,8 @@ int benchLm(const QStringList &args)
         "client's own cost per item measured at latency 0. Target: close to 160 items/s at 100 ms and "
         "concurrency 16."));
     addJsonOption(p);
-    p.addOption({QStringLiteral("items"), QStringLiteral("Requests (N)."), QStringLiteral("N"), QStringLiteral("1000")});
+    p.addOption(
+        {QStringLiteral("items"), QStringLiteral("Requests (N)."), QStringLiteral("N"), QStringLiteral("1000")});
     p.addOption({QStringLiteral("latency-ms"), QStringLiteral("Simulated latency per request."), QStringLiteral("MS"),
                  QStringLiteral("100")});
     p.addOption({QStringLiteral("concurrency"), QStringLiteral("Requests in flight (C)."), QStringLiteral("C"),
@@ -84,7 +87,10 @@ int benchLm(const QStringList &args)
     const Pass zero = runPass(items, 0, concurrency);
     const double zeroMsPerItem = zero.seconds * 1000.0 / items;
     say(QStringLiteral("  %1 items in %2 s: %3 items/s, %4 ms per item")
-            .arg(items).arg(zero.seconds, 0, 'f', 2).arg(items / zero.seconds, 0, 'f', 0).arg(zeroMsPerItem, 0, 'f', 3));
+            .arg(items)
+            .arg(zero.seconds, 0, 'f', 2)
+            .arg(items / zero.seconds, 0, 'f', 0)
+            .arg(zeroMsPerItem, 0, 'f', 3));
     say(QStringLiteral("latency %1 ms ...").arg(latency));
     const Pass run = runPass(items, latency, concurrency);
     const double rate = items / run.seconds;
@@ -93,9 +99,11 @@ int benchLm(const QStringList &args)
     say(QStringLiteral("  %1 items in %2 s: %3 items/s; ideal %4 items/s; ratio %5; max in flight at the server %6")
             .arg(items).arg(run.seconds, 0, 'f', 2).arg(rate, 0, 'f', 1).arg(ideal, 0, 'f', 1)
             .arg(ideal > 0 ? rate / ideal : 0.0, 0, 'f', 3).arg(run.maxConcurrent));
-    const double overheadMs = latency > 0 ? (run.seconds - double(items) * latency / 1000.0 / concurrency) * 1000.0 / items
-                                          : zeroMsPerItem;
-    say(QStringLiteral("  above the ideal: %1 ms per item; load average %2").arg(overheadMs, 0, 'f', 3).arg(load, 0, 'f', 2));
+    const double idealSeconds = double(items) * latency / 1000.0 / concurrency;
+    const double overheadMs = latency > 0 ? (run.seconds - idealSeconds) * 1000.0 / items : zeroMsPerItem;
+    say(QStringLiteral("  above the ideal: %1 ms per item; load average %2")
+            .arg(overheadMs, 0, 'f', 3)
+            .arg(load, 0, 'f', 2));
     if (zero.failed + run.failed > 0)
         throw std::runtime_error(QStringLiteral("%1 requests failed").arg(zero.failed + run.failed).toStdString());
     if (p.isSet(QStringLiteral("json")))

@@ -54,6 +54,7 @@ struct Item {
     qint64 readyAtMs = 0;  // while waiting: the earliest time of the next attempt
     qint64 deadlineMs = 0; // while in flight: the attempt's timeout
     QNetworkReply *reply = nullptr;
+    QMetaObject::Connection finishedConnection; // ours, to the reply's finished()
     int manager = -1;
     int lastStatus = 0;
     QString lastWhat;   // the last failed attempt: "HTTP 500", "timeout", "reply is not JSON", ...
@@ -203,7 +204,8 @@ struct ChatClient::Impl {
                       {QStringLiteral("temperature"), r.temperature},
                       {QStringLiteral("max_tokens"), r.maxTokens}};
         if (r.jsonMode)
-            o.insert(QStringLiteral("response_format"), QJsonObject{{QStringLiteral("type"), QStringLiteral("json_object")}});
+            o.insert(QStringLiteral("response_format"),
+                     QJsonObject{{QStringLiteral("type"), QStringLiteral("json_object")}});
         return QJsonDocument(o).toJson(QJsonDocument::Compact);
     }
 
@@ -230,10 +232,11 @@ struct ChatClient::Impl {
         item->deadlineMs = cfg.timeoutSeconds > 0 ? now + qint64(std::ceil(cfg.timeoutSeconds * 1000.0))
                                                   : std::numeric_limits<qint64>::max();
         item->reply = managers[m]->post(req, item->body);
-        QObject::connect(item->reply, &QNetworkReply::finished, item->reply, [this, item] {
+        auto onFinished = [this, item] {
             finished(item);
             pump(); // the freed slot takes the next request now, not at the next tick
-        });
+        };
+        item->finishedConnection = QObject::connect(item->reply, &QNetworkReply::finished, item->reply, onFinished);
     }
 
     // Detaches the item's reply (no more signals from it) and aborts it if still open.
@@ -244,7 +247,7 @@ struct ChatClient::Impl {
         QNetworkReply *r = item->reply;
         item->reply = nullptr;
         --managerLoad[item->manager];
-        QObject::disconnect(r, nullptr, nullptr, nullptr);
+        QObject::disconnect(item->finishedConnection);
         if (r->isRunning())
             r->abort();
         r->deleteLater();
@@ -298,7 +301,7 @@ struct ChatClient::Impl {
         QNetworkReply *reply = item->reply;
         item->reply = nullptr;
         --managerLoad[item->manager];
-        QObject::disconnect(reply, nullptr, nullptr, nullptr);
+        QObject::disconnect(item->finishedConnection);
         reply->deleteLater();
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QNetworkReply::NetworkError netError = reply->error();
@@ -342,8 +345,8 @@ struct ChatClient::Impl {
             item->lastWhat = QStringLiteral("HTTP %1").arg(status);
             item->lastDetail = snippet(body);
             if (status >= 300 && status < 400)
-                item->lastDetail = QStringLiteral("redirected to '%1' (redirects are not followed: give the final URL)")
-                                       .arg(QString::fromUtf8(reply->rawHeader("Location")));
+                item->lastDetail =
+                    QStringLiteral("redirected to '%1' (redirects are not followed: give the final URL)").arg(QString::fromUtf8(reply->rawHeader("Location")));
             if (status == 429 || status >= 500)
                 retryAfter = std::max(0.0, retryAfterSeconds(reply->rawHeader("Retry-After"),
                                                               QDateTime::currentDateTimeUtc()));
@@ -475,7 +478,10 @@ struct ChatClient::Impl {
     }
 };
 
-ChatClient::ChatClient(EndpointConfig endpoint, QString apiKey) : m_endpoint(std::move(endpoint)), m_key(std::move(apiKey)) {}
+ChatClient::ChatClient(EndpointConfig endpoint, QString apiKey)
+    : m_endpoint(std::move(endpoint)), m_key(std::move(apiKey))
+{
+}
 
 ChatClient::~ChatClient() = default;
 

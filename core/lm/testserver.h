@@ -60,7 +60,10 @@ public:
     void setLatencyMs(int ms);
     /** The next `times` requests get `action` (after those already queued). */
     void enqueue(const Action &action, int times = 1);
-    void enqueue(Behaviour behaviour, int times = 1) { enqueue(Action{behaviour, -1, QStringLiteral("1"), {}}, times); }
+    void enqueue(Behaviour behaviour, int times = 1)
+    {
+        enqueue(Action{behaviour, -1, QStringLiteral("1"), {}}, times);
+    }
     /** When the queue is empty: request number `index` (0-based, all requests counted)
      *  gets what the script returns. Empty function: no script. */
     void setScript(std::function<Action(int index, const QJsonObject &request)> script);
