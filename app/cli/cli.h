@@ -61,6 +61,8 @@ qint64 instanceOption(const QCommandLineParser &parser);
 void printJson(const QJsonObject &object);
 /** Human text on stderr. */
 void say(const QString &text);
+/** The 1-minute load average, or -1 where /proc/loadavg is missing (for bench figures). */
+double loadAverage();
 
 /** Progress of a long job on stderr ("WHAT  42.0% message"), one line rewritten in
  *  place, only when stderr is a terminal; throttled to 5 updates a second. */
@@ -106,5 +108,8 @@ int cmdAdjudicate(const QStringList &args);
 /** hyper export (cmd_export.cpp); hyper bench export (cmd_bench_export.cpp). */
 int cmdExport(const QStringList &args);
 int benchExport(const QStringList &args);
+
+/** hyper bench lm (cmd_bench_lm.cpp): ChatClient against the in-process test server. */
+int benchLm(const QStringList &args);
 
 } // namespace hyper::cli

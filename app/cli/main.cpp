@@ -61,7 +61,7 @@ void usage()
         "  flag     flag an instance for the lead's review\n"
         "  review   the review queue: flagged and disagreeing instances\n"
         "  adjudicate set the lead's final label of an instance\n"
-        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export\n"
+        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export | lm\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }
 

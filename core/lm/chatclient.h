@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QByteArray>
+#include <QDateTime>
 #include <QString>
 #include <functional>
 #include <optional>
@@ -59,8 +61,17 @@ struct ChatResult {
 double costOf(const EndpointConfig &endpoint, const ChatResult &result);
 
 /** The API key for the endpoint: the environment variable, else the keychain; empty when
- *  neither has one. */
+ *  neither has one. The keychain is asked through `secret-tool lookup service
+ *  hyper-workbench endpoint NAME` (libsecret-tools; GNOME Keyring, KWallet via the Secret
+ *  Service) when that program is on PATH and the endpoint has a name; it gets 3 s. */
 QString apiKey(const EndpointConfig &endpoint);
+
+/** A Retry-After header value (delta-seconds or an HTTP-date, RFC 9110) as seconds to
+ *  wait from `now`: >= 0, or -1 when empty or unreadable. */
+double retryAfterSeconds(const QByteArray &value, const QDateTime &now);
+
+/** `text` with every occurrence of `key` (as is and percent-encoded) replaced by "[key]". */
+QString withoutKey(QString text, const QString &key);
 
 /**
  * Sends chat-completion requests with a concurrency limit, a requests-per-minute limit
@@ -69,6 +80,16 @@ QString apiKey(const EndpointConfig &endpoint);
  * event loop in the calling thread (a worker thread, never the GUI thread) and calls
  * onResult in that thread as each request ends, so the caller can commit each result at
  * once on its own ProjectStore.
+ *
+ * Details (docs/LM.md, Transport): a request holds one of the `concurrency` slots from
+ * next() to its result, retries and their waits included. The RPM limit paces every
+ * attempt, retries included, at least 60/rpm s apart. Retry k waits a uniform random time
+ * in [0, min(backoffMax, backoffBase * 2^(k-1))], and at least Retry-After. A 200 whose
+ * body is not a completion (not JSON, cut short, no choices[0].message.content) is
+ * retried too; other 4xx and 3xx (redirects are not followed) fail at once.
+ * timeoutSeconds <= 0: no timeout. While paused() is true nothing is sent, retries
+ * included. An exception from next(), onResult or paused ends the run (in-flight
+ * requests aborted, not reported) and is rethrown by run().
  */
 class ChatClient
 {
