@@ -4,6 +4,7 @@
 #include "core/lm/chatclient.h"
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QMap>
 #include <QString>
 #include <optional>
@@ -81,6 +82,11 @@ struct JudgeParse {
     QString error;
 };
 JudgeParse parseJudgeReply(const QString &reply);
+
+/** The JSON object of a reply: the trimmed text, or the inside of one ```json (or ```)
+ *  fence around all of it; nullopt with *error set when that is not one JSON object.
+ *  Shared by the judge and the tagger. */
+std::optional<QJsonObject> replyObject(const QString &reply, QString *error);
 
 /** A verdict given in the swapped order, mapped back to the A/B frame. */
 JudgeVerdict toOriginalFrame(const JudgeVerdict &swapped);

@@ -8,6 +8,7 @@
 #include <QMap>
 #include <QSet>
 #include <QString>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -94,12 +95,12 @@ class LmStore
 public:
     explicit LmStore(ProjectStore &store) : m_store(store) {}
 
-    /** Instance ids of the selection, ascending; judge names the judge for
-     *  Kind::Unlabelled of a judge job, empty for a tag job (then "unlabelled" means
-     *  some of `tagColumns` is missing from the metadata). Throws StoreError naming the
-     *  first unknown id of Kind::Ids. */
+    /** Instance ids of the selection, ascending. judge names the judge of a judge job
+     *  (Kind::Unlabelled: no label by it yet); empty for a tag job, where Kind::Unlabelled
+     *  takes the train instances whose metadata `wanted` accepts (e.g. a tag missing).
+     *  Throws StoreError naming the first unknown id of Kind::Ids. */
     std::vector<qint64> select(const LmSelection &selection, const QString &judge,
-                               const QStringList &tagColumns = {}) const;
+                               const std::function<bool(const QJsonObject &)> &wanted = {}) const;
     /** Texts and metadata of one instance; nullopt when there is none. */
     std::optional<LmJobInput> input(qint64 instanceId) const;
 
