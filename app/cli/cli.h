@@ -94,4 +94,9 @@ int cmdAgreement(const QStringList &args);
 int cmdExport(const QStringList &args);
 int benchExport(const QStringList &args);
 
+/** hyper judge, hyper tag, hyper endpoint save|list|remove (cmd_lm.cpp). */
+int cmdJudge(const QStringList &args);
+int cmdTag(const QStringList &args);
+int cmdEndpoint(const QStringList &args);
+
 } // namespace hyper::cli
