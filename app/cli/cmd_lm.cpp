@@ -290,6 +290,8 @@ int cmdJudge(const QStringList &args)
         o.insert(QStringLiteral("judge"), judge);
         o.insert(QStringLiteral("template"), cfg.tmpl.id());
         o.insert(QStringLiteral("both_orders"), cfg.bothOrders);
+        if (cfg.bothOrders)
+            o.insert(QStringLiteral("inconsistent"), r.progress.inconsistent);
         printJson(o);
     } else {
         say(QStringLiteral("judge %1 (%2): %3 judged, %4 cached, %5 failed of %6; %7 requests, %8 tokens, cost %9, %10 s")

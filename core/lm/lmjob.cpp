@@ -194,6 +194,8 @@ JobResult runJudgeJob(ProjectStore &store, const JudgeJobConfig &config, const L
         const std::optional<JudgeVerdict> swapped =
             orders == 2 ? std::optional<JudgeVerdict>(toOriginalFrame(*p.verdicts[1])) : std::nullopt;
         const CombinedVerdict c = combineVerdicts(*p.verdicts[0], swapped);
+        if (c.positionConsistent && !*c.positionConsistent)
+            ++tally.p.inconsistent;
         LmLabelWrite w;
         w.instanceId = p.instanceId;
         w.judge = judge;

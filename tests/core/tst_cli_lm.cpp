@@ -100,6 +100,7 @@ private Q_SLOTS:
         QCOMPARE(j.value(str("requests")).toInt(), 2 * n);
         QCOMPARE(j.value(str("tokens_in")).toInteger(), server.promptTokens());
         QCOMPARE(j.value(str("judge")).toString(), str("judge-m"));
+        QCOMPARE(j.value(str("inconsistent")).toInt(-1), 0);
         QCOMPARE(server.requestCount(), 2 * n);
         QVERIFY(server.authorizations().contains(QStringLiteral("Bearer ") + QString::fromLatin1(kKey)));
         {

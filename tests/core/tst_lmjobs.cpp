@@ -379,6 +379,7 @@ private Q_SLOTS:
         QCOMPARE(r.progress.done, n);
         QCOMPARE(r.progress.failed, 0);
         QCOMPARE(r.progress.remaining, 0);
+        QCOMPARE(r.progress.inconsistent, 0);
         QCOMPARE(server.requestCount(), 2 * n);
         QCOMPARE(r.progress.tokensIn, server.promptTokens());
         QCOMPARE(r.progress.tokensOut, server.completionTokens());
@@ -425,7 +426,9 @@ private Q_SLOTS:
         cfg.endpoint = endpointFor(server);
         cfg.bothOrders = true;
         Feedback feedback;
-        QCOMPARE(runJudgeJob(store, cfg, LmSelection{}, feedback).progress.done, 6);
+        const JobResult r = runJudgeJob(store, cfg, LmSelection{}, feedback);
+        QCOMPARE(r.progress.done, 6);
+        QCOMPARE(r.progress.inconsistent, 6);
         bool unique = false;
         const auto labels = labelsOf(store, QStringLiteral("test-model"), &unique); // judge name = model
         QCOMPARE(int(labels.size()), 6);
