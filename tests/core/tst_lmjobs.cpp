@@ -551,6 +551,22 @@ private Q_SLOTS:
         QCOMPARE(LmStore(store).failureCount(), 0);
     }
 
+    void requestsPerMinuteObeyed()
+    {
+        ProjectStore store(makeLmProject(fresh(), 5), ProjectStore::Mode::OpenExisting);
+        TestServer server;
+        server.setReplyGenerator([](const QJsonObject &r) { return judgeReply(r); });
+        JudgeJobConfig cfg;
+        cfg.endpoint = endpointFor(server);
+        cfg.endpoint.requestsPerMinute = 600; // one request every 100 ms at most
+        Feedback feedback;
+        QCOMPARE(runJudgeJob(store, cfg, LmSelection{}, feedback).progress.done, 5);
+        const std::vector<qint64> at = server.arrivalsMs();
+        QCOMPARE(int(at.size()), 5);
+        for (size_t k = 1; k < at.size(); ++k)
+            QVERIFY2(at[k] - at[k - 1] >= 90, qPrintable(QString::number(at[k] - at[k - 1])));
+    }
+
     void cancelThenResume()
     {
         const int n = 30;
