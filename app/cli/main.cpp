@@ -34,6 +34,9 @@ const std::map<QString, std::function<int(const QStringList &)>> &commands()
         {QStringLiteral("flag"), cli::cmdFlag},
         {QStringLiteral("review"), cli::cmdReview},
         {QStringLiteral("adjudicate"), cli::cmdAdjudicate},
+        {QStringLiteral("judge"), cli::cmdJudge},
+        {QStringLiteral("tag"), cli::cmdTag},
+        {QStringLiteral("endpoint"), cli::cmdEndpoint},
     };
     return table;
 }
@@ -61,7 +64,10 @@ void usage()
         "  flag     flag an instance for the lead's review\n"
         "  review   the review queue: flagged and disagreeing instances\n"
         "  adjudicate set the lead's final label of an instance\n"
-        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export | lm\n"
+        "  judge    LM labels from a chat-completions endpoint (validated, cached, resumable)\n"
+        "  tag      LM tags of the eight metadata dimensions into the instance metadata\n"
+        "  endpoint saved LM endpoints: save | list | remove (never the key)\n"
+        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export | lm | lmjobs\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }
 
