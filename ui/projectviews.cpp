@@ -2,6 +2,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/agreementview.h"
+#include "ui/calibrationview.h"
 #include "ui/featuresview.h"
 #include "ui/ppmview.h"
 #include "ui/routingview.h"
@@ -16,6 +17,7 @@ void MainWindow::createProjectViews()
     addProjectView(new PpmView(this));
     addProjectView(new RoutingView(this));
     addProjectView(new AgreementView(this));
+    addProjectView(new CalibrationView(this));
 }
 
 } // namespace hyper
