@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QByteArray>
+#include <QDateTime>
 #include <QString>
 #include <functional>
 #include <optional>
@@ -59,8 +61,17 @@ struct ChatResult {
 double costOf(const EndpointConfig &endpoint, const ChatResult &result);
 
 /** The API key for the endpoint: the environment variable, else the keychain; empty when
- *  neither has one. */
+ *  neither has one. The keychain is asked through `secret-tool lookup service
+ *  hyper-workbench endpoint NAME` (libsecret-tools; GNOME Keyring, KWallet via the Secret
+ *  Service) when that program is on PATH and the endpoint has a name; it gets 3 s. */
 QString apiKey(const EndpointConfig &endpoint);
+
+/** A Retry-After header value (delta-seconds or an HTTP-date, RFC 9110) as seconds to
+ *  wait from `now`: >= 0, or -1 when empty or unreadable. */
+double retryAfterSeconds(const QByteArray &value, const QDateTime &now);
+
+/** `text` with every occurrence of `key` (as is and percent-encoded) replaced by "[key]". */
+QString withoutKey(QString text, const QString &key);
 
 /**
  * Sends chat-completion requests with a concurrency limit, a requests-per-minute limit

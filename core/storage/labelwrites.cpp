@@ -1,5 +1,6 @@
 // Write side of ProjectStore: human labels, the full-text index.
 #include "core/jobs/feedback.h"
+#include "core/storage/labelstats.h"
 #include "core/storage/projectstore.h"
 #include "core/storage/sqlite.h"
 
@@ -24,8 +25,10 @@ std::int64_t annotatorId(sqlite3 *db, const QString &name, const QString &kind)
     return sqlite3_last_insert_rowid(db);
 }
 
+} // namespace
+
 // Keeps the per-instance counts and folded majorities in step with the label tables.
-void refreshInstanceStats(sqlite3 *db, std::int64_t instanceId)
+void detail::refreshInstanceStats(sqlite3 *db, std::int64_t instanceId)
 {
     auto votes = [&](const char *query) {
         std::vector<int> v;
@@ -48,8 +51,6 @@ void refreshInstanceStats(sqlite3 *db, std::int64_t instanceId)
     u.bind(5, instanceId);
     u.run();
 }
-
-} // namespace
 
 qint64 ProjectStore::addHumanLabel(const HumanLabel &label)
 {
@@ -85,7 +86,7 @@ qint64 ProjectStore::addHumanLabel(const HumanLabel &label)
     s.bind(12, at.toString(Qt::ISODateWithMs));
     s.run();
     const qint64 id = sqlite3_last_insert_rowid(m_db);
-    refreshInstanceStats(m_db, label.instanceId);
+    detail::refreshInstanceStats(m_db, label.instanceId);
     tx.commit();
     return id;
 }

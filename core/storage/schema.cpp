@@ -189,6 +189,9 @@ CREATE TABLE plan_instances(
 //   tag (never stored as labels); lm_endpoints: saved endpoints. An endpoint names the
 //   environment variable (or keychain entry) of its API key: the key itself is never
 //   stored.
+// - lm_labels also gains the judge's aspect preferences (as human_labels has them) and an
+//   index on content_hash (a rerun skips what was judged); lm_templates keeps the text of
+//   every judge/tagger template (name@version) a label or tag was made with.
 const char *const kV5 = R"SQL(
 CREATE TABLE label_flags(
   id INTEGER PRIMARY KEY,
@@ -231,6 +234,15 @@ CREATE TABLE lm_endpoints(
   model TEXT NOT NULL,
   key_env TEXT NOT NULL DEFAULT '',
   settings TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL) WITHOUT ROWID;
+ALTER TABLE lm_labels ADD COLUMN helpfulness INTEGER CHECK(helpfulness BETWEEN -2 AND 2);
+ALTER TABLE lm_labels ADD COLUMN truthfulness INTEGER CHECK(truthfulness BETWEEN -2 AND 2);
+ALTER TABLE lm_labels ADD COLUMN harmlessness INTEGER CHECK(harmlessness BETWEEN -2 AND 2);
+CREATE INDEX lm_labels_hash ON lm_labels(content_hash) WHERE content_hash <> '';
+CREATE TABLE lm_templates(
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK(kind = 'judge' OR kind = 'tag'),
+  text TEXT NOT NULL,
   created_at TEXT NOT NULL) WITHOUT ROWID;
 )SQL";
 
