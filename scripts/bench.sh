@@ -3,7 +3,8 @@
 #   scripts/bench.sh [BUILD_DIR] [--build-time]
 # Figures: import rate vs SQLite's insert ceiling (100k pairs, ~2 KB each), peak memory,
 # full-text index and search time, workbench start-up to first rows painted on that
-# 100k project; with --build-time also a cold build of the whole project with -j2.
+# 100k project, the LM client's throughput against a local server with simulated latency;
+# with --build-time also a cold build of the whole project with -j2.
 set -euo pipefail
 BUILD=${1:-build/release}
 WORK=${HYPER_BENCH_DIR:-out/bench}
@@ -18,6 +19,9 @@ echo "== workbench start-up to first rows painted (offscreen), 3 runs"
 for i in 1 2 3; do
   QT_QPA_PLATFORM=offscreen "$BUILD/app/gui/hyper-workbench" "$WORK/bench-import.hyper" --measure-startup
 done
+
+echo "== LM transport: 1,000 requests to the in-process test server, 100 ms latency, concurrency 16"
+"$BUILD/app/cli/hyper" bench lm --items 1000 --latency-ms 100 --concurrency 16 --json
 
 if [[ "${2:-}" == "--build-time" ]]; then
   echo "== cold build, -j2"

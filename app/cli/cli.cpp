@@ -1,5 +1,6 @@
 #include "app/cli/cli.h"
 
+#include <QFile>
 #include <QJsonDocument>
 #include <cstdio>
 #include <unistd.h>
@@ -66,6 +67,16 @@ Feedback stderrFeedback(const QString &what)
                 std::fputc('\n', stderr);
         },
         200);
+}
+
+double loadAverage()
+{
+    QFile f(QStringLiteral("/proc/loadavg"));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    bool ok = false;
+    const double v = f.readLine().split(' ').value(0).toDouble(&ok);
+    return ok ? v : -1;
 }
 
 void say(const QString &text)

@@ -54,6 +54,8 @@ SyntheticBenchOptions syntheticBenchOptions(const QCommandLineParser &parser);
 void printJson(const QJsonObject &object);
 /** Human text on stderr. */
 void say(const QString &text);
+/** The 1-minute load average, or -1 where /proc/loadavg is missing (for bench figures). */
+double loadAverage();
 
 /** Progress of a long job on stderr ("WHAT  42.0% message"), one line rewritten in
  *  place, only when stderr is a terminal; throttled to 5 updates a second. */
@@ -93,5 +95,12 @@ int cmdAgreement(const QStringList &args);
 /** hyper export (cmd_export.cpp); hyper bench export (cmd_bench_export.cpp). */
 int cmdExport(const QStringList &args);
 int benchExport(const QStringList &args);
+
+/** hyper judge, hyper tag, hyper endpoint save|list|remove (cmd_lm.cpp). */
+int cmdJudge(const QStringList &args);
+int cmdTag(const QStringList &args);
+int cmdEndpoint(const QStringList &args);
+/** hyper bench lm (cmd_bench_lm.cpp): ChatClient against the in-process test server. */
+int benchLm(const QStringList &args);
 
 } // namespace hyper::cli

@@ -164,7 +164,7 @@ int benchSearch(const QStringList &args)
 int cmdBench(const QStringList &args)
 {
     if (args.size() < 2)
-        throw UsageError("which bench? import | search | features | rm | candidates | ppm | route | export");
+        throw UsageError("which bench? import | search | features | rm | candidates | ppm | route | export | lm");
     QStringList rest = args;
     const QString what = rest.takeAt(1);
     rest[0] += QLatin1Char(' ') + what;
@@ -184,7 +184,9 @@ int cmdBench(const QStringList &args)
         return benchRoute(rest);
     if (what == QLatin1String("export"))
         return benchExport(rest);
-    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | candidates | ppm | route | export)").arg(what).toStdString());
+    if (what == QLatin1String("lm"))
+        return benchLm(rest);
+    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | candidates | ppm | route | export | lm)").arg(what).toStdString());
 }
 
 } // namespace hyper::cli

@@ -3,26 +3,10 @@
 #include "app/cli/cli.h"
 #include "core/export/exportbench.h"
 
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 
 namespace hyper::cli {
-
-namespace {
-
-/** The 1-minute load average, or -1 where /proc/loadavg is missing. */
-double loadAverage()
-{
-    QFile f(QStringLiteral("/proc/loadavg"));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    bool ok = false;
-    const double v = f.readLine().split(' ').value(0).toDouble(&ok);
-    return ok ? v : -1;
-}
-
-} // namespace
 
 int benchExport(const QStringList &args)
 {

@@ -30,6 +30,9 @@ const std::map<QString, std::function<int(const QStringList &)>> &commands()
         {QStringLiteral("export"), cli::cmdExport},
         {QStringLiteral("label"), cli::cmdLabel},
         {QStringLiteral("agreement"), cli::cmdAgreement},
+        {QStringLiteral("judge"), cli::cmdJudge},
+        {QStringLiteral("tag"), cli::cmdTag},
+        {QStringLiteral("endpoint"), cli::cmdEndpoint},
     };
     return table;
 }
@@ -53,7 +56,10 @@ void usage()
         "  export   the resolved mix as dpo | trl | csv, with a dataset card\n"
         "  label    record one human label\n"
         "  agreement inter-annotator and human-vs-judge agreement, position bias\n"
-        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export\n"
+        "  judge    LM labels from a chat-completions endpoint (validated, cached, resumable)\n"
+        "  tag      LM tags of the eight metadata dimensions into the instance metadata\n"
+        "  endpoint saved LM endpoints: save | list | remove (never the key)\n"
+        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export | lm\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }
 

@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <limits>
 #include <list>
 #include <memory>
 #include <random>
@@ -149,6 +150,7 @@ struct ChatClient::Impl {
     const std::function<bool()> &paused;
 
     QUrl url;
+    QString urlError; // non-empty: the base URL is unusable
     int concurrency = 1;
     double intervalMs = 0; // RPM limit: at least this long between two sends
     qint64 nextSendMs = 0;
@@ -170,12 +172,16 @@ struct ChatClient::Impl {
         while (base.endsWith(QLatin1Char('/')))
             base.chop(1);
         url = QUrl(base + QStringLiteral("/chat/completions"));
+        if (!url.isValid() || url.host().isEmpty()
+            || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+            urlError = QStringLiteral("endpoint URL '%1' is not an http:// or https:// URL").arg(cfg.baseUrl);
         concurrency = std::max(1, cfg.concurrency);
         intervalMs = cfg.requestsPerMinute > 0 ? 60000.0 / cfg.requestsPerMinute : 0.0;
         const int nManagers = (concurrency + kConnectionsPerManager - 1) / kConnectionsPerManager;
         for (int i = 0; i < nManagers; ++i) {
             managers.push_back(std::make_unique<QNetworkAccessManager>());
-            managers.back()->setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
+            // Redirects are not followed: the Authorization header must not travel to another host.
+            managers.back()->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
             managerLoad.push_back(0);
         }
         tick.setInterval(kPollMs);
@@ -221,9 +227,13 @@ struct ChatClient::Impl {
             req.setRawHeader("Authorization", "Bearer " + key.toUtf8());
         item->manager = m;
         ++managerLoad[m];
-        item->deadlineMs = now + qint64(cfg.timeoutSeconds * 1000.0);
+        item->deadlineMs = cfg.timeoutSeconds > 0 ? now + qint64(std::ceil(cfg.timeoutSeconds * 1000.0))
+                                                  : std::numeric_limits<qint64>::max();
         item->reply = managers[m]->post(req, item->body);
-        QObject::connect(item->reply, &QNetworkReply::finished, item->reply, [this, item] { finished(item); });
+        QObject::connect(item->reply, &QNetworkReply::finished, item->reply, [this, item] {
+            finished(item);
+            pump(); // the freed slot takes the next request now, not at the next tick
+        });
     }
 
     // Detaches the item's reply (no more signals from it) and aborts it if still open.
@@ -331,6 +341,9 @@ struct ChatClient::Impl {
         } else if (status > 0) {
             item->lastWhat = QStringLiteral("HTTP %1").arg(status);
             item->lastDetail = snippet(body);
+            if (status >= 300 && status < 400)
+                item->lastDetail = QStringLiteral("redirected to '%1' (redirects are not followed: give the final URL)")
+                                       .arg(QString::fromUtf8(reply->rawHeader("Location")));
             if (status == 429 || status >= 500)
                 retryAfter = std::max(0.0, retryAfterSeconds(reply->rawHeader("Retry-After"),
                                                               QDateTime::currentDateTimeUtc()));
@@ -434,6 +447,14 @@ struct ChatClient::Impl {
                 item->body = bodyOf(item->request);
                 Item *p = item.get();
                 items.push_back(std::move(item));
+                if (!urlError.isEmpty()) { // nothing to send to: each request fails at once
+                    ChatResult bad;
+                    bad.error = urlError;
+                    deliver(p, bad);
+                    if (done)
+                        return;
+                    continue;
+                }
                 send(p, now);
             }
         }

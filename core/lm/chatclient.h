@@ -80,6 +80,16 @@ QString withoutKey(QString text, const QString &key);
  * event loop in the calling thread (a worker thread, never the GUI thread) and calls
  * onResult in that thread as each request ends, so the caller can commit each result at
  * once on its own ProjectStore.
+ *
+ * Details (docs/LM.md, Transport): a request holds one of the `concurrency` slots from
+ * next() to its result, retries and their waits included. The RPM limit paces every
+ * attempt, retries included, at least 60/rpm s apart. Retry k waits a uniform random time
+ * in [0, min(backoffMax, backoffBase * 2^(k-1))], and at least Retry-After. A 200 whose
+ * body is not a completion (not JSON, cut short, no choices[0].message.content) is
+ * retried too; other 4xx and 3xx (redirects are not followed) fail at once.
+ * timeoutSeconds <= 0: no timeout. While paused() is true nothing is sent, retries
+ * included. An exception from next(), onResult or paused ends the run (in-flight
+ * requests aborted, not reported) and is rethrown by run().
  */
 class ChatClient
 {

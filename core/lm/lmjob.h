@@ -56,7 +56,8 @@ struct JobProgress {
     qint64 cached = 0;       // items resolved without asking: already labelled with the
                              // same content hash, or every reply found in lm_cache
     qint64 failed = 0;       // items with an invalid reply or a failed request (lm_failures)
-    qint64 remaining = 0;    // total - done - cached - failed
+    qint64 skipped = 0;      // tag job: items with no dimension left to ask (not overwrite)
+    qint64 remaining = 0;    // total - done - cached - failed - skipped
     qint64 requests = 0;     // chat requests that ended (ok or not)
     qint64 tokensIn = 0;     // prompt tokens of the replies received (as the server said)
     qint64 tokensOut = 0;

@@ -28,7 +28,8 @@ constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
 
 int wordCount(const QString &text)
 {
-    return int(text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts).size());
+    static const QRegularExpression space(QStringLiteral("\\s+"));
+    return int(text.split(space, Qt::SkipEmptyParts).size());
 }
 
 QByteArray reasonPhrase(int status)

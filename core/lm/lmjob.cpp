@@ -1,0 +1,490 @@
+#include "core/lm/lmjob.h"
+
+#include "core/jobs/feedback.h"
+#include "core/lm/tagger.h"
+#include "core/storage/projectstore.h"
+
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QUrl>
+#include <deque>
+#include <map>
+
+namespace hyper::lm {
+
+namespace {
+
+const QString kJudge = QStringLiteral("judge");
+const QString kTag = QStringLiteral("tag");
+
+/** The bookkeeping both jobs share: counts, tokens, cost, the progress callback. */
+struct Tally {
+    JobProgress p;
+    QElapsedTimer clock;
+    const ProgressFn &fn;
+
+    explicit Tally(const ProgressFn &f) : fn(f) { clock.start(); }
+    void report()
+    {
+        p.remaining = p.total - p.done - p.cached - p.failed - p.skipped;
+        p.seconds = double(clock.nsecsElapsed()) / 1e9;
+        if (fn)
+            fn(p);
+    }
+    void request(const EndpointConfig &ep, const ChatResult &r)
+    {
+        ++p.requests;
+        if (!r.ok)
+            return;
+        p.tokensIn += std::max(0, r.promptTokens);
+        p.tokensOut += std::max(0, r.completionTokens);
+        p.cost += costOf(ep, r);
+    }
+};
+
+std::optional<qint64> tokens(int n)
+{
+    return n >= 0 ? std::optional<qint64>(n) : std::nullopt;
+}
+
+std::function<bool()> pauseFn(const std::atomic<bool> *paused)
+{
+    if (!paused)
+        return {};
+    return [paused] { return paused->load(std::memory_order_relaxed); };
+}
+
+bool canceledResult(const ChatResult &r, const Feedback &feedback)
+{
+    return !r.ok && feedback.isCanceled() && r.error == QLatin1String("canceled");
+}
+
+/** One reply of a pending item: from the cache or from the server. */
+struct Reply {
+    bool have = false;
+    bool fresh = false;       // asked in this run
+    QString hash;
+    QString content;
+    std::optional<qint64> tokensIn, tokensOut;
+};
+
+} // namespace
+
+QString requireKey(const EndpointConfig &endpoint)
+{
+    const QUrl url(endpoint.baseUrl);
+    if (endpoint.baseUrl.trimmed().isEmpty() || !url.isValid()
+        || (url.scheme() != QLatin1String("http") && url.scheme() != QLatin1String("https")))
+        throw JobConfigError(QStringLiteral("the endpoint URL '%1' is not an http(s) URL").arg(endpoint.baseUrl).toStdString());
+    if (endpoint.model.trimmed().isEmpty())
+        throw JobConfigError("the endpoint has no model name");
+    const QString key = apiKey(endpoint);
+    if (!endpoint.apiKeyEnv.isEmpty() && key.isEmpty())
+        throw JobConfigError(QStringLiteral("the API key variable %1 is not set (or empty), and the keychain has no key%2")
+                                 .arg(endpoint.apiKeyEnv,
+                                      endpoint.name.isEmpty() ? QString()
+                                                              : QStringLiteral(" for endpoint '%1'").arg(endpoint.name))
+                                 .toStdString());
+    return key;
+}
+
+EndpointConfig endpointFromSaved(const SavedEndpoint &saved)
+{
+    EndpointConfig e;
+    e.name = saved.name;
+    e.baseUrl = saved.baseUrl;
+    e.model = saved.model;
+    e.apiKeyEnv = saved.keyEnv;
+    const QJsonObject &s = saved.settings;
+    e.concurrency = s.value(QStringLiteral("concurrency")).toInt(e.concurrency);
+    e.requestsPerMinute = s.value(QStringLiteral("rpm")).toInt(e.requestsPerMinute);
+    e.timeoutSeconds = s.value(QStringLiteral("timeout")).toDouble(e.timeoutSeconds);
+    e.maxRetries = s.value(QStringLiteral("retries")).toInt(e.maxRetries);
+    e.pricePerMillionIn = s.value(QStringLiteral("price_in")).toDouble(e.pricePerMillionIn);
+    e.pricePerMillionOut = s.value(QStringLiteral("price_out")).toDouble(e.pricePerMillionOut);
+    return e;
+}
+
+SavedEndpoint savedFromEndpoint(const EndpointConfig &e)
+{
+    SavedEndpoint s;
+    s.name = e.name;
+    s.baseUrl = e.baseUrl;
+    s.model = e.model;
+    s.keyEnv = e.apiKeyEnv;
+    s.settings = QJsonObject{{QStringLiteral("concurrency"), e.concurrency},
+                             {QStringLiteral("rpm"), e.requestsPerMinute},
+                             {QStringLiteral("timeout"), e.timeoutSeconds},
+                             {QStringLiteral("retries"), e.maxRetries},
+                             {QStringLiteral("price_in"), e.pricePerMillionIn},
+                             {QStringLiteral("price_out"), e.pricePerMillionOut}};
+    return s;
+}
+
+// ---------------------------------------------------------------------------------------
+// Judge job
+
+JobResult runJudgeJob(ProjectStore &store, const JudgeJobConfig &config, const LmSelection &selection,
+                      Feedback &feedback, const std::atomic<bool> *paused, const ProgressFn &progress)
+{
+    const EndpointConfig &ep = config.endpoint;
+    const QString key = requireKey(ep);
+    const QString judge = config.judgeName.trimmed().isEmpty() ? ep.model : config.judgeName.trimmed();
+    const JudgeTemplate &tmpl = config.tmpl;
+    const QString templateId = tmpl.id();
+    const int orders = config.bothOrders ? 2 : 1;
+
+    LmStore ls(store);
+    const std::vector<qint64> ids = ls.select(selection, judge);
+    const QSet<QString> judged = ls.labelHashes(judge);
+    Tally tally(progress);
+    tally.p.total = qint64(ids.size());
+    tally.report();
+    bool templateSaved = false;
+
+    struct Pending {
+        qint64 instanceId = 0;
+        QString labelHash;
+        Reply replies[2];
+        std::optional<JudgeVerdict> verdicts[2];  // in the frame the judge saw
+        int outstanding = 0;
+        bool failed = false;
+        bool abandoned = false;  // canceled in flight
+    };
+    std::map<qint64, Pending> pending;  // by item index
+    std::deque<ChatRequest> queue;
+    size_t nextItem = 0;
+
+    // Validates, combines and stores an item whose replies are all in; returns false when
+    // a reply does not validate (a failure row is written for it).
+    auto finish = [&](Pending &p) {
+        std::vector<LmCacheEntry> cache;
+        for (int o = 0; o < orders; ++o) {
+            if (!p.replies[o].have || p.verdicts[o])
+                continue;
+            const JudgeParse parse = parseJudgeReply(p.replies[o].content);
+            if (!parse.verdict) {
+                ls.addFailure(p.instanceId, kJudge, ep.model,
+                              (o == 1 ? QStringLiteral("swapped order: ") : QString()) + parse.error,
+                              p.replies[o].content);
+                p.failed = true;
+            } else {
+                p.verdicts[o] = parse.verdict;
+            }
+        }
+        for (int o = 0; o < orders; ++o)
+            if (p.verdicts[o] && p.replies[o].fresh)
+                cache.push_back({p.replies[o].hash, kJudge, ep.model, p.replies[o].content, p.replies[o].tokensIn,
+                                 p.replies[o].tokensOut});
+        if (p.failed || p.abandoned) {
+            if (!cache.empty())
+                ls.putCache(cache); // the valid order is not asked again
+            return false;
+        }
+        const std::optional<JudgeVerdict> swapped =
+            orders == 2 ? std::optional<JudgeVerdict>(toOriginalFrame(*p.verdicts[1])) : std::nullopt;
+        const CombinedVerdict c = combineVerdicts(*p.verdicts[0], swapped);
+        LmLabelWrite w;
+        w.instanceId = p.instanceId;
+        w.judge = judge;
+        w.overall = c.overall;
+        w.aspects = c.aspects;
+        w.verdictOriginal = c.verdictOriginal;
+        w.verdictSwapped = c.verdictSwapped;
+        w.rationale = c.rationale;
+        w.raw = orders == 1 ? p.replies[0].content
+                            : QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("original"), p.replies[0].content},
+                                                                          {QStringLiteral("swapped"), p.replies[1].content}})
+                                                    .toJson(QJsonDocument::Compact));
+        w.templateId = templateId;
+        qint64 in = 0, out = 0;
+        bool knownIn = true, knownOut = true;
+        for (int o = 0; o < orders; ++o) {
+            knownIn = knownIn && p.replies[o].tokensIn;
+            knownOut = knownOut && p.replies[o].tokensOut;
+            in += p.replies[o].tokensIn.value_or(0);
+            out += p.replies[o].tokensOut.value_or(0);
+        }
+        if (knownIn)
+            w.tokensIn = in;
+        if (knownOut)
+            w.tokensOut = out;
+        if (knownIn || knownOut)
+            w.cost = (double(in) * ep.pricePerMillionIn + double(out) * ep.pricePerMillionOut) / 1e6;
+        w.contentHash = p.labelHash;
+        if (!templateSaved) {
+            ls.saveTemplate(templateId, kJudge, tmpl.toText());
+            templateSaved = true;
+        }
+        ls.addLabel(w, cache);
+        return true;
+    };
+
+    auto next = [&]() -> std::optional<ChatRequest> {
+        while (queue.empty() && nextItem < ids.size() && !feedback.isCanceled()) {
+            const qint64 index = qint64(nextItem++);
+            const qint64 id = ids[size_t(index)];
+            const std::optional<LmJobInput> in = ls.input(id);
+            if (!in)
+                throw StoreError("no instance with id " + std::to_string(id));
+            Pending p;
+            p.instanceId = id;
+            ChatRequest reqs[2];
+            QStringList hashes;
+            for (int o = 0; o < orders; ++o) {
+                reqs[o] = judgeRequest(tmpl, in->prompt, in->responseA, in->responseB,
+                                       o == 0 ? Order::Original : Order::Swapped);
+                reqs[o].tag = index * 2 + o;
+                hashes << requestHash(ep.model, templateId, reqs[o]);
+                p.replies[o].hash = hashes.last();
+            }
+            p.labelHash = combinedHash(hashes);
+            if (judged.contains(p.labelHash)) {
+                ++tally.p.cached;
+                tally.report();
+                continue;
+            }
+            for (int o = 0; o < orders; ++o) {
+                if (const auto c = ls.cached(p.replies[o].hash)) {
+                    p.replies[o].have = true;
+                    p.replies[o].content = c->reply;
+                    p.replies[o].tokensIn = c->tokensIn;
+                    p.replies[o].tokensOut = c->tokensOut;
+                } else {
+                    queue.push_back(std::move(reqs[o]));
+                    ++p.outstanding;
+                }
+            }
+            if (p.outstanding == 0) {
+                if (finish(p))
+                    ++tally.p.cached;
+                else
+                    ++tally.p.failed;
+                tally.report();
+                continue;
+            }
+            pending.emplace(index, std::move(p));
+        }
+        if (queue.empty())
+            return std::nullopt;
+        ChatRequest r = std::move(queue.front());
+        queue.pop_front();
+        return r;
+    };
+
+    auto onResult = [&](const ChatResult &r) {
+        tally.request(ep, r);
+        const auto it = pending.find(r.tag / 2);
+        if (it == pending.end())
+            return;
+        Pending &p = it->second;
+        const int o = int(r.tag % 2);
+        if (canceledResult(r, feedback)) {
+            p.abandoned = true;
+        } else if (!r.ok) {
+            ls.addFailure(p.instanceId, kJudge, ep.model,
+                          (o == 1 ? QStringLiteral("swapped order: ") : QString()) + r.error, r.content);
+            p.failed = true;
+        } else {
+            p.replies[o] = {true, true, p.replies[o].hash, r.content, tokens(r.promptTokens), tokens(r.completionTokens)};
+        }
+        if (--p.outstanding > 0)
+            return;
+        const bool abandoned = p.abandoned && !p.failed;
+        if (finish(p))
+            ++tally.p.done;
+        else if (!abandoned)
+            ++tally.p.failed;
+        pending.erase(it);
+        tally.report();
+    };
+
+    ChatClient client(ep, key);
+    client.run(next, onResult, feedback, pauseFn(paused));
+    JobResult result;
+    result.canceled = feedback.isCanceled();
+    tally.report();
+    result.progress = tally.p;
+    return result;
+}
+
+// ---------------------------------------------------------------------------------------
+// Tag job
+
+JobResult runTagJob(ProjectStore &store, const TagJobConfig &config, const LmSelection &selection,
+                    Feedback &feedback, const std::atomic<bool> *paused, const ProgressFn &progress)
+{
+    const EndpointConfig &ep = config.endpoint;
+    std::vector<const TagDimension *> dims;
+    if (config.dimensions.isEmpty()) {
+        for (const TagDimension &d : tagDimensions())
+            dims.push_back(&d);
+    } else {
+        for (const QString &name : config.dimensions) {
+            const TagDimension *d = tagDimension(name);
+            if (!d)
+                throw JobConfigError(QStringLiteral("unknown tag dimension '%1'").arg(name).toStdString());
+            if (std::find(dims.begin(), dims.end(), d) == dims.end())
+                dims.push_back(d);
+        }
+    }
+    const QString key = requireKey(ep);
+    const QString templateId = taggerTemplateId();
+    QStringList dimNames;
+    for (const TagDimension *d : dims)
+        dimNames << d->name;
+    auto toAsk = [&](const QJsonObject &metadata) {
+        if (config.overwrite)
+            return dimNames;
+        const QStringList missing = missingTagDimensions(metadata);
+        QStringList out;
+        for (const QString &n : dimNames)
+            if (missing.contains(n))
+                out << n;
+        return out;
+    };
+
+    LmStore ls(store);
+    const std::vector<qint64> ids =
+        ls.select(selection, QString(), [&](const QJsonObject &m) { return !toAsk(m).isEmpty(); });
+    Tally tally(progress);
+    tally.p.total = qint64(ids.size());
+    tally.report();
+    JobResult result;
+    bool templateSaved = false;
+
+    struct Pending {
+        qint64 instanceId = 0;
+        std::vector<const TagDimension *> dims;
+        std::vector<Reply> replies;
+        int outstanding = 0;
+        bool failed = false;
+        bool abandoned = false;
+    };
+    std::map<qint64, Pending> pending;
+    std::deque<ChatRequest> queue;
+    size_t nextItem = 0;
+    const int stride = int(tagDimensions().size());
+
+    auto finish = [&](Pending &p) {
+        std::vector<std::pair<QString, QJsonValue>> values;
+        std::vector<LmCacheEntry> cache;
+        for (size_t k = 0; k < p.dims.size(); ++k) {
+            const Reply &r = p.replies[k];
+            if (!r.have)
+                continue;
+            const TagParse parse = parseTagReply(*p.dims[k], r.content);
+            if (!parse.value) {
+                ls.addFailure(p.instanceId, kTag, ep.model, p.dims[k]->name + QStringLiteral(": ") + parse.error,
+                              r.content);
+                p.failed = true;
+                continue;
+            }
+            values.emplace_back(p.dims[k]->name, *parse.value);
+            if (r.fresh)
+                cache.push_back({r.hash, kTag, ep.model, r.content, r.tokensIn, r.tokensOut});
+        }
+        if (!values.empty()) {
+            const std::optional<LmJobInput> now = ls.input(p.instanceId);
+            if (!now)
+                throw StoreError("no instance with id " + std::to_string(p.instanceId));
+            QJsonObject meta = now->metadata;
+            for (const auto &[name, value] : values)
+                meta = mergeTag(meta, name, value);
+            if (!templateSaved) {
+                QString text;
+                for (const TagDimension &d : tagDimensions())
+                    for (const ChatMessage &m : tagRequest(d, QStringLiteral("{prompt}")).messages)
+                        text += QStringLiteral("[%1 %2]\n%3\n").arg(d.name, m.role, m.content);
+                ls.saveTemplate(templateId, kTag, text);
+                templateSaved = true;
+            }
+            ls.writeMetadata(p.instanceId, meta, cache);
+            result.featuresStale = true;
+        }
+        return !p.failed && !p.abandoned;
+    };
+
+    auto next = [&]() -> std::optional<ChatRequest> {
+        while (queue.empty() && nextItem < ids.size() && !feedback.isCanceled()) {
+            const qint64 index = qint64(nextItem++);
+            const qint64 id = ids[size_t(index)];
+            const std::optional<LmJobInput> in = ls.input(id);
+            if (!in)
+                throw StoreError("no instance with id " + std::to_string(id));
+            Pending p;
+            p.instanceId = id;
+            for (const QString &name : toAsk(in->metadata))
+                p.dims.push_back(tagDimension(name));
+            if (p.dims.empty()) {
+                ++tally.p.skipped;
+                tally.report();
+                continue;
+            }
+            p.replies.resize(p.dims.size());
+            for (size_t k = 0; k < p.dims.size(); ++k) {
+                ChatRequest req = tagRequest(*p.dims[k], in->prompt);
+                req.tag = index * stride + qint64(k);
+                p.replies[k].hash = requestHash(ep.model, templateId, req);
+                if (const auto c = ls.cached(p.replies[k].hash)) {
+                    p.replies[k].have = true;
+                    p.replies[k].content = c->reply;
+                    p.replies[k].tokensIn = c->tokensIn;
+                    p.replies[k].tokensOut = c->tokensOut;
+                } else {
+                    queue.push_back(std::move(req));
+                    ++p.outstanding;
+                }
+            }
+            if (p.outstanding == 0) {
+                if (finish(p))
+                    ++tally.p.cached;
+                else
+                    ++tally.p.failed;
+                tally.report();
+                continue;
+            }
+            pending.emplace(index, std::move(p));
+        }
+        if (queue.empty())
+            return std::nullopt;
+        ChatRequest r = std::move(queue.front());
+        queue.pop_front();
+        return r;
+    };
+
+    auto onResult = [&](const ChatResult &r) {
+        tally.request(ep, r);
+        const auto it = pending.find(r.tag / stride);
+        if (it == pending.end())
+            return;
+        Pending &p = it->second;
+        const size_t k = size_t(r.tag % stride);
+        if (canceledResult(r, feedback)) {
+            p.abandoned = true;
+        } else if (!r.ok) {
+            ls.addFailure(p.instanceId, kTag, ep.model, p.dims[k]->name + QStringLiteral(": ") + r.error, r.content);
+            p.failed = true;
+        } else {
+            p.replies[k] = {true, true, p.replies[k].hash, r.content, tokens(r.promptTokens), tokens(r.completionTokens)};
+        }
+        if (--p.outstanding > 0)
+            return;
+        const bool abandoned = p.abandoned && !p.failed;
+        if (finish(p))
+            ++tally.p.done;
+        else if (!abandoned)
+            ++tally.p.failed;
+        pending.erase(it);
+        tally.report();
+    };
+
+    ChatClient client(ep, key);
+    client.run(next, onResult, feedback, pauseFn(paused));
+    result.canceled = feedback.isCanceled();
+    tally.report();
+    result.progress = tally.p;
+    return result;
+}
+
+} // namespace hyper::lm
