@@ -60,16 +60,16 @@ LmJobDialog::LmJobDialog(Kind kind, ProjectStore &store, std::vector<qint64> sel
     m_endpoint = new QComboBox;
     m_endpoint->setObjectName(QStringLiteral("endpointCombo"));
     m_endpoint->setMinimumContentsLength(24);
-    auto *edit = new QPushButton(tr("Endpoints…"));
-    edit->setObjectName(QStringLiteral("endpointsButton"));
-    connect(edit, &QPushButton::clicked, this, [this] {
+    m_editEndpoints = new QPushButton(tr("Endpoints…"));
+    m_editEndpoints->setObjectName(QStringLiteral("endpointsButton"));
+    connect(m_editEndpoints, &QPushButton::clicked, this, [this] {
         LmEndpointsDialog dialog(m_store, this);
         dialog.exec();
         reloadEndpoints();
     });
     auto *endpointRow = new QHBoxLayout;
     endpointRow->addWidget(m_endpoint, 1);
-    endpointRow->addWidget(edit);
+    endpointRow->addWidget(m_editEndpoints);
     m_keyNote = new QLabel;
     m_keyNote->setObjectName(QStringLiteral("keyNoteLabel"));
     m_keyNote->setWordWrap(true);
@@ -87,11 +87,12 @@ LmJobDialog::LmJobDialog(Kind kind, ProjectStore &store, std::vector<qint64> sel
         m_template = new QComboBox;
         m_template->setObjectName(QStringLiteral("templateCombo"));
         m_template->addItem(tr("Built-in (%1)").arg(lm::defaultJudgeTemplate().id()), QString());
-        auto *file = new QPushButton(tr("File…"));
-        connect(file, &QPushButton::clicked, this, &LmJobDialog::chooseTemplateFile);
+        m_templateFile = new QPushButton(tr("File…"));
+        m_templateFile->setObjectName(QStringLiteral("templateFileButton"));
+        connect(m_templateFile, &QPushButton::clicked, this, &LmJobDialog::chooseTemplateFile);
         auto *templateRow = new QHBoxLayout;
         templateRow->addWidget(m_template, 1);
-        templateRow->addWidget(file);
+        templateRow->addWidget(m_templateFile);
         form->addRow(tr("Template:"), templateRow);
         m_bothOrders = new QCheckBox(tr("Ask in both orders (A/B and B/A; position consistency)"));
         m_bothOrders->setObjectName(QStringLiteral("bothOrdersCheck"));
@@ -193,7 +194,17 @@ LmJobDialog::LmJobDialog(Kind kind, ProjectStore &store, std::vector<qint64> sel
     resize(640, 520);
 }
 
-LmJobDialog::~LmJobDialog() = default;
+LmJobDialog::~LmJobDialog()
+{
+    // Closed while a job ran: cancel it, wait for it (what ended stays committed), and
+    // tell the window, which reloads.
+    const bool running = m_tasks->isRunning();
+    m_tasks->disconnect(this);
+    delete m_tasks; // cancels and waits
+    m_tasks = nullptr;
+    if (running)
+        Q_EMIT jobEnded();
+}
 
 void LmJobDialog::reloadEndpoints()
 {
@@ -305,6 +316,10 @@ void LmJobDialog::setBusy(bool busy)
     m_pause->setEnabled(busy);
     m_cancel->setEnabled(busy);
     m_endpoint->setEnabled(!busy);
+    for (QWidget *w : std::initializer_list<QWidget *>{m_editEndpoints, m_judgeName, m_template, m_templateFile,
+                                                        m_bothOrders, m_overwrite})
+        if (w)
+            w->setEnabled(!busy);
     for (QAbstractButton *b : m_scope->buttons())
         b->setEnabled(!busy && (m_scope->id(b) != int(Scope::Selected) || !m_selected.empty()));
     m_limit->setEnabled(!busy);

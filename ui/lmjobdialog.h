@@ -87,6 +87,8 @@ private:
     std::shared_ptr<std::atomic<bool>> m_paused;
 
     QComboBox *m_endpoint = nullptr;
+    QPushButton *m_editEndpoints = nullptr;
+    QPushButton *m_templateFile = nullptr;
     QLabel *m_keyNote = nullptr;
     QLineEdit *m_judgeName = nullptr;
     QComboBox *m_template = nullptr;

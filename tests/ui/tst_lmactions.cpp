@@ -75,6 +75,17 @@ int expectedOverall(ProjectStore &store, qint64 id)
     return toInt(testing::longerWins(in->responseA, in->responseB));
 }
 
+/** HYPER_LMACTIONS_SCREENSHOTS=DIR saves the dialogs there. */
+void screenshot(QWidget &w, const QString &name)
+{
+    const QByteArray dir = qgetenv("HYPER_LMACTIONS_SCREENSHOTS");
+    if (dir.isEmpty())
+        return;
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.grab().save(QString::fromLocal8Bit(dir) + QLatin1Char('/') + name));
+}
+
 std::vector<qint64> trainIds(ProjectStore &store)
 {
     LmSelection all;
@@ -161,6 +172,7 @@ private Q_SLOTS:
         QCOMPARE(server.requestCount(), 1);
         QCOMPARE(server.authorizations().value(0), QStringLiteral("Bearer ") + kKey);
         QVERIFY(!dialog.message().contains(kKey));
+        screenshot(dialog, QStringLiteral("lm-endpoints.png"));
 
         // A failing endpoint: the outcome names the HTTP status.
         server.enqueue(lm::TestServer::Behaviour::BadRequest);
@@ -210,6 +222,7 @@ private Q_SLOTS:
         QVERIFY2(dialog.message().startsWith(QStringLiteral("Finished: 3 labels stored")), qPrintable(dialog.message()));
         QVERIFY2(dialog.progressText().startsWith(QStringLiteral("done 3 · cached 0 · failed 0 · remaining 0 of 3 · 6 requests")),
                  qPrintable(dialog.progressText()));
+        screenshot(dialog, QStringLiteral("lm-judge.png"));
 
         // Again: nothing new is asked, the labels are already there.
         QVERIFY(dialog.start());
@@ -253,11 +266,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(labelsOf(store, QStringLiteral("slow")).size() >= kept + 2, 20000);
         dialog.findChild<QPushButton *>(QStringLiteral("pauseButton"))->click();
         QVERIFY(dialog.isPaused());
-        QTest::qWait(300); // the request in flight ends
+        QTest::qWait(500); // the request in flight ends
         const int whilePaused = server.requestCount();
         QTest::qWait(400);
         QCOMPARE(server.requestCount(), whilePaused);
         QVERIFY(dialog.controller()->isRunning());
+        screenshot(dialog, QStringLiteral("lm-judge-paused.png"));
         dialog.findChild<QPushButton *>(QStringLiteral("pauseButton"))->click();
         QVERIFY(!dialog.isPaused());
         QVERIFY(finished.wait(30000));
@@ -268,6 +282,34 @@ private Q_SLOTS:
             QCOMPARE(overall, expectedOverall(store, id));
         // Each instance asked once, plus at most the one aborted by the cancel.
         QVERIFY2(server.requestCount() <= n + 1, qPrintable(QString::number(server.requestCount())));
+    }
+
+    void closeWhileRunning()
+    {
+        // Closing the dialog mid-job cancels it, keeps what was stored and still tells
+        // the window (jobEnded) so that it reloads.
+        QTemporaryDir dir;
+        const int n = 30;
+        const QString path = testing::makeLmProject(dir.filePath(QStringLiteral("x.hyper")), n);
+        ProjectStore store(path);
+        lm::TestServer server;
+        server.setReplyGenerator([](const QJsonObject &r) { return testing::judgeReply(r); });
+        server.setLatencyMs(60);
+        lm::EndpointConfig e = endpointFor(server);
+        e.concurrency = 1;
+        saveEndpoint(store, e);
+
+        auto *dialog = new LmJobDialog(LmJobDialog::Kind::Judge, store, {});
+        dialog->setJudgeName(QStringLiteral("closed"));
+        QSignalSpy ended(dialog, &LmJobDialog::jobEnded);
+        QVERIFY(dialog->start());
+        QTRY_VERIFY_WITH_TIMEOUT(labelsOf(store, QStringLiteral("closed")).size() >= 2, 20000);
+        dialog->close();
+        delete dialog;
+        QCOMPARE(ended.count(), 1);
+        const std::size_t kept = labelsOf(store, QStringLiteral("closed")).size();
+        QVERIFY(kept >= 2);
+        QVERIFY(kept < std::size_t(n));
     }
 
     void tagMissing()
@@ -285,6 +327,7 @@ private Q_SLOTS:
         QVERIFY(finished.wait(30000));
         QVERIFY2(dialog.message().startsWith(QStringLiteral("Finished: 3 instances tagged")), qPrintable(dialog.message()));
         QVERIFY(dialog.message().contains(QStringLiteral("recompute the features")));
+        screenshot(dialog, QStringLiteral("lm-tag.png"));
         for (qint64 id : trainIds(store)) {
             const std::optional<LmJobInput> in = LmStore(store).input(id);
             QVERIFY(in);
