@@ -23,6 +23,9 @@ done
 echo "== LM transport: 1,000 requests to the in-process test server, 100 ms latency, concurrency 16"
 "$BUILD/app/cli/hyper" bench lm --items 1000 --latency-ms 100 --concurrency 16 --json
 
+echo "== LM judge and tag jobs: 800 instances, 100 ms latency, concurrency 16"
+"$BUILD/app/cli/hyper" bench lmjobs --instances 800 --latency-ms 100 --concurrency 16 --json
+
 if [[ "${2:-}" == "--build-time" ]]; then
   echo "== cold build, -j2"
   rm -rf build/bench-cold

@@ -102,5 +102,7 @@ int cmdTag(const QStringList &args);
 int cmdEndpoint(const QStringList &args);
 /** hyper bench lm (cmd_bench_lm.cpp): ChatClient against the in-process test server. */
 int benchLm(const QStringList &args);
+/** hyper bench lmjobs (cmd_bench_lmjobs.cpp): the judge and tag jobs against the test server. */
+int benchLmJobs(const QStringList &args);
 
 } // namespace hyper::cli

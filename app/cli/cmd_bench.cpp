@@ -164,7 +164,7 @@ int benchSearch(const QStringList &args)
 int cmdBench(const QStringList &args)
 {
     if (args.size() < 2)
-        throw UsageError("which bench? import | search | features | rm | candidates | ppm | route | export | lm");
+        throw UsageError("which bench? import | search | features | rm | candidates | ppm | route | export | lm | lmjobs");
     QStringList rest = args;
     const QString what = rest.takeAt(1);
     rest[0] += QLatin1Char(' ') + what;
@@ -186,7 +186,9 @@ int cmdBench(const QStringList &args)
         return benchExport(rest);
     if (what == QLatin1String("lm"))
         return benchLm(rest);
-    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | candidates | ppm | route | export | lm)").arg(what).toStdString());
+    if (what == QLatin1String("lmjobs"))
+        return benchLmJobs(rest);
+    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | candidates | ppm | route | export | lm | lmjobs)").arg(what).toStdString());
 }
 
 } // namespace hyper::cli

@@ -34,6 +34,7 @@ Pass runPass(int items, int latencyMs, int concurrency)
 {
     lm::TestServer server;
     server.setLatencyMs(latencyMs);
+    server.setKeepRequests(false);
     lm::EndpointConfig e;
     e.name = QStringLiteral("bench");
     e.baseUrl = server.baseUrl();

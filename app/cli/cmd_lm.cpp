@@ -14,7 +14,9 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QUrl>
+#include <atomic>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 
 namespace hyper::cli {
@@ -22,6 +24,41 @@ namespace hyper::cli {
 namespace {
 
 const QString kEndpoint = QStringLiteral("endpoint");
+
+// Ctrl-C (SIGINT) or SIGTERM cancels the running job: what was committed stays, the
+// command prints its counts and exits 1, and a rerun resumes. Feedback::cancel() is a
+// lock-free atomic store, safe in a signal handler.
+std::atomic<Feedback *> g_running{nullptr};
+
+extern "C" void cancelOnSignal(int)
+{
+    if (Feedback *f = g_running.load())
+        f->cancel();
+}
+
+/** Routes SIGINT/SIGTERM to the feedback while alive. */
+class SignalCancel
+{
+public:
+    explicit SignalCancel(Feedback &f)
+    {
+        g_running.store(&f);
+        m_int = std::signal(SIGINT, cancelOnSignal);
+        m_term = std::signal(SIGTERM, cancelOnSignal);
+    }
+    ~SignalCancel()
+    {
+        std::signal(SIGINT, m_int);
+        std::signal(SIGTERM, m_term);
+        g_running.store(nullptr);
+    }
+    SignalCancel(const SignalCancel &) = delete;
+    SignalCancel &operator=(const SignalCancel &) = delete;
+
+private:
+    void (*m_int)(int) = SIG_DFL;
+    void (*m_term)(int) = SIG_DFL;
+};
 
 void addEndpointOptions(QCommandLineParser &p, bool forSave)
 {
@@ -244,6 +281,7 @@ int cmdJudge(const QStringList &args)
     const LmSelection sel = selection(p, store, QStringLiteral("unlabelled"));
 
     Feedback feedback = stderrFeedback(QStringLiteral("judge"));
+    const SignalCancel onSignal(feedback);
     const lm::JobResult r = lm::runJudgeJob(store, cfg, sel, feedback, nullptr, progressTo(feedback));
     const QString judge = cfg.judgeName.isEmpty() ? cfg.endpoint.model : cfg.judgeName;
     if (p.isSet(QStringLiteral("json"))) {
@@ -265,6 +303,8 @@ int cmdJudge(const QStringList &args)
                 .arg(r.progress.cost, 0, 'f', 4)
                 .arg(r.progress.seconds, 0, 'f', 1));
     }
+    if (r.canceled)
+        say(QStringLiteral("hyper judge: canceled; what was committed stays, a rerun resumes"));
     return r.canceled ? 1 : 0;
 }
 
@@ -306,6 +346,7 @@ int cmdTag(const QStringList &args)
     const LmSelection sel = selection(p, store, QStringLiteral("untagged"));
 
     Feedback feedback = stderrFeedback(QStringLiteral("tag"));
+    const SignalCancel onSignal(feedback);
     const lm::JobResult r = lm::runTagJob(store, cfg, sel, feedback, nullptr, progressTo(feedback));
     bool featuresUpdated = false;
     if (p.isSet(QStringLiteral("features")) && !r.canceled) {
@@ -335,6 +376,8 @@ int cmdTag(const QStringList &args)
         if (r.featuresStale && !featuresUpdated)
             say(QStringLiteral("tags changed: run 'hyper features' to update the feature table"));
     }
+    if (r.canceled)
+        say(QStringLiteral("hyper tag: canceled; what was committed stays, a rerun resumes"));
     return r.canceled ? 1 : 0;
 }
 

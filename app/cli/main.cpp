@@ -59,7 +59,7 @@ void usage()
         "  judge    LM labels from a chat-completions endpoint (validated, cached, resumable)\n"
         "  tag      LM tags of the eight metadata dimensions into the instance metadata\n"
         "  endpoint saved LM endpoints: save | list | remove (never the key)\n"
-        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export | lm\n"
+        "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export | lm | lmjobs\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }
 

@@ -54,6 +54,16 @@ std::function<bool()> pauseFn(const std::atomic<bool> *paused)
     return [paused] { return paused->load(std::memory_order_relaxed); };
 }
 
+/** Whatever came back from the server, with the key (should a server echo it) masked:
+ *  nothing from a reply is stored before this. */
+QString scrubbed(const QString &text, const QString &key)
+{
+    if (key.size() < 4 || !text.contains(key))
+        return text;
+    QString t = text;
+    return t.replace(key, QStringLiteral("[api key]"));
+}
+
 bool canceledResult(const ChatResult &r, const Feedback &feedback)
 {
     return !r.ok && feedback.isCanceled() && r.error == QLatin1String("canceled");
@@ -283,10 +293,12 @@ JobResult runJudgeJob(ProjectStore &store, const JudgeJobConfig &config, const L
             p.abandoned = true;
         } else if (!r.ok) {
             ls.addFailure(p.instanceId, kJudge, ep.model,
-                          (o == 1 ? QStringLiteral("swapped order: ") : QString()) + r.error, r.content);
+                          (o == 1 ? QStringLiteral("swapped order: ") : QString()) + scrubbed(r.error, key),
+                          scrubbed(r.content, key));
             p.failed = true;
         } else {
-            p.replies[o] = {true, true, p.replies[o].hash, r.content, tokens(r.promptTokens), tokens(r.completionTokens)};
+            p.replies[o] = {true, true, p.replies[o].hash, scrubbed(r.content, key), tokens(r.promptTokens),
+                            tokens(r.completionTokens)};
         }
         if (--p.outstanding > 0)
             return;
@@ -463,10 +475,12 @@ JobResult runTagJob(ProjectStore &store, const TagJobConfig &config, const LmSel
         if (canceledResult(r, feedback)) {
             p.abandoned = true;
         } else if (!r.ok) {
-            ls.addFailure(p.instanceId, kTag, ep.model, p.dims[k]->name + QStringLiteral(": ") + r.error, r.content);
+            ls.addFailure(p.instanceId, kTag, ep.model, p.dims[k]->name + QStringLiteral(": ") + scrubbed(r.error, key),
+                          scrubbed(r.content, key));
             p.failed = true;
         } else {
-            p.replies[k] = {true, true, p.replies[k].hash, r.content, tokens(r.promptTokens), tokens(r.completionTokens)};
+            p.replies[k] = {true, true, p.replies[k].hash, scrubbed(r.content, key), tokens(r.promptTokens),
+                            tokens(r.completionTokens)};
         }
         if (--p.outstanding > 0)
             return;

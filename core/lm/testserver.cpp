@@ -77,6 +77,7 @@ struct TestServer::Impl {
     Action randomAction;
     std::mt19937_64 rng{1};
     int latencyMs = 0;
+    bool keepBodies = true;
     int count = 0, inFlight = 0, maxInFlight = 0;
     std::vector<qint64> arrivals;
     QStringList auths;
@@ -203,7 +204,8 @@ void TestServer::Impl::handle(QTcpSocket *socket, const std::shared_ptr<Connecti
         index = count++;
         arrivals.push_back(clock.elapsed());
         auths.push_back(QString::fromUtf8(auth));
-        bodies.push_back(request);
+        if (keepBodies)
+            bodies.push_back(request);
         maxInFlight = std::max(maxInFlight, ++inFlight);
         delay = latencyMs;
     }
@@ -345,6 +347,12 @@ void TestServer::setLatencyMs(int ms)
 {
     QMutexLocker lock(&d->mutex);
     d->latencyMs = std::max(0, ms);
+}
+
+void TestServer::setKeepRequests(bool keep)
+{
+    QMutexLocker lock(&d->mutex);
+    d->keepBodies = keep;
 }
 
 void TestServer::enqueue(const Action &action, int times)

@@ -68,12 +68,16 @@ public:
      *  generator seeded with `seed` (same seed, same pattern for the same request order). */
     void setRandom(double probability, const Action &action, quint64 seed);
 
+    /** Whether requests() keeps each body (default true; benches with many requests turn
+     *  it off to save memory). */
+    void setKeepRequests(bool keep);
+
     // Records.
     int requestCount() const;                  // chat-completions requests received
     int maxConcurrent() const;                 // most requests received and not yet answered at once
     std::vector<qint64> arrivalsMs() const;    // arrival times, ms on a steady clock (differences matter)
     QStringList authorizations() const;        // the Authorization header of each request ("" when none)
-    std::vector<QJsonObject> requests() const; // each request body
+    std::vector<QJsonObject> requests() const; // each request body (see setKeepRequests)
     qint64 promptTokens() const;               // sums of the usage in good answers
     qint64 completionTokens() const;
     /** Clears the records (not the queue, script, random pattern or latency). */

@@ -11,6 +11,8 @@
 #include "lmtesthelpers.h"
 
 #include <QDir>
+#include <QElapsedTimer>
+#include <QThread>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -37,6 +39,24 @@ qint64 scalar(const QString &project, const char *query)
 }
 
 QString str(const char *s) { return QString::fromLatin1(s); }
+
+/** Runs independent `hyper` calls at once (each costs ~0.5-1.5 s of start-up); results
+ *  in the same order. */
+QList<CliRun> concurrently(const QList<QStringList> &commands)
+{
+    std::vector<std::unique_ptr<QProcess>> procs;
+    for (const QStringList &args : commands) {
+        procs.push_back(std::make_unique<QProcess>());
+        procs.back()->start(str(HYPER_CLI_PATH), args);
+    }
+    QList<CliRun> out;
+    for (auto &p : procs) {
+        p->waitForFinished(180000);
+        out.push_back({p->exitStatus() == QProcess::NormalExit ? p->exitCode() : -1, p->readAllStandardOutput(),
+                       p->readAllStandardError()});
+    }
+    return out;
+}
 
 } // namespace
 
@@ -155,9 +175,11 @@ private Q_SLOTS:
         lm::TestServer server;
         qunsetenv(kKeyVar);
         const QByteArray before = fileBytes(project);
-        for (const char *cmd : {"judge", "tag"}) {
-            const CliRun r = runCli({str(cmd), str("--project"), project, str("--endpoint"), server.baseUrl(),
-                                     str("--model"), str("m"), str("--api-key-env"), str(kKeyVar), str("--json")});
+        QList<QStringList> commands;
+        for (const char *cmd : {"judge", "tag"})
+            commands << QStringList{str(cmd), str("--project"), project, str("--endpoint"), server.baseUrl(),
+                                    str("--model"), str("m"), str("--api-key-env"), str(kKeyVar), str("--json")};
+        for (const CliRun &r : concurrently(commands)) {
             QCOMPARE(r.code, 2);
             QVERIFY2(r.err.contains(kKeyVar), r.err.constData());
             QVERIFY(r.out.isEmpty());
@@ -207,6 +229,42 @@ private Q_SLOTS:
         QVERIFY(!fileBytes(project + str("-wal")).contains(kKey));
     }
 
+    void sigtermCancelsAndRerunResumes()
+    {
+        const int n = 40;
+        const QString project = fresh(n);
+        lm::TestServer server;
+        server.setReplyGenerator([](const QJsonObject &r) { return judgeReply(r); });
+        server.setLatencyMs(150);
+        QProcess p;
+        p.start(str(HYPER_CLI_PATH), {str("judge"), str("--project"), project, str("--endpoint"), server.baseUrl(),
+                                      str("--model"), str("m"), str("--concurrency"), str("2"), str("--json")});
+        QVERIFY(p.waitForStarted());
+        QElapsedTimer t;
+        t.start();
+        while (server.requestCount() < 6 && t.elapsed() < 30000)
+            QThread::msleep(20);
+        QVERIFY(server.requestCount() >= 6);
+        p.terminate(); // SIGTERM: cancel, keep what was committed
+        QVERIFY(p.waitForFinished(30000));
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        const QJsonObject j = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        QCOMPARE(j.value(str("canceled")).toBool(), true);
+        const int judged = j.value(str("judged")).toInt();
+        QVERIFY(judged >= 3 && judged < n);
+        QCOMPARE(scalar(project, "SELECT count(*) FROM lm_labels"), judged);
+        QCOMPARE(scalar(project, "SELECT count(*) FROM lm_failures"), 0);
+
+        server.setLatencyMs(0);
+        const CliRun r = runCli({str("judge"), str("--project"), project, str("--endpoint"), server.baseUrl(),
+                                 str("--model"), str("m"), str("--json")});
+        QCOMPARE(r.code, 0);
+        QCOMPARE(r.json().value(str("judged")).toInt(), n - judged);
+        QCOMPARE(scalar(project, "SELECT count(*) FROM lm_labels"), n);
+        QCOMPARE(scalar(project, "SELECT count(DISTINCT instance_id) FROM lm_labels"), n);
+    }
+
     void badInputExit2()
     {
         const QString project = fresh(3);
@@ -230,8 +288,13 @@ private Q_SLOTS:
             {{str("endpoint"), str("save"), str("--project"), project, str("--name"), str("x"), str("--model"), str("m")},
              str("--url")},
         };
-        for (const auto &c : cases) {
-            const CliRun r = runCli(c.args);
+        QList<QStringList> commands;
+        for (const auto &c : cases)
+            commands << c.args;
+        const QList<CliRun> runs = concurrently(commands);
+        for (qsizetype k = 0; k < runs.size(); ++k) {
+            const CliRun &r = runs[k];
+            const auto &c = cases[k];
             QVERIFY2(r.code == 2, qPrintable(c.args.join(QLatin1Char(' ')) + str(" -> ") + QString::fromUtf8(r.err)));
             QVERIFY2(QString::fromUtf8(r.err).contains(c.expect), r.err.constData());
         }

@@ -8,8 +8,11 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QTimer>
 #include <QtTest>
 #include <map>
@@ -120,6 +123,13 @@ private Q_SLOTS:
                      .value(QStringLiteral("role")).toString(), QStringLiteral("system"));
         for (const QString &auth : server.authorizations())
             QVERIFY(auth.isEmpty()); // no key, no header
+        server.resetRecords();
+        server.setKeepRequests(false);
+        const Outcome again = runMany(client, 3);
+        QCOMPARE(int(again.results.size()), 3);
+        QCOMPARE(server.requestCount(), 3);
+        QVERIFY(server.requests().empty());
+        QCOMPARE(server.promptTokens(), 33);
     }
 
     void defaultReplyAndJsonMode()
@@ -533,6 +543,101 @@ private Q_SLOTS:
         const Outcome o = runMany(client, 1);
         QVERIFY2(o.results.at(0).ok, qPrintable(o.results.at(0).error));
         QCOMPARE(o.results.at(0).attempts, 1);
+    }
+
+    void benchCommand()
+    {
+        QProcess p;
+        p.start(QStringLiteral(HYPER_CLI_PATH),
+                {QStringLiteral("bench"), QStringLiteral("lm"), QStringLiteral("--items"), QStringLiteral("40"),
+                 QStringLiteral("--latency-ms"), QStringLiteral("50"), QStringLiteral("--concurrency"),
+                 QStringLiteral("4"), QStringLiteral("--json")});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        const QJsonObject o = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+        QCOMPARE(o.value(QStringLiteral("items")).toInt(), 40);
+        QCOMPARE(o.value(QStringLiteral("ideal_items_per_s")).toDouble(), 80.0);
+        QCOMPARE(o.value(QStringLiteral("max_in_flight")).toInt(), 4);
+        const double rate = o.value(QStringLiteral("items_per_s")).toDouble();
+        QVERIFY2(rate > 20 && rate <= 80.5, qPrintable(QString::number(rate))); // 10 rounds of 50 ms at best
+        QVERIFY(o.value(QStringLiteral("seconds")).toDouble() >= 0.49);
+        QVERIFY(o.value(QStringLiteral("zero_latency_ms_per_item")).toDouble() > 0);
+
+        QProcess bad;
+        bad.start(QStringLiteral(HYPER_CLI_PATH),
+                  {QStringLiteral("bench"), QStringLiteral("lm"), QStringLiteral("--concurrency"), QStringLiteral("0")});
+        QVERIFY(bad.waitForFinished(60000));
+        QCOMPARE(bad.exitCode(), 2);
+        QVERIFY(bad.readAllStandardError().contains("--concurrency"));
+    }
+
+    void runsInAWorkerThread()
+    {
+        TestServer server;
+        server.setLatencyMs(20);
+        ChatClient client(endpointFor(server), QString());
+        Outcome o;
+        Qt::HANDLE resultThread = nullptr;
+        std::unique_ptr<QThread> worker(QThread::create([&] {
+            Feedback fb;
+            int n = 0;
+            client.run([&n]() -> std::optional<ChatRequest> {
+                if (n >= 12)
+                    return std::nullopt;
+                return request(n++);
+            },
+                       [&](const ChatResult &r) {
+                           resultThread = QThread::currentThreadId();
+                           o.results.push_back(r);
+                       },
+                       fb);
+        }));
+        worker->start();
+        QVERIFY(worker->wait(10000));
+        QCOMPARE(int(o.results.size()), 12);
+        for (const ChatResult &r : o.results)
+            QVERIFY(r.ok);
+        QVERIFY(resultThread != nullptr && resultThread != QThread::currentThreadId());
+    }
+
+    void scriptedAndRandomFailures()
+    {
+        // script: the request about item 3 is refused, the others answered
+        TestServer server;
+        server.setScript([](int, const QJsonObject &req) {
+            const QString user = req.value(QStringLiteral("messages")).toArray().last().toObject()
+                                     .value(QStringLiteral("content")).toString();
+            TestServer::Action a;
+            if (user.contains(QStringLiteral("item 3 ")))
+                a.behaviour = TestServer::Behaviour::BadRequest;
+            return a;
+        });
+        ChatClient client(endpointFor(server), QString());
+        const Outcome o = runMany(client, 6);
+        for (const auto &[tag, r] : o.byTag)
+            QCOMPARE(r.ok, tag != 3);
+        QCOMPARE(o.byTag.at(3).httpStatus, 400);
+
+        // random: a seeded pattern of 500s; every request gets through with retries, and the
+        // same seed gives the same pattern
+        auto pattern = [](quint64 seed) {
+            TestServer s;
+            s.setRandom(0.3, TestServer::Action{TestServer::Behaviour::ServerError, -1, {}, {}}, seed);
+            EndpointConfig e = endpointFor(s);
+            e.concurrency = 1;
+            e.maxRetries = 10;
+            ChatClient c(e, QString());
+            const Outcome out = runMany(c, 20);
+            QString attempts;
+            for (const ChatResult &r : out.results)
+                attempts += r.ok ? QString::number(r.attempts) : QStringLiteral("x");
+            return attempts;
+        };
+        const QString a = pattern(42), b = pattern(42), c = pattern(7);
+        QCOMPARE(a, b);
+        QVERIFY(!a.contains(QLatin1Char('x')));
+        QVERIFY2(a != QString(20, QLatin1Char('1')), qPrintable(a)); // some were retried
+        QVERIFY(a != c);
     }
 
     void cost()

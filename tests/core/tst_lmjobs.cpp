@@ -679,24 +679,40 @@ private Q_SLOTS:
     void keyNeverStored()
     {
         const QString path = fresh();
-        ProjectStore store(makeLmProject(path, 5), ProjectStore::Mode::OpenExisting);
+        ProjectStore store(makeLmProject(path, 6), ProjectStore::Mode::OpenExisting);
         TestServer server;
         server.setReplyGenerator([](const QJsonObject &r) { return judgeReply(r); });
         JudgeJobConfig cfg;
         cfg.endpoint = endpointFor(server);
         cfg.endpoint.apiKeyEnv = QString::fromLatin1(kKeyVar);
+        LmSelection five;
+        five.limit = 5;
         qunsetenv(kKeyVar);
         Feedback feedback;
         // a named variable without a key: refused before anything changes
-        QVERIFY_THROWS_EXCEPTION(JobConfigError, runJudgeJob(store, cfg, LmSelection{}, feedback));
+        QVERIFY_THROWS_EXCEPTION(JobConfigError, runJudgeJob(store, cfg, five, feedback));
         QCOMPARE(server.requestCount(), 0);
         QCOMPARE(scalar(store, "SELECT count(*) FROM lm_labels"), 0);
         qputenv(kKeyVar, kKey);
         // a server that errors once with the key in sight must not carry it into failures
         server.enqueue(TestServer::Behaviour::BadRequest, 1);
-        const JobResult r = runJudgeJob(store, cfg, LmSelection{}, feedback);
+        const JobResult r = runJudgeJob(store, cfg, five, feedback);
         QCOMPARE(r.progress.done + r.progress.failed, 5);
+        QCOMPARE(r.progress.failed, 1);
         QVERIFY(server.authorizations().contains(QStringLiteral("Bearer ") + QString::fromLatin1(kKey)));
+        // a server that echoes the key in a reply (valid or not): masked before anything is stored
+        server.setReplyGenerator([](const QJsonObject &r) {
+            return userContent(r).contains(QLatin1String("Question 6"))
+                       ? QStringLiteral("{\"overall\": \"Tie\", \"rationale\": \"%1\"}").arg(QString::fromLatin1(kKey))
+                       : QStringLiteral("not json %1").arg(QString::fromLatin1(kKey));
+        });
+        LmSelection six;
+        six.kind = LmSelection::Kind::All;
+        const JobResult echo = runJudgeJob(store, cfg, six, feedback);
+        QCOMPARE(echo.progress.done, 1);   // instance 6
+        QCOMPARE(echo.progress.failed, 1); // the one that failed above, asked again
+        QCOMPARE(store.lmLabels(6).front().rationale, QStringLiteral("[api key]"));
+        QCOMPARE(LmStore(store).failures().front().raw, QStringLiteral("not json [api key]"));
         LmStore(store).saveEndpoint(savedFromEndpoint(cfg.endpoint));
         TagJobConfig tc;
         tc.endpoint = cfg.endpoint;
