@@ -54,7 +54,7 @@ MainWindow::MainWindow(QWidget *parent)
     m_view = new QTableView(this);
     m_view->setModel(m_model);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setAlternatingRowColors(true);
     m_view->setWordWrap(false);
     m_view->setTextElideMode(Qt::ElideRight);
@@ -204,6 +204,8 @@ void MainWindow::createActions()
     reloadAction->setShortcut(QKeySequence::Refresh);
     QAction *focusTable = view->addAction(tr("Focus &Table"), this, [this] { m_view->setFocus(); });
     focusTable->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+
+    createLmMenu();
 }
 
 void MainWindow::createStatusBar()

@@ -22,6 +22,7 @@ class ImportController;
 class InstanceDetailView;
 class InstanceTableModel;
 class JobStatusWidget;
+class LmJobDialog;
 
 /**
  * The dataset browser: a filter bar and a lazy instance table on top, the detail pane
@@ -65,6 +66,12 @@ public:
 
     /** Makes row current and selected (fills the detail pane). */
     void selectRow(int row);
+    /** The ids of the instances selected in the dataset table, ascending. */
+    std::vector<qint64> selectedInstanceIds() const;
+    /** LM > Judge… (judge) or LM > Tag…: a new job dialog on the open project and the
+     *  selection, deleted on close; when its job ends the table and the tabs reload.
+     *  Null when no project is open (ui/lmactions.cpp). */
+    LmJobDialog *createLmJobDialog(bool judge);
 
 public Q_SLOTS:
     void newProjectDialog();
@@ -95,6 +102,8 @@ private:
     void onImportFinished(const ImportResult &result);
     void onImportFailed(const QString &message);
     void verifyIntegrityInBackground(const QString &path);
+    /** The LM menu: Endpoints…, Judge…, Tag… (ui/lmactions.cpp). */
+    void createLmMenu();
     /** Creates the tabs after "Dataset" (ui/projectviews.cpp). */
     void createProjectViews();
     void addProjectView(ProjectView *view);

@@ -2,6 +2,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/agreementview.h"
+#include "ui/calibrationview.h"
 #include "ui/featuresview.h"
 #include "ui/ppmview.h"
 #include "ui/reviewview.h"
@@ -17,6 +18,7 @@ void MainWindow::createProjectViews()
     addProjectView(new PpmView(this));
     addProjectView(new RoutingView(this));
     addProjectView(new AgreementView(this));
+    addProjectView(new CalibrationView(this));
     addProjectView(new ReviewView(this));
 }
 
