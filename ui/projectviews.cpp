@@ -3,6 +3,7 @@
 
 #include "ui/agreementview.h"
 #include "ui/featuresview.h"
+#include "ui/labelview.h"
 #include "ui/ppmview.h"
 #include "ui/routingview.h"
 #include "ui/trainingview.h"
@@ -16,6 +17,7 @@ void MainWindow::createProjectViews()
     addProjectView(new PpmView(this));
     addProjectView(new RoutingView(this));
     addProjectView(new AgreementView(this));
+    addProjectView(new LabelView(this));
 }
 
 } // namespace hyper
