@@ -6,7 +6,6 @@
 #include "ui/labelwidgets.h"
 #include "ui/markdownview.h"
 #include "ui/settings.h"
-#include "ui/taskcontroller.h"
 #include "ui/viewhelpers.h"
 
 #include <QAction>
@@ -28,6 +27,7 @@
 #include <QShortcut>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QThreadPool>
 #include <QTimer>
 #include <QToolButton>
 #include <QUndoCommand>
@@ -41,8 +41,8 @@ namespace hyper {
 
 namespace {
 
-constexpr int kBatch = 200;        // queue ids fetched per refill
-constexpr int kLowWater = 50;      // refill in the background below this many
+constexpr int kBatch = 500;        // queue ids fetched per refill
+constexpr int kLowWater = 250;     // refill in the background below this many
 constexpr int kPrefetch = 3;       // instances whose texts are loaded ahead
 constexpr qint64 kPauseCapMs = 5 * 60 * 1000; // a longer gap between inputs counts as 5 min
 
@@ -182,24 +182,24 @@ private:
 
 LabelView::LabelView(QWidget *parent)
     : ProjectView(parent)
-    , m_tasks(new TaskController(QStringLiteral("hyper-label-queue"), this))
     , m_undo(new QUndoStack(this))
+    , m_pool(new QThreadPool(this))
 {
+    m_pool->setMaxThreadCount(1);
     m_clock.start();
     setFocusPolicy(Qt::StrongFocus);
     buildUi();
     createShortcuts();
     qApp->installEventFilter(this);
-    connect(m_tasks, &TaskController::failed, this,
-            [this](const QString &message) { reportError(tr("Loading the queue failed: %1").arg(message)); });
     clearSession(tr("No project open."));
 }
 
 LabelView::~LabelView()
 {
     qApp->removeEventFilter(this);
-    m_tasks->cancel();
-    m_undo->clear(); // commands point at this view
+    ++m_generation;
+    m_pool->waitForDone(); // a refill posts to this view; pending posts die with it
+    m_undo->clear();       // commands point at this view
 }
 
 QString LabelView::title() const
@@ -217,7 +217,7 @@ void LabelView::buildUi()
     // Top bar: session and progress.
     m_annotatorCombo = new QComboBox;
     m_annotatorCombo->setObjectName(QStringLiteral("annotatorCombo"));
-    m_annotatorCombo->setMinimumContentsLength(18);
+    m_annotatorCombo->setMinimumContentsLength(26);
     m_annotatorCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_annotatorCombo->setFocusPolicy(Qt::ClickFocus);
     connect(m_annotatorCombo, &QComboBox::activated, this, [this](int index) {
@@ -265,14 +265,8 @@ void LabelView::buildUi()
             reportError(QString::fromUtf8(e.what()));
             return;
         }
-        if (!m_annotator.isEmpty()) {
-            m_queue.clear();
-            m_seen.clear();
-            m_exhausted = false;
-            loadQueueNow();
-            if (!m_current)
-                showNext();
-        }
+        if (!m_annotator.isEmpty())
+            reloadQueue();
     });
     m_progress = new QProgressBar;
     m_progress->setObjectName(QStringLiteral("queueProgress"));
@@ -346,7 +340,11 @@ void LabelView::buildUi()
     auto *pl = new QVBoxLayout(promptPane);
     pl->setContentsMargins(0, 0, 0, 0);
     pl->setSpacing(2);
-    pl->addWidget(m_instanceLabel);
+    auto *caption = new QHBoxLayout;
+    caption->addWidget(m_instanceLabel);
+    caption->addWidget(m_message, 1);
+    m_message->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    pl->addLayout(caption);
     pl->addWidget(m_prompt, 1);
     auto *texts = new QSplitter(Qt::Vertical);
     texts->setChildrenCollapsible(false);
@@ -394,8 +392,8 @@ void LabelView::buildUi()
     m_lmPanel->setTextFormat(Qt::RichText);
     m_lmPanel->setFrameShape(QFrame::StyledPanel);
     m_lmPanel->setMargin(6);
-    auto *keys = new QLabel(tr("<b>1–5</b> set the marked row · <b>Tab</b>/<b>↑↓</b> move · <b>Enter</b> save and next"
-                               " · <b>S</b> skip · <b>F</b> flag · <b>R</b> rationale · <b>Ctrl+Z</b> undo"));
+    auto *keys = new QLabel(tr("<b>1–5</b> set the marked row · <b>Tab</b> / <b>↑↓</b> move · <b>Enter</b> save and next<br>"
+                               "<b>S</b> skip · <b>F</b> flag · <b>R</b> rationale · <b>Ctrl+Z</b> undo · <b>Ctrl+Shift+Z</b> redo"));
     keys->setObjectName(QStringLiteral("keysHint"));
     keys->setWordWrap(true);
     keys->setForegroundRole(QPalette::PlaceholderText);
@@ -433,7 +431,6 @@ void LabelView::buildUi()
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
-    layout->addWidget(m_message);
     layout->addWidget(body, 1);
 
     // Undo/redo: MainWindow lists these in its Edit menu; their shortcuts work while the
@@ -523,20 +520,12 @@ void LabelView::setProject(ProjectStore *store)
         // The same project with changed data (e.g. a new routing plan): reload the
         // queue, keep the session and the instance shown.
         reloadAnnotators();
-        if (!m_annotator.isEmpty()) {
-            m_queue.clear();
-            m_seen.clear();
-            if (m_current)
-                m_seen.insert(m_current->id);
-            m_exhausted = false;
-            m_cache.clear();
-            loadQueueNow();
-            if (!m_current)
-                showNext();
-        }
+        if (!m_annotator.isEmpty())
+            reloadQueue();
         return;
     }
-    m_tasks->cancel();
+    ++m_generation; // results of the previous project's refill are dropped
+    m_refilling = false;
     m_undo->clear();
     m_store = store;
     m_annot = store ? std::make_unique<AnnotationStore>(*store) : nullptr;
@@ -571,7 +560,7 @@ void LabelView::reloadAnnotators()
     try {
         for (const AnnotatorInfo &a : m_annot->annotators()) {
             m_annotatorCombo->addItem(
-                tr("%1 (%2, %3 labels)").arg(a.name, a.kind, QLocale().toString(a.labels)), a.name);
+                tr("%1 · %2 · %3 labels").arg(a.name, a.kind, QLocale().toString(a.labels)), a.name);
             m_annotatorCombo->setItemData(m_annotatorCombo->count() - 1, a.kind, Qt::UserRole + 1);
         }
     } catch (const std::exception &e) {
@@ -613,86 +602,87 @@ bool LabelView::startSession(const QString &annotator, const QString &kind)
         reportError(QString::fromUtf8(e.what()));
         return false;
     }
-    m_tasks->cancel();
     m_undo->clear();
-    clearSession(QString());
+    clearSession(tr("Loading the queue of %1…").arg(annotator));
     m_annotator = annotator;
     m_kind = kind.isEmpty() ? QStringLiteral("normal") : kind;
     settings::lastAnnotator.setValue(annotator);
     reloadAnnotators();
-    loadQueueNow();
-    showNext();
+    reloadQueue();
     setFocus();
     return true;
 }
 
-void LabelView::loadQueueNow()
+void LabelView::reloadQueue()
 {
-    if (!m_annot || m_annotator.isEmpty())
-        return;
-    std::vector<qint64> exclude(m_skipped.begin(), m_skipped.end());
-    exclude.insert(exclude.end(), m_queue.begin(), m_queue.end());
+    ++m_generation;
+    m_refilling = false;
+    m_queue.clear();
+    m_seen.clear();
     if (m_current)
-        exclude.push_back(m_current->id);
-    try {
-        const std::vector<qint64> ids = m_annot->queue(m_annotator, kBatch, exclude);
-        const QueueStatus s = m_annot->status(m_annotator);
-        int added = 0;
-        for (qint64 id : ids)
-            if (!m_seen.contains(id)) {
-                m_seen.insert(id);
-                m_queue.push_back(id);
-                ++added;
-            }
-        m_exhausted = added == 0 || int(ids.size()) < kBatch;
-        m_counts = {s.mine, s.remaining, s.routed, s.complete, s.secondsPerLabel};
-        m_savesAtRefill = m_savesThisSession;
-    } catch (const std::exception &e) {
-        reportError(QString::fromUtf8(e.what()));
-        m_exhausted = true;
-    }
-    updateProgress();
+        m_seen.insert(m_current->id);
+    m_exhausted = false;
+    refillInBackground();
 }
 
 void LabelView::refillInBackground()
 {
-    if (!m_store || m_annotator.isEmpty() || m_exhausted || m_tasks->isRunning())
+    if (!m_store || m_annotator.isEmpty() || m_exhausted || m_refilling)
         return;
     std::vector<qint64> exclude(m_skipped.begin(), m_skipped.end());
     exclude.insert(exclude.end(), m_queue.begin(), m_queue.end());
     if (m_current)
         exclude.push_back(m_current->id);
-    const QString annotator = m_annotator;
-    const qint64 savesAtStart = m_savesThisSession;
-    m_tasks->start(
-        m_store->path(), tr("Label queue"),
-        [annotator, exclude](ProjectStore &store, Feedback &) -> std::any {
+    m_refilling = true;
+    // queue() and status() scan the routed set (about a second at 100k instances on a
+    // busy machine): on a worker with its own connection, without the integrity check.
+    m_pool->start([this, path = m_store->path(), annotator = m_annotator, exclude = std::move(exclude),
+                   generation = m_generation, savesAtStart = m_savesThisSession] {
+        auto refill = std::make_shared<Refill>();
+        QString error;
+        try {
+            ProjectStore store(path, ProjectStore::Mode::OpenExisting, /*checkIntegrity=*/false);
             AnnotationStore a(store);
-            Refill r;
-            r.ids = a.queue(annotator, kBatch, exclude);
-            r.status = a.status(annotator);
-            return r;
-        },
-        [this, annotator, savesAtStart](std::any &any) {
-            if (annotator != m_annotator)
+            refill->ids = a.queue(annotator, kBatch, exclude);
+            refill->status = a.status(annotator);
+        } catch (const std::exception &e) {
+            error = QString::fromUtf8(e.what());
+        }
+        // The destructor waits for this job, and posted calls die with the view.
+        QMetaObject::invokeMethod(this, [this, refill, error, generation, savesAtStart] {
+            if (generation != m_generation)
                 return;
-            const auto &r = std::any_cast<const Refill &>(any);
-            int added = 0;
-            for (qint64 id : r.ids)
-                if (!m_seen.contains(id)) {
-                    m_seen.insert(id);
-                    m_queue.push_back(id);
-                    ++added;
-                }
-            m_exhausted = added == 0 || int(r.ids.size()) < kBatch;
-            // Saves made while the job ran are not in its counts yet.
-            const qint64 later = m_savesThisSession - savesAtStart;
-            m_counts = {r.status.mine + later, std::max<qint64>(0, r.status.remaining - later), r.status.routed,
-                        r.status.complete, r.status.secondsPerLabel};
-            updateProgress();
-            if (!m_current)
-                showNext();
-        });
+            m_refilling = false;
+            if (!error.isEmpty()) {
+                m_exhausted = true;
+                reportError(tr("Loading the queue failed: %1").arg(error));
+                return;
+            }
+            mergeRefill(refill->ids, refill->status, m_savesThisSession - savesAtStart);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void LabelView::mergeRefill(const std::vector<qint64> &ids, const QueueStatus &status, qint64 savesSince)
+{
+    int added = 0;
+    for (qint64 id : ids)
+        if (!m_seen.contains(id)) {
+            m_seen.insert(id);
+            m_queue.push_back(id);
+            ++added;
+        }
+    m_exhausted = added == 0 || int(ids.size()) < kBatch;
+    // Saves made while the job ran may be missing from its counts.
+    m_counts = {status.mine + savesSince, std::max<qint64>(0, status.remaining - savesSince), status.routed,
+                status.complete, status.secondsPerLabel};
+    updateProgress();
+    if (!m_current) {
+        if (m_message->text().startsWith(tr("Loading")))
+            view::setMessage(m_message, QString(), false);
+        showNext();
+    }
+    Q_EMIT queueLoaded();
 }
 
 const Instance *LabelView::loaded(qint64 id)
@@ -731,8 +721,15 @@ void LabelView::showNext()
 {
     if (!m_annot || m_annotator.isEmpty())
         return;
-    if (m_queue.empty() && !m_exhausted)
-        loadQueueNow(); // the background refill did not keep up
+    if (m_queue.empty() && !m_exhausted) {
+        // The refill did not keep up (only a very fast annotator gets here): wait for it.
+        refillInBackground();
+        m_current.reset();
+        clearForm();
+        fillTexts();
+        view::setMessage(m_message, tr("Loading the next instances…"), false);
+        return;
+    }
     while (!m_queue.empty() || !m_skipped.empty()) {
         std::deque<qint64> &q = m_queue.empty() ? m_skipped : m_queue;
         const qint64 id = q.front();

@@ -19,6 +19,7 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QThreadPool;
 class QSplitter;
 class QToolButton;
 class QUndoStack;
@@ -27,7 +28,6 @@ namespace hyper {
 
 class MarkdownView;
 class ScaleRow;
-class TaskController;
 
 /**
  * The "Label" tab (docs/GUI.md, "Label tab"): an annotator's session over the train
@@ -44,8 +44,8 @@ class TaskController;
  * Ctrl+Shift+Z undo/redo through a QUndoStack whose commands change the database.
  *
  * Saving is one small transaction on the GUI thread (durable when the tab says "saved");
- * the next instances' texts are loaded in advance and the queue is refilled on a worker
- * (TaskController), so advancing only swaps texts.
+ * the next instances' texts are loaded in advance and the queue is loaded and refilled
+ * on a worker thread (its own connection), so advancing only swaps texts.
  *
  * Ownership: owns its widgets, undo stack, controller and AnnotationStore; borrows the
  * ProjectStore. Thread affinity: the GUI thread.
@@ -91,8 +91,8 @@ public:
     bool currentSwapped() const { return m_swapped; }
     Counts counts() const { return m_counts; }
     QUndoStack *undoStack() const { return m_undo; }
-    /** The background queue refill (tests wait on it). */
-    TaskController *controller() const { return m_tasks; }
+    /** Whether the queue is being (re)loaded on the worker. */
+    bool isLoading() const { return m_refilling; }
 
     /** Sets a row of the form (1..5, 0 clears) as a key or click would. */
     void setValue(int row, int value);
@@ -123,6 +123,8 @@ public:
 Q_SIGNALS:
     /** After a label was committed (first save; redo restores do not emit). */
     void labelSaved(qint64 labelId);
+    /** After a background (re)load of the queue was merged. */
+    void queueLoaded();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -133,8 +135,9 @@ private:
     void createShortcuts();
     void reloadAnnotators();
     void clearSession(const QString &message);
-    void loadQueueNow();
+    void reloadQueue();
     void refillInBackground();
+    void mergeRefill(const std::vector<qint64> &ids, const QueueStatus &status, qint64 savesSince);
     void showNext();
     void showInstance(qint64 id);
     void prefetch();
@@ -150,8 +153,10 @@ private:
 
     ProjectStore *m_store = nullptr;
     std::unique_ptr<AnnotationStore> m_annot;
-    TaskController *m_tasks = nullptr;
     QUndoStack *m_undo = nullptr;
+    QThreadPool *m_pool = nullptr;    // one worker: the queue refills
+    int m_generation = 0;             // bumped on reloads: older refill results are dropped
+    bool m_refilling = false;
     QAction *m_undoAction = nullptr;
     QAction *m_redoAction = nullptr;
 
@@ -168,7 +173,6 @@ private:
     int m_row = Overall;
     Counts m_counts;
     qint64 m_savesThisSession = 0;
-    qint64 m_savesAtRefill = 0;
     std::vector<double> m_sessionSeconds;
     std::optional<qint64> m_lastSaved; // instance whose LM label may be shown
 

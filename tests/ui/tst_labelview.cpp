@@ -4,7 +4,9 @@
 // the counts change, undo/redo take the row out of the database and put it back with the
 // same id, skip, flag (undoable), the LM label hidden until the save, the time spent, and
 // typing in the rationale triggers no key. HYPER_LABEL_SCREENSHOT=/tmp/label.png saves
-// the tab (side by side; -stacked and -diff variants beside it).
+// the tab (side by side; -stacked and -diff variants beside it) after one saved label, on
+// HYPER_LABEL_PROJECT when set (which it changes: overlap 10, an annotator "screenshot"
+// and its label).
 #include "core/jobs/feedback.h"
 #include "core/labels/labelform.h"
 #include "core/sample/samplegenerator.h"
@@ -14,7 +16,6 @@
 #include "ui/labelview.h"
 #include "ui/labelwidgets.h"
 #include "ui/settings.h"
-#include "ui/taskcontroller.h"
 
 #include <QAction>
 #include <QApplication>
@@ -101,6 +102,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowActive(&view));
         const QString alice = QStringLiteral("alice");
         QVERIFY(view.startSession(alice, QStringLiteral("expert")));
+        QVERIFY(view.isLoading()); // the queue loads on the worker
+        QTRY_VERIFY(view.currentInstanceId() != 0);
         QCOMPARE(view.counts().remaining, qint64(kRouted));
         QCOMPARE(view.counts().done, qint64(0));
         QVERIFY(std::find(routed.begin(), routed.end(), view.currentInstanceId()) != routed.end());
@@ -268,6 +271,7 @@ private Q_SLOTS:
         LabelView view;
         view.setProject(&store);
         QVERIFY(view.startSession(QStringLiteral("bob"), QStringLiteral("normal")));
+        QTRY_VERIFY(view.currentInstanceId() != 0);
         const std::vector<LmLabel> lm = store.lmLabels(view.currentInstanceId());
         QVERIFY(!lm.empty());
         QVERIFY(view.findChild<QLabel *>(QStringLiteral("lmLabelPanel"))->text().contains(lm.front().judge));
@@ -294,6 +298,10 @@ private Q_SLOTS:
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         QVERIFY(view.startSession(QStringLiteral("screenshot"), QStringLiteral("normal")));
+        QTRY_VERIFY(view.currentInstanceId() != 0);
+        // One saved label, so that the LM label of the last instance and the counts show.
+        view.setValue(LabelView::Overall, 4);
+        QVERIFY(view.saveAndAdvance());
         view.setValue(LabelView::Overall, 2);
         view.setCurrentRow(LabelView::Helpfulness);
         view.setValue(LabelView::Helpfulness, 1);
