@@ -16,6 +16,7 @@ struct LabelBenchResult {
     int stalls = 0;              // cycles that found the queue empty while a refill ran
     double medianMs = 0, p95Ms = 0, maxMs = 0;             // save + advance + deferred work + repaint
     double saveMedianMs = 0, saveP95Ms = 0, saveMaxMs = 0; // saveAndAdvance() alone
+    double cpuMedianMs = 0, cpuP95Ms = 0; // GUI-thread CPU time of a whole cycle (no waits)
     QString error;
 };
 
@@ -26,7 +27,8 @@ struct LabelBenchResult {
  * timing each cycle from the save to the end of the event processing it caused (the
  * deferred prefetch, background refill results, the repaint). Sets the project's overlap
  * to a value above every instance's label count for the run and leaves the project as it
- * found it: the overlap is restored and the labels it saved are taken out again.
+ * found it: the overlap is restored and the labels it saved are taken out again (the
+ * annotator row stays), and the last-annotator setting is put back.
  */
 LabelBenchResult runLabelBench(LabelView &view, ProjectStore &store, int cycles);
 

@@ -128,9 +128,11 @@ int benchLabel(const QString &path, int cycles)
         }
         std::printf("{\"cycles\": %d, \"routed\": %lld, \"routed_now\": %s, \"setup_seconds\": %.2f, "
                     "\"session_call_ms\": %.2f, \"session_start_ms\": %.2f, \"stalls\": %d, \"median_ms\": %.3f, \"p95_ms\": %.3f, \"max_ms\": %.3f, "
-                    "\"save_median_ms\": %.3f, \"save_p95_ms\": %.3f, \"save_max_ms\": %.3f}\n",
+                    "\"save_median_ms\": %.3f, \"save_p95_ms\": %.3f, \"save_max_ms\": %.3f, "
+                    "\"cpu_median_ms\": %.3f, \"cpu_p95_ms\": %.3f}\n",
                     r.cycles, qint64(r.routed), routedNow ? "true" : "false", setupSeconds, r.sessionCallMs, r.sessionStartMs, r.stalls,
-                    r.medianMs, r.p95Ms, r.maxMs, r.saveMedianMs, r.saveP95Ms, r.saveMaxMs);
+                    r.medianMs, r.p95Ms, r.maxMs, r.saveMedianMs, r.saveP95Ms, r.saveMaxMs, r.cpuMedianMs,
+                    r.cpuP95Ms);
         return 0;
     } catch (const std::exception &e) {
         std::fprintf(stderr, "hyper-workbench: --bench-label: %s\n", e.what());
