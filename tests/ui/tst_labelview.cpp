@@ -3,23 +3,31 @@
 // with the shown order of a swapped and of an unswapped instance, the queue advances and
 // the counts change, undo/redo take the row out of the database and put it back with the
 // same id, skip, flag (undoable), the LM label hidden until the save, the time spent, and
-// typing in the rationale triggers no key. HYPER_LABEL_SCREENSHOT=/tmp/label.png saves
+// typing in the rationale triggers no key; the diff marks, proportional scrolling and the
+// stacked toggle; the Edit menu. HYPER_LABEL_SCREENSHOT=/tmp/label.png saves
 // the tab (side by side; -stacked and -diff variants beside it) after one saved label, on
 // HYPER_LABEL_PROJECT when set (which it changes: overlap 10, an annotator "screenshot"
 // and its label).
 #include "core/jobs/feedback.h"
 #include "core/labels/labelform.h"
+#include "core/labels/worddiff.h"
 #include "core/sample/samplegenerator.h"
 #include "core/storage/annotationstore.h"
 #include "core/storage/ppmstore.h"
 #include "core/storage/projectstore.h"
 #include "ui/labelview.h"
+#include "ui/mainwindow.h"
+#include "ui/markdownview.h"
 #include "ui/labelwidgets.h"
 #include "ui/settings.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
+#include <QScrollBar>
+#include <QSplitter>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QSignalSpy>
@@ -276,6 +284,78 @@ private Q_SLOTS:
         QVERIFY(!lm.empty());
         QVERIFY(view.findChild<QLabel *>(QStringLiteral("lmLabelPanel"))->text().contains(lm.front().judge));
         settings::showLmLabelWhileLabelling.reset();
+    }
+
+    void diffStackedAndScrolling()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("diff.hyper"));
+        makeProject(path);
+        ProjectStore store(path);
+        LabelView view;
+        view.resize(1280, 800);
+        view.setProject(&store);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(view.startSession(QStringLiteral("carol"), QStringLiteral("normal")));
+        QTRY_VERIFY(view.currentInstanceId() != 0);
+        auto *left = view.findChild<MarkdownView *>(QStringLiteral("leftView"));
+        auto *right = view.findChild<MarkdownView *>(QStringLiteral("rightView"));
+        const std::optional<Instance> inst = store.instance(view.currentInstanceId());
+        QVERIFY(inst);
+        const QString shownLeft = view.currentSwapped() ? inst->responseB : inst->responseA;
+        const QString shownRight = view.currentSwapped() ? inst->responseA : inst->responseB;
+        QCOMPARE(left->sourceText(), shownLeft);
+        QCOMPARE(right->sourceText(), shownRight);
+        QVERIFY(view.findChild<QLabel *>(QStringLiteral("leftHeader"))->text().contains(
+            QStringLiteral("%1 characters").arg(QLocale().toString(shownLeft.size()))));
+
+        // The diff marks exactly the tokens only one side has.
+        view.setDiffShown(true);
+        const labels::WordDiff diff = labels::wordDiff(shownLeft, shownRight, 2000);
+        QVERIFY(!diff.onlyInA.empty());
+        QCOMPARE(left->extraSelections().size(), qsizetype(diff.onlyInA.size()));
+        QCOMPARE(right->extraSelections().size(), qsizetype(diff.onlyInB.size()));
+        const auto firstMark = left->extraSelections().front().cursor;
+        QCOMPARE(firstMark.selectedText(), shownLeft.mid(diff.onlyInA.front().start, diff.onlyInA.front().length));
+        view.setDiffShown(false);
+        QVERIFY(left->extraSelections().isEmpty());
+
+        // Scrolling one response scrolls the other to the same proportion.
+        QScrollBar *ls = left->verticalScrollBar(), *rs = right->verticalScrollBar();
+        left->setFixedHeight(48); // short panes: both texts overflow
+        right->setFixedHeight(48);
+        QTRY_VERIFY(ls->maximum() > 0 && rs->maximum() > 0);
+        ls->setValue(ls->maximum());
+        QCOMPARE(rs->value(), rs->maximum());
+        rs->setValue(0);
+        QCOMPARE(ls->value(), 0);
+        rs->setValue(rs->maximum() / 2);
+        QVERIFY(std::abs(double(ls->value()) / ls->maximum() - double(rs->value()) / rs->maximum()) < 0.02);
+
+        // Stacked puts the responses one above the other.
+        auto *left0 = left->parentWidget();
+        auto *split = qobject_cast<QSplitter *>(left0->parentWidget());
+        QVERIFY(split);
+        QCOMPARE(split->orientation(), Qt::Horizontal);
+        view.setStacked(true);
+        QCOMPARE(split->orientation(), Qt::Vertical);
+    }
+
+    void editMenuListsUndoRedo()
+    {
+        MainWindow window;
+        QMenu *edit = nullptr;
+        for (QAction *a : window.menuBar()->actions())
+            if (a->text() == QStringLiteral("&Edit"))
+                edit = a->menu();
+        QVERIFY(edit);
+        auto *view = window.findChild<LabelView *>();
+        QVERIFY(view);
+        QCOMPARE(edit->actions(), view->editActions());
+        QCOMPARE(edit->actions().size(), 2);
+        QCOMPARE(edit->actions().front()->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_Z));
+        QCOMPARE(edit->actions().back()->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z));
     }
 
     void screenshots()
