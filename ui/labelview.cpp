@@ -559,14 +559,24 @@ void LabelView::reloadAnnotators()
         return;
     try {
         for (const AnnotatorInfo &a : m_annot->annotators()) {
-            m_annotatorCombo->addItem(
-                tr("%1 · %2 · %3 labels").arg(a.name, a.kind, QLocale().toString(a.labels)), a.name);
+            m_annotatorCombo->addItem(QString(), a.name);
             m_annotatorCombo->setItemData(m_annotatorCombo->count() - 1, a.kind, Qt::UserRole + 1);
+            m_annotatorCombo->setItemData(m_annotatorCombo->count() - 1, a.labels, Qt::UserRole + 2);
+            setAnnotatorItemText(m_annotatorCombo->count() - 1);
         }
     } catch (const std::exception &e) {
         reportError(QString::fromUtf8(e.what()));
     }
     m_annotatorCombo->setCurrentIndex(m_annotatorCombo->findData(m_annotator));
+}
+
+void LabelView::setAnnotatorItemText(int index)
+{
+    const qint64 labels = m_annotatorCombo->itemData(index, Qt::UserRole + 2).toLongLong();
+    m_annotatorCombo->setItemText(index, (labels == 1 ? tr("%1 · %2 · %3 label") : tr("%1 · %2 · %3 labels"))
+                                             .arg(m_annotatorCombo->itemData(index).toString(),
+                                                  m_annotatorCombo->itemData(index, Qt::UserRole + 1).toString(),
+                                                  QLocale().toString(labels)));
 }
 
 void LabelView::clearSession(const QString &message)
@@ -1030,6 +1040,12 @@ void LabelView::advanceAfterRedo(qint64 savedInstanceId)
 
 void LabelView::countSaved(int delta)
 {
+    // The annotator's label count in the combo follows saves, undos and redos.
+    if (const int i = m_annotatorCombo->findData(m_annotator); i >= 0) {
+        m_annotatorCombo->setItemData(i, m_annotatorCombo->itemData(i, Qt::UserRole + 2).toLongLong() + delta,
+                                      Qt::UserRole + 2);
+        setAnnotatorItemText(i);
+    }
     m_savesThisSession += delta;
     m_counts.done = std::max<qint64>(0, m_counts.done + delta);
     m_counts.remaining = std::max<qint64>(0, m_counts.remaining - delta);

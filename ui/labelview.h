@@ -134,6 +134,7 @@ private:
     void buildUi();
     void createShortcuts();
     void reloadAnnotators();
+    void setAnnotatorItemText(int index);
     void clearSession(const QString &message);
     void reloadQueue();
     void refillInBackground();

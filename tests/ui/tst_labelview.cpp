@@ -23,6 +23,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QMenu>
 #include <QMenuBar>
@@ -197,6 +198,8 @@ private Q_SLOTS:
         QCOMPARE(view.counts().remaining, qint64(kRouted - 1));
         QVERIFY(progressLabel->text().contains(QStringLiteral("1 done")));
         QCOMPARE(view.findChild<QProgressBar *>(QStringLiteral("queueProgress"))->value(), 1);
+        QCOMPARE(view.findChild<QComboBox *>(QStringLiteral("annotatorCombo"))->currentText(),
+                 QStringLiteral("alice · expert · 1 label"));
         QVERIFY(lmPanel->text().contains(lm.front().judge));
         QCOMPARE(view.value(LabelView::Overall), 0); // a fresh form
 
