@@ -195,6 +195,14 @@ void MainWindow::createActions()
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
 
+    QList<QAction *> editActions;
+    for (ProjectView *v : m_views)
+        editActions += v->editActions();
+    if (!editActions.isEmpty()) {
+        QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+        edit->addActions(editActions);
+    }
+
     QMenu *view = menuBar()->addMenu(tr("&View"));
     QAction *find = view->addAction(tr("&Search"), m_filterBar, &FilterBar::focusSearch);
     find->setShortcut(QKeySequence::Find);

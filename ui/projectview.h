@@ -1,6 +1,9 @@
 #pragma once
 
+#include <QList>
 #include <QWidget>
+
+class QAction;
 
 namespace hyper {
 
@@ -26,6 +29,9 @@ public:
     virtual QString title() const = 0;
     /** The open project, or nullptr when none is open. Cancel jobs of the previous one. */
     virtual void setProject(ProjectStore *store) = 0;
+    /** Actions MainWindow lists in its Edit menu (e.g. the Label tab's Undo/Redo); they
+     *  keep their own shortcuts and shortcut context. */
+    virtual QList<QAction *> editActions() const { return {}; }
 
 Q_SIGNALS:
     /** A short message for the status bar. */

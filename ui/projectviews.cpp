@@ -4,6 +4,7 @@
 #include "ui/agreementview.h"
 #include "ui/calibrationview.h"
 #include "ui/featuresview.h"
+#include "ui/labelview.h"
 #include "ui/ppmview.h"
 #include "ui/reviewview.h"
 #include "ui/routingview.h"
@@ -18,6 +19,7 @@ void MainWindow::createProjectViews()
     addProjectView(new PpmView(this));
     addProjectView(new RoutingView(this));
     addProjectView(new AgreementView(this));
+    addProjectView(new LabelView(this));
     addProjectView(new CalibrationView(this));
     addProjectView(new ReviewView(this));
 }

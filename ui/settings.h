@@ -55,6 +55,12 @@ inline const Setting<QString> lastImportDirectory { "import/lastDirectory" };
 inline const Setting<bool> importSkipBadRows { "import/skipBadRows", false };
 /** The Review tab's lead name (who sets final labels). */
 inline const Setting<QString> reviewLead { "review/lead" };
+/** Label tab: show the LM label of the instance being labelled (off: only after saving). */
+inline const Setting<bool> showLmLabelWhileLabelling { "label/showLmLabel", false };
+/** Label tab: responses stacked (true) or side by side. */
+inline const Setting<bool> labelStacked { "label/stacked", false };
+/** Label tab: the annotator of the last session, resumed when the project knows them. */
+inline const Setting<QString> lastAnnotator { "label/annotator" };
 
 /** How many entries File > Recent Projects keeps. */
 inline constexpr int kMaxRecentProjects = 8;

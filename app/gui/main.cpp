@@ -1,9 +1,13 @@
-// hyper-workbench [PROJECT] [--measure-startup] [--screenshot FILE] [--tab NAME]
+// hyper-workbench [PROJECT] [--measure-startup] [--screenshot FILE] [--tab NAME] [--bench-label N]
 #include "core/jobs/feedback.h"
 #include "core/ml/runtime.h"
 #include "core/sample/sampleproject.h"
+#include "core/storage/annotationstore.h"
+#include "core/storage/ppmstore.h"
 #include "ui/firstpaintwatcher.h"
 #include "ui/instancetablemodel.h"
+#include "ui/labelbench.h"
+#include "ui/labelview.h"
 #include "ui/mainwindow.h"
 #include "ui/settings.h"
 
@@ -87,6 +91,55 @@ long long msSinceExec()
     return qint64((up - startTicks / double(sysconf(_SC_CLK_TCK))) * 1000.0);
 }
 
+/** --bench-label N: routes every train instance to humans when none is (a stored plan
+ *  "bench-label-all", applied), then times N save-and-advance cycles of the Label tab and
+ *  prints them as JSON. Returns the exit code. */
+int benchLabel(const QString &path, int cycles)
+{
+    try {
+        QElapsedTimer setup;
+        setup.start();
+        hyper::ProjectStore store(path, hyper::ProjectStore::Mode::OpenExisting, /*checkIntegrity=*/false);
+        hyper::InstanceFilter human;
+        human.split = hyper::Split::Train;
+        human.route = QStringLiteral("human");
+        bool routedNow = false;
+        if (store.countInstances(human) == 0) {
+            hyper::InstanceFilter train;
+            train.split = hyper::Split::Train;
+            std::vector<qint64> ids;
+            for (const hyper::InstanceSummary &s : store.listInstances(train, 0, 10'000'000))
+                ids.push_back(s.id);
+            hyper::RoutePlanRecord plan;
+            plan.strategy = QStringLiteral("bench-label-all");
+            plan.budget = qint64(ids.size());
+            hyper::applyRoutePlan(store, hyper::insertRoutePlan(store, plan, ids));
+            routedNow = true;
+        }
+        const double setupSeconds = double(setup.elapsed()) / 1000.0;
+        hyper::LabelView view;
+        view.resize(1280, 800);
+        view.show();
+        QCoreApplication::processEvents();
+        const hyper::LabelBenchResult r = hyper::runLabelBench(view, store, cycles);
+        if (!r.error.isEmpty()) {
+            std::fprintf(stderr, "hyper-workbench: --bench-label: %s\n", qUtf8Printable(r.error));
+            return 1;
+        }
+        std::printf("{\"cycles\": %d, \"routed\": %lld, \"routed_now\": %s, \"setup_seconds\": %.2f, "
+                    "\"session_call_ms\": %.2f, \"session_start_ms\": %.2f, \"stalls\": %d, \"median_ms\": %.3f, \"p95_ms\": %.3f, \"max_ms\": %.3f, "
+                    "\"save_median_ms\": %.3f, \"save_p95_ms\": %.3f, \"save_max_ms\": %.3f, "
+                    "\"cpu_median_ms\": %.3f, \"cpu_p95_ms\": %.3f}\n",
+                    r.cycles, qint64(r.routed), routedNow ? "true" : "false", setupSeconds, r.sessionCallMs, r.sessionStartMs, r.stalls,
+                    r.medianMs, r.p95Ms, r.maxMs, r.saveMedianMs, r.saveP95Ms, r.saveMaxMs, r.cpuMedianMs,
+                    r.cpuP95Ms);
+        return 0;
+    } catch (const std::exception &e) {
+        std::fprintf(stderr, "hyper-workbench: --bench-label: %s\n", e.what());
+        return 1;
+    }
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -121,8 +174,21 @@ int main(int argc, char *argv[])
     parser.addOption(measureOption);
     parser.addOption(screenshotOption);
     parser.addOption(tabOption);
+    const QCommandLineOption benchLabelOption(QStringLiteral("bench-label"),
+        QStringLiteral("Time N save-and-advance cycles of the Label tab on PROJECT (routing every train instance "
+                       "to humans when none is), print JSON, quit."), QStringLiteral("N"));
     parser.addOption(delayOption);
+    parser.addOption(benchLabelOption);
     parser.process(app);
+    if (parser.isSet(benchLabelOption)) {
+        bool ok = false;
+        const int cycles = parser.value(benchLabelOption).toInt(&ok);
+        if (!ok || cycles < 1 || parser.positionalArguments().isEmpty()) {
+            std::fprintf(stderr, "hyper-workbench: --bench-label needs N >= 1 and a PROJECT\n");
+            return 2;
+        }
+        return benchLabel(parser.positionalArguments().first(), cycles);
+    }
 
     const QStringList args = parser.positionalArguments();
     const bool headless = parser.isSet(measureOption) || parser.isSet(screenshotOption);

@@ -1,0 +1,1131 @@
+#include "ui/labelview.h"
+
+#include "core/labels/labelform.h"
+#include "core/labels/worddiff.h"
+#include "core/storage/projectstore.h"
+#include "ui/labelwidgets.h"
+#include "ui/markdownview.h"
+#include "ui/settings.h"
+#include "ui/viewhelpers.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QShortcut>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QThreadPool>
+#include <QTimer>
+#include <QToolButton>
+#include <QUndoCommand>
+#include <QUndoStack>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <any>
+
+namespace hyper {
+
+namespace {
+
+constexpr int kBatch = 500;        // queue ids fetched per refill
+constexpr int kLowWater = 250;     // refill in the background below this many
+constexpr int kPrefetch = 3;       // instances whose texts are loaded ahead
+constexpr qint64 kPauseCapMs = 5 * 60 * 1000; // a longer gap between inputs counts as 5 min
+
+QString shownText(int v)
+{
+    switch (v) {
+    case 1: return LabelView::tr("Left clearly better");
+    case 2: return LabelView::tr("Left slightly better");
+    case 3: return LabelView::tr("Tie");
+    case 4: return LabelView::tr("Right slightly better");
+    case 5: return LabelView::tr("Right clearly better");
+    default: return QString();
+    }
+}
+
+/** Words: maximal runs of non-space characters. */
+int countWords(const QString &text)
+{
+    int words = 0;
+    bool inWord = false;
+    for (const QChar c : text) {
+        const bool space = c.isSpace();
+        if (!space && !inWord)
+            ++words;
+        inWord = !space;
+    }
+    return words;
+}
+
+QString normalizedNewlines(QString text)
+{
+    text.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
+    text.replace(QLatin1Char('\r'), QLatin1Char('\n'));
+    return text;
+}
+
+/** The refill job's result. */
+struct Refill {
+    std::vector<qint64> ids;
+    QueueStatus status;
+};
+
+/** A saved label: the first redo is the save itself (done before the push); undo takes
+ *  the row out of the database and shows the instance again with the form as it was;
+ *  redo puts the same row (same id) back and moves on. */
+class SaveCommand : public QUndoCommand
+{
+public:
+    SaveCommand(LabelView *view, HumanLabel label, LabelView::Form form)
+        : QUndoCommand(LabelView::tr("Save Label #%1").arg(label.instanceId))
+        , m_view(view)
+        , m_label(std::move(label))
+        , m_form(std::move(form))
+    {
+    }
+
+    void undo() override
+    {
+        try {
+            m_label = m_view->annotations()->takeHumanLabel(m_label.id);
+        } catch (const std::exception &e) {
+            m_view->reportError(QString::fromUtf8(e.what()));
+            return;
+        }
+        m_view->countSaved(-1);
+        m_view->showSavedAgain(m_label.instanceId, m_form,
+                               qint64(m_label.timeSpentSeconds.value_or(0) * 1000.0));
+    }
+
+    void redo() override
+    {
+        if (m_first) {
+            m_first = false;
+            return;
+        }
+        try {
+            m_view->annotations()->restoreHumanLabel(m_label);
+        } catch (const std::exception &e) {
+            m_view->reportError(QString::fromUtf8(e.what()));
+            return;
+        }
+        m_view->countSaved(1);
+        m_view->advanceAfterRedo(m_label.instanceId);
+    }
+
+private:
+    LabelView *m_view;
+    HumanLabel m_label;
+    LabelView::Form m_form;
+    bool m_first = true;
+};
+
+/** A flag for review: undo removes it, redo flags again. */
+class FlagCommand : public QUndoCommand
+{
+public:
+    FlagCommand(LabelView *view, qint64 instanceId, QString annotator, qint64 flagId)
+        : QUndoCommand(LabelView::tr("Flag #%1").arg(instanceId))
+        , m_view(view)
+        , m_instance(instanceId)
+        , m_annotator(std::move(annotator))
+        , m_flag(flagId)
+    {
+    }
+
+    void undo() override
+    {
+        try {
+            m_view->annotations()->unflag(m_flag);
+        } catch (const std::exception &e) {
+            m_view->reportError(QString::fromUtf8(e.what()));
+        }
+    }
+
+    void redo() override
+    {
+        if (m_first) {
+            m_first = false;
+            return;
+        }
+        try {
+            m_flag = m_view->annotations()->flag(m_instance, m_annotator, QString());
+        } catch (const std::exception &e) {
+            m_view->reportError(QString::fromUtf8(e.what()));
+        }
+    }
+
+private:
+    LabelView *m_view;
+    qint64 m_instance;
+    QString m_annotator;
+    qint64 m_flag;
+    bool m_first = true;
+};
+
+} // namespace
+
+LabelView::LabelView(QWidget *parent)
+    : ProjectView(parent)
+    , m_undo(new QUndoStack(this))
+    , m_pool(new QThreadPool(this))
+{
+    m_pool->setMaxThreadCount(1);
+    m_clock.start();
+    setFocusPolicy(Qt::StrongFocus);
+    buildUi();
+    createShortcuts();
+    qApp->installEventFilter(this);
+    clearSession(tr("No project open."));
+}
+
+LabelView::~LabelView()
+{
+    qApp->removeEventFilter(this);
+    ++m_generation;
+    m_pool->waitForDone(); // a refill posts to this view; pending posts die with it
+    m_undo->clear();       // commands point at this view
+}
+
+QString LabelView::title() const
+{
+    return tr("Label");
+}
+
+QList<QAction *> LabelView::editActions() const
+{
+    return {m_undoAction, m_redoAction};
+}
+
+void LabelView::buildUi()
+{
+    // Top bar: session and progress.
+    m_annotatorCombo = new QComboBox;
+    m_annotatorCombo->setObjectName(QStringLiteral("annotatorCombo"));
+    m_annotatorCombo->setMinimumContentsLength(26);
+    m_annotatorCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_annotatorCombo->setFocusPolicy(Qt::ClickFocus);
+    connect(m_annotatorCombo, &QComboBox::activated, this, [this](int index) {
+        const QString name = m_annotatorCombo->itemData(index).toString();
+        if (!name.isEmpty() && name != m_annotator)
+            startSession(name, m_annotatorCombo->itemData(index, Qt::UserRole + 1).toString());
+        setFocus();
+    });
+    m_newAnnotator = new QPushButton(tr("New Annotator…"));
+    m_newAnnotator->setObjectName(QStringLiteral("newAnnotatorButton"));
+    m_newAnnotator->setFocusPolicy(Qt::NoFocus);
+    connect(m_newAnnotator, &QPushButton::clicked, this, [this] {
+        QDialog dialog(this);
+        dialog.setWindowTitle(tr("New Annotator"));
+        auto *name = new QLineEdit;
+        auto *kind = new QComboBox;
+        kind->addItem(tr("normal"), QStringLiteral("normal"));
+        kind->addItem(tr("expert"), QStringLiteral("expert"));
+        auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+        auto *form = new QFormLayout(&dialog);
+        form->addRow(tr("Name:"), name);
+        form->addRow(tr("Kind:"), kind);
+        form->addRow(buttons);
+        buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
+        connect(name, &QLineEdit::textChanged, &dialog, [name, buttons] {
+            buttons->button(QDialogButtonBox::Ok)->setEnabled(!name->text().trimmed().isEmpty());
+        });
+        connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+        connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+        if (dialog.exec() == QDialog::Accepted)
+            startSession(name->text().trimmed(), kind->currentData().toString());
+        setFocus();
+    });
+    m_overlap = new QSpinBox;
+    m_overlap->setObjectName(QStringLiteral("overlapSpin"));
+    m_overlap->setRange(1, 20);
+    m_overlap->setToolTip(tr("k: human labels wanted per instance; an instance leaves the queues once it has k"));
+    m_overlap->setFocusPolicy(Qt::ClickFocus);
+    connect(m_overlap, &QSpinBox::valueChanged, this, [this](int k) {
+        if (!m_annot)
+            return;
+        try {
+            m_annot->setOverlap(k);
+        } catch (const std::exception &e) {
+            reportError(QString::fromUtf8(e.what()));
+            return;
+        }
+        if (!m_annotator.isEmpty())
+            reloadQueue();
+    });
+    m_progress = new QProgressBar;
+    m_progress->setObjectName(QStringLiteral("queueProgress"));
+    m_progress->setTextVisible(false);
+    m_progress->setMaximumHeight(12);
+    m_progress->setMinimumWidth(160);
+    m_progressLabel = new QLabel;
+    m_progressLabel->setObjectName(QStringLiteral("progressLabel"));
+    m_stackedButton = new QToolButton;
+    m_stackedButton->setObjectName(QStringLiteral("stackedButton"));
+    m_stackedButton->setText(tr("Stacked"));
+    m_stackedButton->setCheckable(true);
+    m_stackedButton->setFocusPolicy(Qt::NoFocus);
+    m_stackedButton->setToolTip(tr("Show the responses one above the other"));
+    connect(m_stackedButton, &QToolButton::toggled, this, [this](bool on) {
+        setStacked(on);
+        settings::labelStacked.setValue(on);
+    });
+    m_diffButton = new QToolButton;
+    m_diffButton->setObjectName(QStringLiteral("diffButton"));
+    m_diffButton->setText(tr("Word Diff"));
+    m_diffButton->setCheckable(true);
+    m_diffButton->setFocusPolicy(Qt::NoFocus);
+    m_diffButton->setToolTip(tr("Highlight the words only one response has (shows the raw text)"));
+    connect(m_diffButton, &QToolButton::toggled, this, &LabelView::setDiffShown);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Annotator:")));
+    top->addWidget(m_annotatorCombo);
+    top->addWidget(m_newAnnotator);
+    top->addSpacing(12);
+    top->addWidget(new QLabel(tr("Overlap k:")));
+    top->addWidget(m_overlap);
+    top->addSpacing(12);
+    top->addWidget(m_progress, 1);
+    top->addWidget(m_progressLabel);
+    top->addSpacing(12);
+    top->addWidget(m_stackedButton);
+    top->addWidget(m_diffButton);
+
+    m_message = new QLabel;
+    m_message->setObjectName(QStringLiteral("messageLabel"));
+    m_message->setWordWrap(true);
+
+    // Texts: prompt on top, the two responses below.
+    m_prompt = new MarkdownView;
+    m_prompt->setObjectName(QStringLiteral("promptView"));
+    m_responses = new QSplitter(Qt::Horizontal);
+    m_responses->setChildrenCollapsible(false);
+    for (int s = 0; s < 2; ++s) {
+        auto *pane = new QWidget;
+        auto *l = new QVBoxLayout(pane);
+        l->setContentsMargins(0, 0, 0, 0);
+        l->setSpacing(2);
+        m_sideHeader[std::size_t(s)] = new QLabel;
+        m_sideHeader[std::size_t(s)]->setObjectName(s == 0 ? QStringLiteral("leftHeader") : QStringLiteral("rightHeader"));
+        m_sideHeader[std::size_t(s)]->setTextFormat(Qt::RichText);
+        m_side[std::size_t(s)] = new MarkdownView;
+        m_side[std::size_t(s)]->setObjectName(s == 0 ? QStringLiteral("leftView") : QStringLiteral("rightView"));
+        l->addWidget(m_sideHeader[std::size_t(s)]);
+        l->addWidget(m_side[std::size_t(s)], 1);
+        m_responses->addWidget(pane);
+    }
+    connect(m_side[0]->verticalScrollBar(), &QScrollBar::valueChanged, this, [this] { syncScroll(true); });
+    connect(m_side[1]->verticalScrollBar(), &QScrollBar::valueChanged, this, [this] { syncScroll(false); });
+
+    m_instanceLabel = new QLabel;
+    m_instanceLabel->setObjectName(QStringLiteral("instanceLabel"));
+    m_instanceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *promptPane = new QWidget;
+    auto *pl = new QVBoxLayout(promptPane);
+    pl->setContentsMargins(0, 0, 0, 0);
+    pl->setSpacing(2);
+    auto *caption = new QHBoxLayout;
+    caption->addWidget(m_instanceLabel);
+    caption->addWidget(m_message, 1);
+    m_message->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    pl->addLayout(caption);
+    pl->addWidget(m_prompt, 1);
+    auto *texts = new QSplitter(Qt::Vertical);
+    texts->setChildrenCollapsible(false);
+    texts->addWidget(promptPane);
+    texts->addWidget(m_responses);
+    texts->setStretchFactor(0, 1);
+    texts->setStretchFactor(1, 4);
+    texts->setSizes({130, 560});
+
+    // The form, in the shown frame.
+    const QStringList preference{tr("left better"), tr("tie"), tr("right better")};
+    m_rows[Overall] = new ScaleRow(tr("Overall  (1–5)"), preference, {});
+    for (int a = 0; a < 3; ++a) {
+        const labels::AspectSpec &spec = labels::labelAspects()[std::size_t(a)];
+        m_rows[std::size_t(Helpfulness + a)] = new ScaleRow(tr(spec.title), preference, spec.reasons);
+    }
+    m_rows[Confidence] = new ScaleRow(tr("Confidence"), {tr("unsure"), QString(), tr("certain")}, {});
+    const QStringList rowNames{QStringLiteral("overallRow"), QStringLiteral("helpfulnessRow"),
+                               QStringLiteral("truthfulnessRow"), QStringLiteral("harmlessnessRow"),
+                               QStringLiteral("confidenceRow")};
+    for (int r = 0; r < RowCount; ++r) {
+        m_rows[std::size_t(r)]->setObjectName(rowNames[r]);
+        connect(m_rows[std::size_t(r)], &ScaleRow::picked, this, [this, r] { setCurrentRow(r); });
+    }
+    m_rationale = new QPlainTextEdit;
+    m_rationale->setObjectName(QStringLiteral("rationaleEdit"));
+    m_rationale->setPlaceholderText(tr("Rationale (R to type, Esc or Tab to leave)"));
+    m_rationale->setTabChangesFocus(true);
+    m_rationale->setFixedHeight(m_rationale->fontMetrics().lineSpacing() * 3 + 14);
+    m_saveButton = new QPushButton(tr("Save && Next  (Enter)"));
+    m_saveButton->setObjectName(QStringLiteral("saveButton"));
+    m_skipButton = new QPushButton(tr("Skip  (S)"));
+    m_skipButton->setObjectName(QStringLiteral("skipButton"));
+    m_flagButton = new QPushButton(tr("Flag  (F)"));
+    m_flagButton->setObjectName(QStringLiteral("flagButton"));
+    for (QPushButton *b : {m_saveButton, m_skipButton, m_flagButton})
+        b->setFocusPolicy(Qt::NoFocus);
+    m_saveButton->setDefault(true);
+    connect(m_saveButton, &QPushButton::clicked, this, [this] { saveAndAdvance(); });
+    connect(m_skipButton, &QPushButton::clicked, this, &LabelView::skip);
+    connect(m_flagButton, &QPushButton::clicked, this, &LabelView::flagCurrent);
+    m_lmPanel = new QLabel;
+    m_lmPanel->setObjectName(QStringLiteral("lmLabelPanel"));
+    m_lmPanel->setWordWrap(true);
+    m_lmPanel->setTextFormat(Qt::RichText);
+    m_lmPanel->setFrameShape(QFrame::StyledPanel);
+    m_lmPanel->setMargin(6);
+    auto *keys = new QLabel(tr("<b>1–5</b> set the marked row · <b>Tab</b> / <b>↑↓</b> move · <b>Enter</b> save and next<br>"
+                               "<b>S</b> skip · <b>F</b> flag · <b>R</b> rationale · <b>Ctrl+Z</b> undo · <b>Ctrl+Shift+Z</b> redo"));
+    keys->setObjectName(QStringLiteral("keysHint"));
+    keys->setWordWrap(true);
+    keys->setForegroundRole(QPalette::PlaceholderText);
+
+    auto *formWidget = new QWidget;
+    auto *fl = new QVBoxLayout(formWidget);
+    fl->setContentsMargins(4, 0, 4, 0);
+    fl->setSpacing(4);
+    for (ScaleRow *row : m_rows)
+        fl->addWidget(row);
+    fl->addWidget(m_rationale);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_saveButton, 2);
+    buttons->addWidget(m_skipButton, 1);
+    buttons->addWidget(m_flagButton, 1);
+    fl->addLayout(buttons);
+    fl->addWidget(m_lmPanel);
+    fl->addWidget(keys);
+    fl->addStretch(1);
+    auto *scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("formScroll"));
+    scroll->setWidget(formWidget);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setFocusPolicy(Qt::NoFocus);
+    scroll->setMinimumWidth(formWidget->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width());
+
+    auto *body = new QSplitter(Qt::Horizontal);
+    body->setChildrenCollapsible(false);
+    body->addWidget(texts);
+    body->addWidget(scroll);
+    body->setStretchFactor(0, 3);
+    body->setStretchFactor(1, 0);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(body, 1);
+
+    // Undo/redo: MainWindow lists these in its Edit menu; their shortcuts work while the
+    // focus is in this tab (a text box keeps Ctrl+Z for its own text).
+    m_undoAction = m_undo->createUndoAction(this, tr("&Undo"));
+    m_undoAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Z)});
+    m_redoAction = m_undo->createRedoAction(this, tr("&Redo"));
+    m_redoAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Z), QKeySequence(Qt::CTRL | Qt::Key_Y)});
+    for (QAction *a : {m_undoAction, m_redoAction}) {
+        a->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        addAction(a);
+    }
+
+    const bool stacked = settings::labelStacked.value();
+    m_stackedButton->setChecked(stacked);
+    setStacked(stacked);
+}
+
+void LabelView::createShortcuts()
+{
+    auto add = [this](const QKeySequence &key, auto &&slot) {
+        auto *s = new QShortcut(key, this);
+        s->setContext(Qt::WidgetWithChildrenShortcut);
+        s->setAutoRepeat(false);
+        connect(s, &QShortcut::activated, this, slot);
+    };
+    for (int v = 1; v <= 5; ++v) {
+        add(QKeySequence(QKeyCombination(Qt::Key(Qt::Key_0 + v))), [this, v] { setValue(m_row, v); });
+        add(QKeySequence(QKeyCombination(Qt::KeypadModifier, Qt::Key(Qt::Key_0 + v))), [this, v] { setValue(m_row, v); });
+    }
+    add(QKeySequence(Qt::Key_Down), [this] { setCurrentRow((m_row + 1) % RowCount); });
+    add(QKeySequence(Qt::Key_Up), [this] { setCurrentRow((m_row + RowCount - 1) % RowCount); });
+    add(QKeySequence(Qt::Key_Return), [this] { saveAndAdvance(); });
+    add(QKeySequence(Qt::KeypadModifier | Qt::Key_Enter), [this] { saveAndAdvance(); });
+    add(QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { saveAndAdvance(); });
+    add(QKeySequence(Qt::Key_S), [this] { skip(); });
+    add(QKeySequence(Qt::Key_F), [this] { flagCurrent(); });
+    add(QKeySequence(Qt::Key_R), [this] { m_rationale->setFocus(); });
+    add(QKeySequence(Qt::Key_Escape), [this] { setFocus(); });
+}
+
+bool LabelView::focusNextPrevChild(bool next)
+{
+    // Tab / Shift+Tab move between the rows of the form; from a text box or a combo
+    // they come back to the form.
+    QWidget *focus = QApplication::focusWidget();
+    if (focus && focus != this && isAncestorOf(focus)
+        && (focus == m_rationale || focus == m_annotatorCombo || m_overlap->isAncestorOf(focus) || focus == m_overlap)) {
+        setFocus(Qt::TabFocusReason);
+        return true;
+    }
+    setCurrentRow(next ? (m_row + 1) % RowCount : (m_row + RowCount - 1) % RowCount);
+    return true;
+}
+
+bool LabelView::eventFilter(QObject *watched, QEvent *event)
+{
+    switch (event->type()) {
+    case QEvent::KeyPress:
+    case QEvent::MouseButtonPress:
+    case QEvent::Wheel:
+        if (m_current && isVisible())
+            activity();
+        break;
+    default:
+        break;
+    }
+    return ProjectView::eventFilter(watched, event);
+}
+
+void LabelView::activity()
+{
+    const qint64 now = m_clock.elapsed();
+    m_activeMs += std::min(now - m_lastActivityMs, kPauseCapMs);
+    m_lastActivityMs = now;
+}
+
+qint64 LabelView::activeMs()
+{
+    activity();
+    return m_activeMs;
+}
+
+void LabelView::setProject(ProjectStore *store)
+{
+    if (store && store == m_store && m_annot) {
+        // The same project with changed data (e.g. a new routing plan): reload the
+        // queue, keep the session and the instance shown.
+        reloadAnnotators();
+        if (!m_annotator.isEmpty())
+            reloadQueue();
+        return;
+    }
+    ++m_generation; // results of the previous project's refill are dropped
+    m_refilling = false;
+    m_undo->clear();
+    m_store = store;
+    m_annot = store ? std::make_unique<AnnotationStore>(*store) : nullptr;
+    m_annotator.clear();
+    clearSession(store ? tr("Pick an annotator, or create one, to start labelling.") : tr("No project open."));
+    reloadAnnotators();
+    if (!m_annot)
+        return;
+    {
+        const QSignalBlocker block(m_overlap);
+        try {
+            m_overlap->setValue(m_annot->overlap());
+        } catch (const std::exception &e) {
+            reportError(QString::fromUtf8(e.what()));
+        }
+    }
+    const QString last = settings::lastAnnotator.value();
+    for (int i = 0; i < m_annotatorCombo->count(); ++i)
+        if (!last.isEmpty() && m_annotatorCombo->itemData(i).toString() == last) {
+            startSession(last, m_annotatorCombo->itemData(i, Qt::UserRole + 1).toString());
+            break;
+        }
+}
+
+void LabelView::reloadAnnotators()
+{
+    const QSignalBlocker block(m_annotatorCombo);
+    m_annotatorCombo->clear();
+    m_annotatorCombo->setPlaceholderText(tr("Choose…"));
+    if (!m_annot)
+        return;
+    try {
+        for (const AnnotatorInfo &a : m_annot->annotators()) {
+            m_annotatorCombo->addItem(QString(), a.name);
+            m_annotatorCombo->setItemData(m_annotatorCombo->count() - 1, a.kind, Qt::UserRole + 1);
+            m_annotatorCombo->setItemData(m_annotatorCombo->count() - 1, a.labels, Qt::UserRole + 2);
+            setAnnotatorItemText(m_annotatorCombo->count() - 1);
+        }
+    } catch (const std::exception &e) {
+        reportError(QString::fromUtf8(e.what()));
+    }
+    m_annotatorCombo->setCurrentIndex(m_annotatorCombo->findData(m_annotator));
+}
+
+void LabelView::setAnnotatorItemText(int index)
+{
+    const qint64 labels = m_annotatorCombo->itemData(index, Qt::UserRole + 2).toLongLong();
+    m_annotatorCombo->setItemText(index, (labels == 1 ? tr("%1 · %2 · %3 label") : tr("%1 · %2 · %3 labels"))
+                                             .arg(m_annotatorCombo->itemData(index).toString(),
+                                                  m_annotatorCombo->itemData(index, Qt::UserRole + 1).toString(),
+                                                  QLocale().toString(labels)));
+}
+
+void LabelView::clearSession(const QString &message)
+{
+    m_queue.clear();
+    m_skipped.clear();
+    m_seen.clear();
+    m_cache.clear();
+    m_exhausted = false;
+    m_current.reset();
+    m_lastSaved.reset();
+    m_counts = {};
+    m_savesThisSession = 0;
+    m_sessionSeconds.clear();
+    clearForm();
+    fillTexts();
+    updateLmPanel();
+    updateProgress();
+    view::setMessage(m_message, message, false);
+    const bool enabled = m_annot != nullptr;
+    m_newAnnotator->setEnabled(enabled);
+    m_annotatorCombo->setEnabled(enabled);
+    m_overlap->setEnabled(enabled);
+}
+
+bool LabelView::startSession(const QString &annotator, const QString &kind)
+{
+    if (!m_annot || annotator.trimmed().isEmpty())
+        return false;
+    try {
+        m_annot->ensureAnnotator(annotator, kind.isEmpty() ? QStringLiteral("normal") : kind);
+    } catch (const std::exception &e) {
+        reportError(QString::fromUtf8(e.what()));
+        return false;
+    }
+    m_undo->clear();
+    clearSession(tr("Loading the queue of %1…").arg(annotator));
+    m_annotator = annotator;
+    m_kind = kind.isEmpty() ? QStringLiteral("normal") : kind;
+    settings::lastAnnotator.setValue(annotator);
+    reloadAnnotators();
+    reloadQueue();
+    setFocus();
+    return true;
+}
+
+void LabelView::reloadQueue()
+{
+    ++m_generation;
+    m_refilling = false;
+    m_queue.clear();
+    m_seen.clear();
+    if (m_current)
+        m_seen.insert(m_current->id);
+    m_exhausted = false;
+    refillInBackground();
+}
+
+void LabelView::refillInBackground()
+{
+    if (!m_store || m_annotator.isEmpty() || m_exhausted || m_refilling)
+        return;
+    std::vector<qint64> exclude(m_skipped.begin(), m_skipped.end());
+    exclude.insert(exclude.end(), m_queue.begin(), m_queue.end());
+    if (m_current)
+        exclude.push_back(m_current->id);
+    m_refilling = true;
+    // queue() and status() scan the routed set (about a second at 100k instances on a
+    // busy machine): on a worker with its own connection, without the integrity check.
+    m_pool->start([this, path = m_store->path(), annotator = m_annotator, exclude = std::move(exclude),
+                   generation = m_generation, savesAtStart = m_savesThisSession] {
+        auto refill = std::make_shared<Refill>();
+        QString error;
+        try {
+            ProjectStore store(path, ProjectStore::Mode::OpenExisting, /*checkIntegrity=*/false);
+            AnnotationStore a(store);
+            refill->ids = a.queue(annotator, kBatch, exclude);
+            refill->status = a.status(annotator);
+        } catch (const std::exception &e) {
+            error = QString::fromUtf8(e.what());
+        }
+        // The destructor waits for this job, and posted calls die with the view.
+        QMetaObject::invokeMethod(this, [this, refill, error, generation, savesAtStart] {
+            if (generation != m_generation)
+                return;
+            m_refilling = false;
+            if (!error.isEmpty()) {
+                m_exhausted = true;
+                reportError(tr("Loading the queue failed: %1").arg(error));
+                return;
+            }
+            mergeRefill(refill->ids, refill->status, m_savesThisSession - savesAtStart);
+        }, Qt::QueuedConnection);
+    });
+}
+
+void LabelView::mergeRefill(const std::vector<qint64> &ids, const QueueStatus &status, qint64 savesSince)
+{
+    int added = 0;
+    for (qint64 id : ids)
+        if (!m_seen.contains(id)) {
+            m_seen.insert(id);
+            m_queue.push_back(id);
+            ++added;
+        }
+    m_exhausted = added == 0 || int(ids.size()) < kBatch;
+    // Saves made while the job ran may be missing from its counts.
+    m_counts = {status.mine + savesSince, std::max<qint64>(0, status.remaining - savesSince), status.routed,
+                status.complete, status.secondsPerLabel};
+    updateProgress();
+    if (!m_current) {
+        if (m_message->text().startsWith(tr("Loading")))
+            view::setMessage(m_message, QString(), false);
+        showNext();
+    }
+    Q_EMIT queueLoaded();
+}
+
+const Instance *LabelView::loaded(qint64 id)
+{
+    auto it = m_cache.find(id);
+    if (it == m_cache.end()) {
+        std::optional<Instance> inst;
+        try {
+            inst = m_store->instance(id);
+        } catch (const std::exception &e) {
+            reportError(QString::fromUtf8(e.what()));
+        }
+        if (!inst)
+            return nullptr;
+        it = m_cache.insert(id, std::move(*inst));
+    }
+    return &*it;
+}
+
+void LabelView::prefetch()
+{
+    if (!m_store)
+        return;
+    QSet<qint64> keep;
+    int n = 0;
+    for (auto *q : {&m_queue, &m_skipped})
+        for (auto it = q->begin(); it != q->end() && n < kPrefetch; ++it, ++n) {
+            keep.insert(*it);
+            loaded(*it);
+        }
+    for (auto it = m_cache.begin(); it != m_cache.end();)
+        it = keep.contains(it.key()) ? std::next(it) : m_cache.erase(it);
+}
+
+void LabelView::showNext()
+{
+    if (!m_annot || m_annotator.isEmpty())
+        return;
+    if (m_queue.empty() && !m_exhausted) {
+        // The refill did not keep up (only a very fast annotator gets here): wait for it.
+        refillInBackground();
+        m_current.reset();
+        clearForm();
+        fillTexts();
+        view::setMessage(m_message, tr("Loading the next instances…"), false);
+        return;
+    }
+    while (!m_queue.empty() || !m_skipped.empty()) {
+        std::deque<qint64> &q = m_queue.empty() ? m_skipped : m_queue;
+        const qint64 id = q.front();
+        q.pop_front();
+        if (m_current && m_current->id == id)
+            continue;
+        showInstance(id);
+        if (m_current)
+            return;
+    }
+    m_current.reset();
+    clearForm();
+    fillTexts();
+    updateLmPanel();
+    view::setMessage(m_message,
+                     tr("Nothing left to label for %1: every train instance routed to humans has %2 label(s) or one by %1.")
+                         .arg(m_annotator)
+                         .arg(m_overlap->value()),
+                     false);
+}
+
+void LabelView::showInstance(qint64 id)
+{
+    const Instance *inst = loaded(id);
+    if (!inst) {
+        m_current.reset();
+        return;
+    }
+    m_current = m_cache.take(id);
+    m_swapped = AnnotationStore::showSwapped(m_annotator, id);
+    clearForm();
+    setCurrentRow(Overall);
+    fillTexts();
+    updateLmPanel();
+    updateProgress();
+    m_activeMs = 0;
+    m_lastActivityMs = m_clock.elapsed();
+    // Texts of the next instances and the queue beyond them, after this event.
+    QTimer::singleShot(0, this, [this] {
+        prefetch();
+        if (int(m_queue.size()) < kLowWater)
+            refillInBackground();
+    });
+}
+
+void LabelView::fillTexts()
+{
+    if (!m_current) {
+        m_instanceLabel->clear();
+        m_prompt->setMarkdownText(QString());
+        for (int s = 0; s < 2; ++s) {
+            m_side[std::size_t(s)]->setMarkdownText(QString());
+            m_sideHeader[std::size_t(s)]->setText(s == 0 ? tr("<b>Left</b>") : tr("<b>Right</b>"));
+        }
+        return;
+    }
+    const Instance &i = *m_current;
+    m_instanceLabel->setText(tr("Instance %1%2").arg(i.id).arg(
+        i.externalId.isEmpty() ? QString() : QStringLiteral(" · %1").arg(i.externalId)));
+    m_prompt->setMarkdownText(i.prompt);
+    if (m_diff) {
+        applyDiff();
+        return;
+    }
+    const QString texts[2] = {m_swapped ? i.responseB : i.responseA, m_swapped ? i.responseA : i.responseB};
+    const QLocale locale;
+    for (int s = 0; s < 2; ++s) {
+        m_side[std::size_t(s)]->setExtraSelections({});
+        m_side[std::size_t(s)]->setMarkdownText(texts[s]);
+        m_sideHeader[std::size_t(s)]->setText(tr("<b>%1</b> &nbsp;·&nbsp; %2 words &nbsp;·&nbsp; %3 characters")
+                                                  .arg(s == 0 ? tr("Left") : tr("Right"),
+                                                       locale.toString(countWords(texts[s])),
+                                                       locale.toString(texts[s].size())));
+    }
+}
+
+void LabelView::applyDiff()
+{
+    if (!m_current)
+        return;
+    const Instance &i = *m_current;
+    const QString texts[2] = {normalizedNewlines(m_swapped ? i.responseB : i.responseA),
+                              normalizedNewlines(m_swapped ? i.responseA : i.responseB)};
+    // At most 2,000 edits: O((N+M)·2000) steps and ~8 MB, a few ms even for long, unrelated texts.
+    const labels::WordDiff diff = labels::wordDiff(texts[0], texts[1], 2000);
+    const QColor colors[2] = {QColor(0xff, 0xd6, 0xd3), QColor(0xcf, 0xf2, 0xd0)};
+    const QLocale locale;
+    for (int s = 0; s < 2; ++s) {
+        MarkdownView *v = m_side[std::size_t(s)];
+        v->setPlainText(texts[s]);
+        QList<QTextEdit::ExtraSelection> marks;
+        const std::vector<labels::TextRange> &ranges = s == 0 ? diff.onlyInA : diff.onlyInB;
+        marks.reserve(qsizetype(ranges.size()));
+        for (const labels::TextRange &r : ranges) {
+            QTextEdit::ExtraSelection sel;
+            sel.cursor = QTextCursor(v->document());
+            sel.cursor.setPosition(r.start);
+            sel.cursor.setPosition(r.start + r.length, QTextCursor::KeepAnchor);
+            sel.format.setBackground(colors[s]);
+            marks.push_back(sel);
+        }
+        v->setExtraSelections(marks);
+        m_sideHeader[std::size_t(s)]->setText(
+            tr("<b>%1</b> &nbsp;·&nbsp; %2 words &nbsp;·&nbsp; %3 characters &nbsp;·&nbsp; "
+               "<span style=\"background:%4\">&nbsp;%5 tokens only here&nbsp;</span>")
+                .arg(s == 0 ? tr("Left") : tr("Right"), locale.toString(countWords(texts[s])),
+                     locale.toString(texts[s].size()), colors[s].name(), locale.toString(qint64(ranges.size()))));
+    }
+}
+
+void LabelView::setDiffShown(bool shown)
+{
+    m_diff = shown;
+    if (m_diffButton->isChecked() != shown)
+        m_diffButton->setChecked(shown);
+    fillTexts();
+}
+
+void LabelView::setStacked(bool stacked)
+{
+    m_responses->setOrientation(stacked ? Qt::Vertical : Qt::Horizontal);
+    if (m_stackedButton->isChecked() != stacked)
+        m_stackedButton->setChecked(stacked);
+    m_responses->setSizes({1, 1});
+}
+
+void LabelView::syncScroll(bool fromLeft)
+{
+    if (m_syncing)
+        return;
+    QScrollBar *src = m_side[fromLeft ? 0 : 1]->verticalScrollBar();
+    QScrollBar *dst = m_side[fromLeft ? 1 : 0]->verticalScrollBar();
+    m_syncing = true;
+    const double f = src->maximum() > 0 ? double(src->value()) / double(src->maximum()) : 0.0;
+    dst->setValue(qRound(f * dst->maximum()));
+    m_syncing = false;
+}
+
+void LabelView::clearForm()
+{
+    for (ScaleRow *row : m_rows) {
+        row->setValue(0);
+        row->setCheckedReasons({});
+    }
+    m_rationale->clear();
+    const bool enabled = m_current.has_value();
+    for (QWidget *w : std::initializer_list<QWidget *>{m_saveButton, m_skipButton, m_flagButton, m_rationale})
+        w->setEnabled(enabled);
+    for (ScaleRow *row : m_rows)
+        row->setEnabled(enabled);
+}
+
+void LabelView::setValue(int row, int value)
+{
+    if (row < 0 || row >= RowCount || !m_current)
+        return;
+    m_rows[std::size_t(row)]->setValue(value);
+}
+
+int LabelView::value(int row) const
+{
+    return row >= 0 && row < RowCount ? m_rows[std::size_t(row)]->value() : 0;
+}
+
+void LabelView::setCurrentRow(int row)
+{
+    if (row < 0 || row >= RowCount)
+        return;
+    m_row = row;
+    for (int r = 0; r < RowCount; ++r)
+        m_rows[std::size_t(r)]->setCurrent(r == row);
+}
+
+LabelView::Form LabelView::form() const
+{
+    Form f;
+    for (int r = 0; r < RowCount; ++r)
+        f.values[std::size_t(r)] = m_rows[std::size_t(r)]->value();
+    for (int a = 0; a < 3; ++a)
+        f.reasons[std::size_t(a)] = m_rows[std::size_t(Helpfulness + a)]->checkedReasons();
+    f.rationale = m_rationale->toPlainText();
+    return f;
+}
+
+bool LabelView::saveAndAdvance()
+{
+    if (!m_current || !m_annot)
+        return false;
+    const int overall = m_rows[Overall]->value();
+    if (overall == 0) {
+        setCurrentRow(Overall);
+        view::setMessage(m_message, tr("Choose the overall preference first (1–5)."), true);
+        return false;
+    }
+    HumanLabel label;
+    label.instanceId = m_current->id;
+    label.annotator = m_annotator;
+    label.annotatorKind = m_kind;
+    label.overall = *labels::preferenceFromShown(overall, m_swapped);
+    for (int a = 0; a < 3; ++a) {
+        const QString key = QString::fromLatin1(kAspects[a]);
+        if (const int v = m_rows[std::size_t(Helpfulness + a)]->value(); v > 0)
+            label.aspects.insert(key, *labels::preferenceFromShown(v, m_swapped));
+        if (const QStringList r = m_rows[std::size_t(Helpfulness + a)]->checkedReasons(); !r.isEmpty())
+            label.reasons.insert(key, r);
+    }
+    label.rationale = m_rationale->toPlainText().trimmed();
+    if (const int c = m_rows[Confidence]->value(); c > 0)
+        label.confidence = double(c);
+    label.timeSpentSeconds = double(activeMs()) / 1000.0;
+    label.shownOrder = labels::shownOrder(m_swapped);
+    try {
+        label.id = m_store->addHumanLabel(label); // commits before it returns
+    } catch (const std::exception &e) {
+        reportError(QString::fromUtf8(e.what()));
+        return false;
+    }
+    m_sessionSeconds.push_back(*label.timeSpentSeconds);
+    m_lastSaved = label.instanceId;
+    const qint64 id = label.id;
+    m_undo->push(new SaveCommand(this, std::move(label), form()));
+    countSaved(1);
+    view::setMessage(m_message, tr("Saved label of instance %1 (%2).").arg(m_current->id).arg(shownText(overall)), false);
+    Q_EMIT labelSaved(id);
+    if (m_rationale->hasFocus())
+        setFocus();
+    showNext();
+    return true;
+}
+
+void LabelView::skip()
+{
+    if (!m_current)
+        return;
+    const qint64 id = m_current->id;
+    m_skipped.push_back(id);
+    view::setMessage(m_message, tr("Skipped instance %1: it comes back at the end of this session.").arg(id), false);
+    if (m_queue.empty() && m_skipped.size() == 1)
+        return; // nothing else to show
+    m_current.reset();
+    showNext();
+}
+
+void LabelView::flagCurrent()
+{
+    if (!m_current || !m_annot)
+        return;
+    qint64 flagId = 0;
+    try {
+        flagId = m_annot->flag(m_current->id, m_annotator, QString());
+    } catch (const std::exception &e) {
+        reportError(QString::fromUtf8(e.what()));
+        return;
+    }
+    m_undo->push(new FlagCommand(this, m_current->id, m_annotator, flagId));
+    view::setMessage(m_message, tr("Flagged instance %1 for review.").arg(m_current->id), false);
+}
+
+void LabelView::showSavedAgain(qint64 instanceId, const Form &form, qint64 timeBaseMs)
+{
+    if (m_current && m_current->id != instanceId) {
+        m_queue.push_front(m_current->id);
+        m_cache.insert(m_current->id, *m_current);
+    }
+    m_queue.erase(std::remove(m_queue.begin(), m_queue.end(), instanceId), m_queue.end());
+    m_skipped.erase(std::remove(m_skipped.begin(), m_skipped.end(), instanceId), m_skipped.end());
+    m_seen.insert(instanceId);
+    if (!m_sessionSeconds.empty())
+        m_sessionSeconds.pop_back();
+    if (m_lastSaved == instanceId)
+        m_lastSaved.reset();
+    showInstance(instanceId);
+    if (!m_current)
+        return;
+    for (int r = 0; r < RowCount; ++r)
+        m_rows[std::size_t(r)]->setValue(form.values[std::size_t(r)]);
+    for (int a = 0; a < 3; ++a)
+        m_rows[std::size_t(Helpfulness + a)]->setCheckedReasons(form.reasons[std::size_t(a)]);
+    m_rationale->setPlainText(form.rationale);
+    m_activeMs = timeBaseMs;
+    view::setMessage(m_message, tr("Undone: the label of instance %1 was removed; edit it and save again.").arg(instanceId),
+                     false);
+}
+
+void LabelView::advanceAfterRedo(qint64 savedInstanceId)
+{
+    m_queue.erase(std::remove(m_queue.begin(), m_queue.end(), savedInstanceId), m_queue.end());
+    m_skipped.erase(std::remove(m_skipped.begin(), m_skipped.end(), savedInstanceId), m_skipped.end());
+    m_lastSaved = savedInstanceId;
+    view::setMessage(m_message, tr("Redone: the label of instance %1 is back.").arg(savedInstanceId), false);
+    if (m_current && m_current->id == savedInstanceId) {
+        m_current.reset();
+        showNext();
+    } else {
+        updateLmPanel();
+    }
+}
+
+void LabelView::countSaved(int delta)
+{
+    // The annotator's label count in the combo follows saves, undos and redos.
+    if (const int i = m_annotatorCombo->findData(m_annotator); i >= 0) {
+        m_annotatorCombo->setItemData(i, m_annotatorCombo->itemData(i, Qt::UserRole + 2).toLongLong() + delta,
+                                      Qt::UserRole + 2);
+        setAnnotatorItemText(i);
+    }
+    m_savesThisSession += delta;
+    m_counts.done = std::max<qint64>(0, m_counts.done + delta);
+    m_counts.remaining = std::max<qint64>(0, m_counts.remaining - delta);
+    updateProgress();
+}
+
+void LabelView::reportError(const QString &message)
+{
+    view::setMessage(m_message, message, true);
+    Q_EMIT statusMessage(message);
+}
+
+void LabelView::updateProgress()
+{
+    const Counts &c = m_counts;
+    const qint64 total = c.done + c.remaining;
+    m_progress->setRange(0, int(std::max<qint64>(total, 1)));
+    m_progress->setValue(int(c.done));
+    if (m_annotator.isEmpty()) {
+        m_progressLabel->clear();
+        return;
+    }
+    double spl = c.secondsPerLabel;
+    if (m_sessionSeconds.size() >= 3) {
+        std::vector<double> s = m_sessionSeconds;
+        std::nth_element(s.begin(), s.begin() + std::ptrdiff_t(s.size() / 2), s.end());
+        spl = s[s.size() / 2];
+    }
+    QString eta;
+    if (c.remaining == 0)
+        eta = tr("queue done");
+    else if (spl <= 0)
+        eta = tr("ETA after the first labels");
+    else {
+        const qint64 secs = qint64(spl * double(c.remaining));
+        const QString left = secs >= 3600 ? tr("%1 h %2 min").arg(secs / 3600).arg((secs % 3600) / 60)
+                             : secs >= 60 ? tr("%1 min").arg((secs + 30) / 60)
+                                          : tr("%1 s").arg(secs);
+        eta = tr("ETA %1 (%2 s/label)").arg(left).arg(spl, 0, 'f', spl < 10 ? 1 : 0);
+    }
+    const QLocale locale;
+    m_progressLabel->setText(tr("%1 done · %2 remaining · %3")
+                                 .arg(locale.toString(c.done), locale.toString(c.remaining), eta));
+    m_progressLabel->setToolTip(tr("%1 of %2 routed instances have %3 label(s)")
+                                    .arg(locale.toString(c.complete), locale.toString(c.routed))
+                                    .arg(m_overlap->value()));
+}
+
+void LabelView::updateLmPanel()
+{
+    const bool whileLabelling = settings::showLmLabelWhileLabelling.value();
+    std::optional<qint64> id;
+    QString heading;
+    if (whileLabelling && m_current) {
+        id = m_current->id;
+        heading = tr("<b>LM label</b> (shown while labelling)");
+    } else if (m_lastSaved) {
+        id = *m_lastSaved;
+        heading = tr("<b>LM label</b> of the last saved instance (%1)").arg(*m_lastSaved);
+    }
+    if (!id || !m_store) {
+        m_lmPanel->setText(tr("<b>LM label</b>: hidden until you save your label."));
+        return;
+    }
+    std::vector<LmLabel> lm;
+    try {
+        lm = m_store->lmLabels(*id);
+    } catch (const std::exception &e) {
+        m_lmPanel->setText(QString::fromUtf8(e.what()).toHtmlEscaped());
+        return;
+    }
+    const bool swapped = AnnotationStore::showSwapped(m_annotator, *id);
+    QStringList lines{heading};
+    for (const LmLabel &l : lm)
+        lines << QStringLiteral("%1: %2").arg(
+            l.judge.toHtmlEscaped(),
+            l.overall ? shownText(labels::shownFromPreference(*l.overall, swapped)) : tr("(no usable verdict)"));
+    if (lm.empty())
+        lines << tr("no LM label for this instance");
+    m_lmPanel->setText(lines.join(QStringLiteral("<br>")));
+}
+
+} // namespace hyper
