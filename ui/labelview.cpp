@@ -559,6 +559,10 @@ void LabelView::reloadAnnotators()
         return;
     try {
         for (const AnnotatorInfo &a : m_annot->annotators()) {
+            // Annotators that came with imported data are not session candidates: their
+            // labels do not count toward the overlap (docs/ANNOTATION.md).
+            if (a.origin != QLatin1String("workbench"))
+                continue;
             m_annotatorCombo->addItem(QString(), a.name);
             m_annotatorCombo->setItemData(m_annotatorCombo->count() - 1, a.kind, Qt::UserRole + 1);
             m_annotatorCombo->setItemData(m_annotatorCombo->count() - 1, a.labels, Qt::UserRole + 2);
@@ -1077,7 +1081,7 @@ void LabelView::updateProgress()
     QString eta;
     if (c.remaining == 0)
         eta = tr("queue done");
-    else if (spl <= 0)
+    else if (spl < 0.05) // no real timing yet (none, or labels saved by a script)
         eta = tr("ETA after the first labels");
     else {
         const qint64 secs = qint64(spl * double(c.remaining));

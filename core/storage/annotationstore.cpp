@@ -97,11 +97,11 @@ AnnotationStore::AnnotationStore(ProjectStore &store) : m_store(store) {}
 std::vector<AnnotatorInfo> AnnotationStore::annotators() const
 {
     sql::Stmt s(m_store.handle(),
-                "SELECT a.id, a.name, a.kind, (SELECT count(*) FROM human_labels h WHERE h.annotator_id = a.id)"
+                "SELECT a.id, a.name, a.kind, (SELECT count(*) FROM human_labels h WHERE h.annotator_id = a.id), a.origin"
                 " FROM annotators a ORDER BY a.origin = 'workbench' DESC, a.name");
     std::vector<AnnotatorInfo> out;
     while (s.step())
-        out.push_back({s.i64(0), s.text(1), s.text(2), s.i64(3)});
+        out.push_back({s.i64(0), s.text(1), s.text(2), s.i64(3), s.text(4)});
     return out;
 }
 

@@ -15,6 +15,7 @@ struct AnnotatorInfo {
     QString name;
     QString kind;        // "normal" | "expert" | ...
     qint64 labels = 0;   // human labels by this annotator
+    QString origin;      // "workbench" (labels here) | "import" (came with imported data)
 };
 
 /** Where an annotator stands in the queue of instances routed to humans. */

@@ -92,6 +92,13 @@ private Q_SLOTS:
         QCOMPARE(a.overlap(), 2);
         a.ensureAnnotator(str("ann"), str("normal"));
         a.ensureAnnotator(str("bob"), str("expert"));
+        int workbench = 0, imported = 0;
+        for (const AnnotatorInfo &info : a.annotators()) {
+            workbench += info.origin == QLatin1String("workbench");
+            imported += info.origin == QLatin1String("import");
+        }
+        QCOMPARE(workbench, 2);
+        QCOMPARE(imported, 3); // PandaLM's three humans
 
         // Imported labels (three per row) do not count toward the overlap.
         std::vector<qint64> q = a.queue(str("ann"), 1000);
