@@ -56,6 +56,19 @@ std::int64_t budgetCount(double budget, std::int64_t n)
     }
 }
 
+/** Stores the plan, applies it when asked, and completes the result. */
+RoutePlanResult storePlan(ProjectStore &store, const RoutePlanRecord &record, const std::vector<qint64> &ids,
+                          bool apply, const QElapsedTimer &timer, RoutePlanResult result)
+{
+    result.planId = insertRoutePlan(store, record, ids);
+    if (apply) {
+        applyRoutePlan(store, result.planId);
+        result.applied = true;
+    }
+    result.seconds = secondsSince(timer);
+    return result;
+}
+
 } // namespace
 
 LoadedPpm loadPpm(ProjectStore &store, std::optional<qint64> modelId)
@@ -103,13 +116,7 @@ RoutePlanResult routeProject(ProjectStore &store, const RouteParams &params, Fee
         result.human = budget;
         result.instances = n;
         result.predicted = std::nan("");
-        result.planId = insertRoutePlan(store, record, ids);
-        if (params.apply) {
-            applyRoutePlan(store, result.planId);
-            result.applied = true;
-        }
-        result.seconds = secondsSince(timer);
-        return result;
+        return storePlan(store, record, ids, params.apply, timer, result);
     }
     LoadedPpm loaded = loadPpm(store, params.modelId);
     const routing::FeatureMatrix &m = loaded.matrix;
@@ -169,13 +176,7 @@ RoutePlanResult routeProject(ProjectStore &store, const RouteParams &params, Fee
     if (params.strategy == QLatin1String("epsilon"))
         p.insert(QStringLiteral("epsilon"), params.epsilon);
     record.params = compactJson(p);
-    result.planId = insertRoutePlan(store, record, ids);
-    if (params.apply) {
-        applyRoutePlan(store, result.planId);
-        result.applied = true;
-    }
-    result.seconds = secondsSince(timer);
-    return result;
+    return storePlan(store, record, ids, params.apply, timer, result);
 }
 
 SimulateResult simulateProject(ProjectStore &store, double budget, int candidates, quint64 seed, int threads,

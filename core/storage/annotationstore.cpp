@@ -265,12 +265,7 @@ qint64 AnnotationStore::flag(qint64 instanceId, const QString &annotator, const 
 {
     sqlite3 *db = m_store.handle();
     sql::Transaction tx(db);
-    {
-        sql::Stmt s(db, "SELECT 1 FROM instances WHERE id = ?");
-        s.bind(1, std::int64_t(instanceId));
-        if (!s.step())
-            throw StoreError("no instance with id " + std::to_string(instanceId));
-    }
+    requireInstance(db, instanceId);
     sql::Stmt s(db, "INSERT INTO label_flags(instance_id, annotator_id, note, created_at) VALUES (?,?,?,?)");
     s.bind(1, std::int64_t(instanceId));
     if (annotator.trimmed().isEmpty())
@@ -379,12 +374,7 @@ void AnnotationStore::adjudicate(qint64 instanceId, Preference overall, const QS
         throw StoreError("an adjudication needs the lead's name");
     sqlite3 *db = m_store.handle();
     sql::Transaction tx(db);
-    {
-        sql::Stmt s(db, "SELECT 1 FROM instances WHERE id = ?");
-        s.bind(1, std::int64_t(instanceId));
-        if (!s.step())
-            throw StoreError("no instance with id " + std::to_string(instanceId));
-    }
+    requireInstance(db, instanceId);
     sql::Stmt s(db, "INSERT INTO adjudications(instance_id, overall, lead, note, created_at) VALUES (?,?,?,?,?)"
                     " ON CONFLICT(instance_id) DO UPDATE SET overall = excluded.overall, lead = excluded.lead,"
                     " note = excluded.note, created_at = excluded.created_at");

@@ -10,6 +10,9 @@ struct sqlite3;
 
 namespace hyper {
 
+/** Throws StoreError "no instance with id N" unless the instance exists. */
+void requireInstance(sqlite3 *db, std::int64_t instanceId);
+
 /** The id of the named annotator, created (origin 'workbench') when new. */
 std::int64_t annotatorId(sqlite3 *db, const QString &name, const QString &kind);
 

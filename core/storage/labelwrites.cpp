@@ -23,6 +23,14 @@ std::int64_t annotatorId(sqlite3 *db, const QString &name, const QString &kind)
     return sqlite3_last_insert_rowid(db);
 }
 
+void requireInstance(sqlite3 *db, std::int64_t instanceId)
+{
+    sql::Stmt exists(db, "SELECT 1 FROM instances WHERE id = ?");
+    exists.bind(1, instanceId);
+    if (!exists.step())
+        throw StoreError("no instance with id " + std::to_string(instanceId));
+}
+
 void refreshInstanceStats(sqlite3 *db, std::int64_t instanceId)
 {
     auto votes = [&](const char *query) {
@@ -49,12 +57,7 @@ void refreshInstanceStats(sqlite3 *db, std::int64_t instanceId)
 
 std::int64_t insertHumanLabelRow(sqlite3 *db, const HumanLabel &label, std::int64_t id)
 {
-    {
-        sql::Stmt exists(db, "SELECT 1 FROM instances WHERE id = ?");
-        exists.bind(1, std::int64_t(label.instanceId));
-        if (!exists.step())
-            throw StoreError("no instance with id " + std::to_string(label.instanceId));
-    }
+    requireInstance(db, label.instanceId);
     if (label.annotator.trimmed().isEmpty())
         throw StoreError("a human label needs an annotator name");
     const std::int64_t annotator = annotatorId(db, label.annotator, label.annotatorKind);

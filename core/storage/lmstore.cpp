@@ -171,12 +171,7 @@ qint64 LmStore::addLabel(const LmLabelWrite &label, const std::vector<LmCacheEnt
     if (label.judge.trimmed().isEmpty())
         throw StoreError("an LM label needs a judge name");
     sql::Transaction tx(db);
-    {
-        sql::Stmt exists(db, "SELECT 1 FROM instances WHERE id = ?");
-        exists.bind(1, std::int64_t(label.instanceId));
-        if (!exists.step())
-            throw StoreError("no instance with id " + std::to_string(label.instanceId));
-    }
+    requireInstance(db, label.instanceId);
     const std::int64_t judge = judgeId(db, label.judge);
     sql::Stmt s(db, "INSERT INTO lm_labels(instance_id, judge_id, overall, verdict_orig, verdict_swapped, rationale,"
                     " raw, created_at, template, tokens_in, tokens_out, cost, content_hash, helpfulness,"
