@@ -25,24 +25,10 @@ namespace hyper {
 
 namespace {
 
-QString num(double v, int decimals = 3)
-{
-    return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'f', decimals);
-}
-
 void setRow(QTableWidget *t, int row, const QStringList &cells)
 {
     for (int c = 0; c < cells.size(); ++c)
         t->setItem(row, c, new QTableWidgetItem(cells[c]));
-}
-
-QGroupBox *boxed(const QString &title, QWidget *w)
-{
-    auto *box = new QGroupBox(title);
-    auto *l = new QVBoxLayout(box);
-    l->setContentsMargins(4, 4, 4, 4);
-    l->addWidget(w);
-    return box;
 }
 
 } // namespace
@@ -51,11 +37,7 @@ AgreementView::AgreementView(QWidget *parent)
     : ProjectView(parent)
     , m_tasks(new TaskController(QStringLiteral("hyper-agreement"), this))
 {
-    m_split = new QComboBox;
-    m_split->setObjectName(QStringLiteral("splitCombo"));
-    m_split->addItem(tr("Train split"), QStringLiteral("train"));
-    m_split->addItem(tr("Eval split"), QStringLiteral("eval"));
-    m_split->addItem(tr("Both splits"), QString());
+    m_split = view::makeSplitCombo();
     m_refresh = new QPushButton(tr("Refresh"));
     m_refresh->setObjectName(QStringLiteral("refreshButton"));
     m_summary = new QLabel;
@@ -92,12 +74,12 @@ AgreementView::AgreementView(QWidget *parent)
     top->addWidget(m_summary, 1);
 
     auto *left = new QSplitter(Qt::Vertical);
-    left->addWidget(boxed(tr("Annotator pairs"), m_pairs));
-    left->addWidget(boxed(tr("Judges vs the human majority"), m_judges));
-    left->addWidget(boxed(tr("Annotator position bias"), m_positions));
+    left->addWidget(view::boxed(tr("Annotator pairs"), m_pairs));
+    left->addWidget(view::boxed(tr("Judges vs the human majority"), m_judges));
+    left->addWidget(view::boxed(tr("Annotator position bias"), m_positions));
     auto *split = new QSplitter(Qt::Horizontal);
     split->addWidget(left);
-    split->addWidget(boxed(tr("Selected judge: agreement per tag (lowest first)"), m_tags));
+    split->addWidget(view::boxed(tr("Selected judge: agreement per tag (lowest first)"), m_tags));
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
 
@@ -144,10 +126,7 @@ void AgreementView::refresh()
     if (!m_store || m_tasks->isRunning())
         return;
     m_stale = false;
-    const QString split = m_split->currentData().toString();
-    std::optional<Split> which;
-    if (!split.isEmpty())
-        which = split == QLatin1String("eval") ? Split::Eval : Split::Train;
+    const std::optional<Split> which = view::chosenSplit(m_split);
     m_refresh->setEnabled(false);
     m_summary->setText(tr("Computing…"));
     m_tasks->start(
@@ -177,27 +156,29 @@ void AgreementView::showReport()
                            .arg(r.instances)
                            .arg(r.humanLabelled)
                            .arg(r.annotators.size())
-                           .arg(num(r.alpha.ordinal.alpha), num(r.alpha.nominal3.alpha))
+                           .arg(view::number(r.alpha.ordinal.alpha), view::number(r.alpha.nominal3.alpha))
                            .arg(r.alpha.ordinal.units));
     m_pairs->setRowCount(int(r.pairs.size()));
     for (int i = 0; i < int(r.pairs.size()); ++i) {
         const labels::PairReport &p = r.pairs[std::size_t(i)];
         setRow(m_pairs, i, {r.annotatorNames.value(p.a), r.annotatorNames.value(p.b), QString::number(p.folded.n),
-                            num(p.folded.percent), num(p.folded.kappa), num(p.fiveQuadratic)});
+                            view::number(p.folded.percent), view::number(p.folded.kappa),
+                            view::number(p.fiveQuadratic)});
     }
     m_judges->setRowCount(int(r.judges.size()));
     for (int j = 0; j < int(r.judges.size()); ++j) {
         const labels::JudgeReport &jr = r.judges[std::size_t(j)];
         const auto &pos = jr.position;
-        setRow(m_judges, j, {jr.judge, QString::number(jr.labels), QString::number(jr.n), num(jr.agreement),
-                             num(jr.three.kappa), pos ? num(pos->consistency) : QStringLiteral("–"),
-                             pos ? QStringLiteral("%1 (p %2)").arg(num(pos->firstShare), num(pos->pValue, 3))
+        setRow(m_judges, j, {jr.judge, QString::number(jr.labels), QString::number(jr.n), view::number(jr.agreement),
+                             view::number(jr.three.kappa), pos ? view::number(pos->consistency) : QStringLiteral("–"),
+                             pos ? QStringLiteral("%1 (p %2)")
+                                       .arg(view::number(pos->firstShare), view::number(pos->pValue, 3))
                                  : QStringLiteral("–")});
     }
     m_positions->setRowCount(int(r.annotatorPosition.size()));
     for (int i = 0; i < int(r.annotatorPosition.size()); ++i) {
         const labels::AnnotatorPosition &a = r.annotatorPosition[std::size_t(i)];
-        setRow(m_positions, i, {a.annotator, QString::number(a.n), num(a.leftShare), num(a.pValue)});
+        setRow(m_positions, i, {a.annotator, QString::number(a.n), view::number(a.leftShare), view::number(a.pValue)});
     }
     for (QTableWidget *t : {m_pairs, m_judges, m_positions})
         t->resizeColumnsToContents();

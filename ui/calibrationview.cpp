@@ -28,23 +28,10 @@ namespace hyper {
 
 namespace {
 
-QString num(double v, int decimals = 3)
-{
-    return std::isnan(v) ? QStringLiteral("–") : QString::number(v, 'f', decimals);
-}
-
 QString interval(const labels::Interval &i)
 {
-    return std::isnan(i.low) ? QStringLiteral("–") : QStringLiteral("%1 – %2").arg(num(i.low), num(i.high));
-}
-
-QGroupBox *boxed(const QString &title, QWidget *w)
-{
-    auto *box = new QGroupBox(title);
-    auto *l = new QVBoxLayout(box);
-    l->setContentsMargins(4, 4, 4, 4);
-    l->addWidget(w);
-    return box;
+    return std::isnan(i.low) ? QStringLiteral("–")
+                             : QStringLiteral("%1 – %2").arg(view::number(i.low), view::number(i.high));
 }
 
 QString gradeText(int v)
@@ -69,11 +56,7 @@ CalibrationView::CalibrationView(QWidget *parent)
     , m_tasks(new TaskController(QStringLiteral("hyper-calibration"), this))
     , m_importanceTasks(new TaskController(QStringLiteral("hyper-calibration-ppm"), this))
 {
-    m_split = new QComboBox;
-    m_split->setObjectName(QStringLiteral("splitCombo"));
-    m_split->addItem(tr("Train split"), QStringLiteral("train"));
-    m_split->addItem(tr("Eval split"), QStringLiteral("eval"));
-    m_split->addItem(tr("Both splits"), QString());
+    m_split = view::makeSplitCombo();
     m_judge = new QComboBox;
     m_judge->setObjectName(QStringLiteral("judgeCombo"));
     m_judge->setMinimumContentsLength(16);
@@ -156,17 +139,17 @@ CalibrationView::CalibrationView(QWidget *parent)
     auto *left = new QWidget;
     auto *ll = new QVBoxLayout(left);
     ll->setContentsMargins(0, 0, 0, 0);
-    ll->addWidget(boxed(tr("Against the human majority"), headlineBox));
+    ll->addWidget(view::boxed(tr("Against the human majority"), headlineBox));
     auto *tagBox = new QWidget;
     auto *tl = new QVBoxLayout(tagBox);
     tl->setContentsMargins(0, 0, 0, 0);
     tl->addWidget(m_tags, 1);
     tl->addWidget(m_ppmNote);
-    ll->addWidget(boxed(tr("Accuracy per tag (worst first)"), tagBox), 1);
+    ll->addWidget(view::boxed(tr("Accuracy per tag (worst first)"), tagBox), 1);
 
     auto *split = new QSplitter(Qt::Horizontal);
     split->addWidget(left);
-    split->addWidget(boxed(tr("Confusion matrix, 5-point scale"), confusionBox));
+    split->addWidget(view::boxed(tr("Confusion matrix, 5-point scale"), confusionBox));
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
 
@@ -220,10 +203,7 @@ void CalibrationView::refresh()
     if (!m_store || m_tasks->isRunning())
         return;
     m_stale = false;
-    const QString split = m_split->currentData().toString();
-    std::optional<Split> which;
-    if (!split.isEmpty())
-        which = split == QLatin1String("eval") ? Split::Eval : Split::Train;
+    const std::optional<Split> which = view::chosenSplit(m_split);
     m_refresh->setEnabled(false);
     view::setMessage(m_summary, tr("Computing…"), false);
     m_tasks->start(
@@ -308,7 +288,7 @@ void CalibrationView::showJudge(int j)
     const labels::JudgeCalibration &jc = m_report->judges[std::size_t(j)];
     m_headline->setText(
         tr("Accuracy <b>%1</b> (95%: %2) on %3 decided instances")
-            .arg(num(jc.accuracy), interval(jc.interval))
+            .arg(view::number(jc.accuracy), interval(jc.interval))
             .arg(jc.n));
     QString details = tr("%1 labels, %2 unusable, %3 with human labels; human ties left out, the judge's %4 ties "
                          "count as misses.")
@@ -319,7 +299,7 @@ void CalibrationView::showJudge(int j)
     if (jc.position)
         details += QLatin1Char('\n')
             + tr("Position consistency %1: %2 of %3 both-order verdicts agree.")
-                  .arg(num(jc.position->consistency))
+                  .arg(view::number(jc.position->consistency))
                   .arg(jc.position->consistent)
                   .arg(jc.position->both);
     else
@@ -332,7 +312,7 @@ void CalibrationView::showJudge(int j)
             const double share = m.rowShare(h, c);
             auto *item = new QTableWidgetItem(
                 m.rowTotal(h) == 0 ? QStringLiteral("0")
-                                   : QStringLiteral("%1\n%2%").arg(m.cell(h, c)).arg(num(100.0 * share, 0)));
+                                   : QStringLiteral("%1\n%2%").arg(m.cell(h, c)).arg(view::number(100.0 * share, 0)));
             item->setTextAlignment(Qt::AlignCenter);
             item->setBackground(shade(share));
             item->setForeground(!std::isnan(share) && share > 0.6 ? QColor(Qt::white) : QColor(Qt::black));
@@ -350,7 +330,7 @@ void CalibrationView::showJudge(int j)
         }
     m_grades->setText(tr("%1 instances. Same grade %2, within one grade %3.")
                           .arg(m.n)
-                          .arg(num(m.exact()), num(m.withinOne())));
+                          .arg(view::number(m.exact()), view::number(m.withinOne())));
     fillTags(j);
 }
 
@@ -369,9 +349,9 @@ void CalibrationView::fillTags(int j)
     for (int i = 0; i < int(jc.perTag.size()); ++i) {
         const labels::TagCalibration &t = jc.perTag[std::size_t(i)];
         const auto gain = m_importance.constFind(t.tag);
-        const QStringList cells{featureDisplayName(t.tag), QString::number(t.n), num(t.accuracy),
+        const QStringList cells{featureDisplayName(t.tag), QString::number(t.n), view::number(t.accuracy),
                                 interval(t.interval),
-                                gain == m_importance.constEnd() ? QStringLiteral("–") : num(*gain, 4)};
+                                gain == m_importance.constEnd() ? QStringLiteral("–") : view::number(*gain, 4)};
         for (int c = 0; c < cells.size(); ++c) {
             QTableWidgetItem *item = view::tableCell(cells[c], c == 0 ? QVariant(t.tag) : QVariant());
             if (c > 0)
@@ -379,7 +359,7 @@ void CalibrationView::fillTags(int j)
             if (t.belowOverall) {
                 item->setBackground(kBelow);
                 item->setToolTip(tr("The 95% interval lies below the judge's overall accuracy %1")
-                                     .arg(num(jc.accuracy)));
+                                     .arg(view::number(jc.accuracy)));
             }
             m_tags->setItem(i, c, item);
         }

@@ -228,6 +228,49 @@ lm::ProgressFn progressTo(Feedback &feedback)
     };
 }
 
+/** The options `hyper judge` and `hyper tag` share: project, JSON, endpoint, selection. */
+void addJobOptions(QCommandLineParser &p, const QString &unlabelledName)
+{
+    addProjectOption(p);
+    addJsonOption(p);
+    addEndpointOptions(p, false);
+    addSelectionOptions(p, unlabelledName);
+}
+
+/** The project a job runs on and the instances it selects. */
+struct JobInputs {
+    std::unique_ptr<ProjectStore> project;
+    LmSelection selection;
+};
+
+/** Opens the project, reads the endpoint flags into `endpoint` and the selection flags. */
+JobInputs openJob(const QCommandLineParser &p, const QString &unlabelledName, lm::EndpointConfig &endpoint)
+{
+    JobInputs in;
+    in.project = openProject(p);
+    endpoint = endpointConfig(p, *in.project);
+    in.selection = selection(p, *in.project, unlabelledName);
+    return in;
+}
+
+/** The end of a job's text summary: requests, tokens, cost and time. */
+QString totals(const lm::JobProgress &g)
+{
+    return QStringLiteral("%1 requests, %2 tokens, cost %3, %4 s")
+        .arg(g.requests)
+        .arg(g.tokensIn + g.tokensOut)
+        .arg(g.cost, 0, 'f', 4)
+        .arg(g.seconds, 0, 'f', 1);
+}
+
+/** Says that `hyper COMMAND` was canceled, if it was; the exit code. */
+int jobExit(const QString &command, const lm::JobResult &r)
+{
+    if (r.canceled)
+        say(QStringLiteral("hyper %1: canceled; what was committed stays, a rerun resumes").arg(command));
+    return r.canceled ? 1 : 0;
+}
+
 QJsonObject commonJson(const lm::JobResult &r)
 {
     const lm::JobProgress &g = r.progress;
@@ -252,10 +295,7 @@ int cmdJudge(const QStringList &args)
         "Ask an LM judge for a 5-point preference (and aspects) on train instances and store the validated "
         "replies as LM labels, each as it arrives. Replies are cached by content hash: a rerun does not re-ask, "
         "and resumes a canceled run. Invalid replies are recorded as failures, never as labels."));
-    addProjectOption(p);
-    addJsonOption(p);
-    addEndpointOptions(p, false);
-    addSelectionOptions(p, QStringLiteral("unlabelled"));
+    addJobOptions(p, QStringLiteral("unlabelled"));
     p.addOption({QStringLiteral("both-orders"),
                  QStringLiteral("Ask in both orders (A/B and B/A) and record position consistency.")});
     p.addOption({QStringLiteral("judge-name"), QStringLiteral("The judge name of the labels (default: the model)."),
@@ -275,14 +315,11 @@ int cmdJudge(const QStringList &args)
     }
     cfg.bothOrders = p.isSet(QStringLiteral("both-orders"));
     cfg.judgeName = p.value(QStringLiteral("judge-name")).trimmed();
-    const auto project = openProject(p);
-    ProjectStore &store = *project;
-    cfg.endpoint = endpointConfig(p, store);
-    const LmSelection sel = selection(p, store, QStringLiteral("unlabelled"));
+    const JobInputs in = openJob(p, QStringLiteral("unlabelled"), cfg.endpoint);
 
     Feedback feedback = stderrFeedback(QStringLiteral("judge"));
     const SignalCancel onSignal(feedback);
-    const lm::JobResult r = lm::runJudgeJob(store, cfg, sel, feedback, nullptr, progressTo(feedback));
+    const lm::JobResult r = lm::runJudgeJob(*in.project, cfg, in.selection, feedback, nullptr, progressTo(feedback));
     const QString judge = cfg.judgeName.isEmpty() ? cfg.endpoint.model : cfg.judgeName;
     if (p.isSet(QStringLiteral("json"))) {
         QJsonObject o = commonJson(r);
@@ -294,20 +331,15 @@ int cmdJudge(const QStringList &args)
             o.insert(QStringLiteral("inconsistent"), r.progress.inconsistent);
         printJson(o);
     } else {
-        say(QStringLiteral("judge %1 (%2): %3 judged, %4 cached, %5 failed of %6; %7 requests, %8 tokens, cost %9, %10 s")
+        say(QStringLiteral("judge %1 (%2): %3 judged, %4 cached, %5 failed of %6; ")
                 .arg(judge, cfg.tmpl.id())
                 .arg(r.progress.done)
                 .arg(r.progress.cached)
                 .arg(r.progress.failed)
                 .arg(r.progress.total)
-                .arg(r.progress.requests)
-                .arg(r.progress.tokensIn + r.progress.tokensOut)
-                .arg(r.progress.cost, 0, 'f', 4)
-                .arg(r.progress.seconds, 0, 'f', 1));
+            + totals(r.progress));
     }
-    if (r.canceled)
-        say(QStringLiteral("hyper judge: canceled; what was committed stays, a rerun resumes"));
-    return r.canceled ? 1 : 0;
+    return jobExit(QStringLiteral("judge"), r);
 }
 
 int cmdTag(const QStringList &args)
@@ -318,10 +350,7 @@ int cmdTag(const QStringList &args)
         "dimension), validate each reply against the dimension's options and merge the tags into the instance "
         "metadata, each instance as it completes. Only missing dimensions are asked unless --overwrite. The "
         "feature table is then stale: 'hyper features' (or --features here) recomputes it."));
-    addProjectOption(p);
-    addJsonOption(p);
-    addEndpointOptions(p, false);
-    addSelectionOptions(p, QStringLiteral("untagged"));
+    addJobOptions(p, QStringLiteral("untagged"));
     p.addOption({QStringLiteral("dimension"),
                  QStringLiteral("Only this dimension (repeatable); default: all eight."), QStringLiteral("NAME")});
     p.addOption({QStringLiteral("overwrite"), QStringLiteral("Ask also the dimensions an instance already has.")});
@@ -342,18 +371,15 @@ int cmdTag(const QStringList &args)
         cfg.dimensions << d;
     }
     cfg.overwrite = p.isSet(QStringLiteral("overwrite"));
-    const auto project = openProject(p);
-    ProjectStore &store = *project;
-    cfg.endpoint = endpointConfig(p, store);
-    const LmSelection sel = selection(p, store, QStringLiteral("untagged"));
+    const JobInputs in = openJob(p, QStringLiteral("untagged"), cfg.endpoint);
 
     Feedback feedback = stderrFeedback(QStringLiteral("tag"));
     const SignalCancel onSignal(feedback);
-    const lm::JobResult r = lm::runTagJob(store, cfg, sel, feedback, nullptr, progressTo(feedback));
+    const lm::JobResult r = lm::runTagJob(*in.project, cfg, in.selection, feedback, nullptr, progressTo(feedback));
     bool featuresUpdated = false;
     if (p.isSet(QStringLiteral("features")) && !r.canceled) {
         Feedback ff = stderrFeedback(QStringLiteral("features"));
-        computeFeatures(store, FeatureParams{}, ff);
+        computeFeatures(*in.project, FeatureParams{}, ff);
         featuresUpdated = true;
     }
     if (p.isSet(QStringLiteral("json"))) {
@@ -364,23 +390,18 @@ int cmdTag(const QStringList &args)
         o.insert(QStringLiteral("features_updated"), featuresUpdated);
         printJson(o);
     } else {
-        say(QStringLiteral("tag %1: %2 tagged, %3 cached, %4 failed, %5 skipped of %6; %7 requests, %8 tokens, cost %9, %10 s")
+        say(QStringLiteral("tag %1: %2 tagged, %3 cached, %4 failed, %5 skipped of %6; ")
                 .arg(cfg.endpoint.model)
                 .arg(r.progress.done)
                 .arg(r.progress.cached)
                 .arg(r.progress.failed)
                 .arg(r.progress.skipped)
                 .arg(r.progress.total)
-                .arg(r.progress.requests)
-                .arg(r.progress.tokensIn + r.progress.tokensOut)
-                .arg(r.progress.cost, 0, 'f', 4)
-                .arg(r.progress.seconds, 0, 'f', 1));
+            + totals(r.progress));
         if (r.featuresStale && !featuresUpdated)
             say(QStringLiteral("tags changed: run 'hyper features' to update the feature table"));
     }
-    if (r.canceled)
-        say(QStringLiteral("hyper tag: canceled; what was committed stays, a rerun resumes"));
-    return r.canceled ? 1 : 0;
+    return jobExit(QStringLiteral("tag"), r);
 }
 
 int cmdEndpoint(const QStringList &args)

@@ -78,6 +78,116 @@ struct Reply {
     std::optional<qint64> tokensIn, tokensOut;
 };
 
+/** One item in flight: the replies to its requests (one slot per request), how many are
+ *  still to come back, and whether any failed or was canceled. */
+struct PendingItem {
+    qint64 instanceId = 0;
+    std::vector<Reply> replies;
+    int outstanding = 0;
+    bool failed = false;
+    bool abandoned = false; // canceled in flight
+};
+
+/** What prepare() says of an item. */
+enum class Prepared {
+    Ask,     // its requests are in the out-vector
+    Cached,  // already stored: counted as cached, nothing asked
+    Skipped, // nothing to ask: counted as skipped
+};
+
+/** The request pipeline both jobs share. Items (by index into ids) are built lazily as the
+ *  client asks for requests: prepare(input, item, requests) fills the item's reply
+ *  hashes and the requests, one per reply slot; replies found in the cache are used,
+ *  the rest are queued with tag = index * stride + slot. When all replies of an item are
+ *  in, finish(item) validates and stores it (false: it failed or was abandoned), and the
+ *  item is counted done, cached or failed. failurePrefix(item, slot) starts the message of
+ *  a failure row written for a request that failed. */
+template <class P, class Prepare, class Finish, class FailurePrefix>
+void runPipeline(LmStore &ls, const EndpointConfig &ep, const QString &key, const QString &kind, int stride,
+                 const std::vector<qint64> &ids, Tally &tally, Feedback &feedback, const std::atomic<bool> *paused,
+                 Prepare prepare, Finish finish, FailurePrefix failurePrefix)
+{
+    std::map<qint64, P> pending; // by item index
+    std::deque<ChatRequest> queue;
+    size_t nextItem = 0;
+
+    auto next = [&]() -> std::optional<ChatRequest> {
+        while (queue.empty() && nextItem < ids.size() && !feedback.isCanceled()) {
+            const qint64 index = qint64(nextItem++);
+            const qint64 id = ids[size_t(index)];
+            const std::optional<LmJobInput> in = ls.input(id);
+            if (!in)
+                throw StoreError("no instance with id " + std::to_string(id));
+            P p;
+            p.instanceId = id;
+            std::vector<ChatRequest> reqs;
+            const Prepared prepared = prepare(*in, p, reqs);
+            if (prepared != Prepared::Ask) {
+                ++(prepared == Prepared::Cached ? tally.p.cached : tally.p.skipped);
+                tally.report();
+                continue;
+            }
+            for (size_t k = 0; k < reqs.size(); ++k) {
+                if (const auto c = ls.cached(p.replies[k].hash)) {
+                    p.replies[k].have = true;
+                    p.replies[k].content = c->reply;
+                    p.replies[k].tokensIn = c->tokensIn;
+                    p.replies[k].tokensOut = c->tokensOut;
+                } else {
+                    reqs[k].tag = index * stride + qint64(k);
+                    queue.push_back(std::move(reqs[k]));
+                    ++p.outstanding;
+                }
+            }
+            if (p.outstanding == 0) {
+                if (finish(p))
+                    ++tally.p.cached;
+                else
+                    ++tally.p.failed;
+                tally.report();
+                continue;
+            }
+            pending.emplace(index, std::move(p));
+        }
+        if (queue.empty())
+            return std::nullopt;
+        ChatRequest r = std::move(queue.front());
+        queue.pop_front();
+        return r;
+    };
+
+    auto onResult = [&](const ChatResult &r) {
+        tally.request(ep, r);
+        const auto it = pending.find(r.tag / stride);
+        if (it == pending.end())
+            return;
+        P &p = it->second;
+        const size_t k = size_t(r.tag % stride);
+        if (canceledResult(r, feedback)) {
+            p.abandoned = true;
+        } else if (!r.ok) {
+            ls.addFailure(p.instanceId, kind, ep.model, failurePrefix(p, k) + scrubbed(r.error, key),
+                          scrubbed(r.content, key));
+            p.failed = true;
+        } else {
+            p.replies[k] = {true, true, p.replies[k].hash, scrubbed(r.content, key), tokens(r.promptTokens),
+                            tokens(r.completionTokens)};
+        }
+        if (--p.outstanding > 0)
+            return;
+        const bool abandoned = p.abandoned && !p.failed;
+        if (finish(p))
+            ++tally.p.done;
+        else if (!abandoned)
+            ++tally.p.failed;
+        pending.erase(it);
+        tally.report();
+    };
+
+    ChatClient client(ep, key);
+    client.run(next, onResult, feedback, pauseFn(paused));
+}
+
 } // namespace
 
 QString requireKey(const EndpointConfig &endpoint)
@@ -152,18 +262,13 @@ JobResult runJudgeJob(ProjectStore &store, const JudgeJobConfig &config, const L
     tally.report();
     bool templateSaved = false;
 
-    struct Pending {
-        qint64 instanceId = 0;
+    struct Pending : PendingItem {
         QString labelHash;
-        Reply replies[2];
-        std::optional<JudgeVerdict> verdicts[2];  // in the frame the judge saw
-        int outstanding = 0;
-        bool failed = false;
-        bool abandoned = false;  // canceled in flight
+        std::optional<JudgeVerdict> verdicts[2]; // in the frame the judge saw
     };
-    std::map<qint64, Pending> pending;  // by item index
-    std::deque<ChatRequest> queue;
-    size_t nextItem = 0;
+    auto failurePrefix = [](const Pending &, size_t o) {
+        return o == 1 ? QStringLiteral("swapped order: ") : QString();
+    };
 
     // Validates, combines and stores an item whose replies are all in; returns false when
     // a reply does not validate (a failure row is written for it).
@@ -174,8 +279,7 @@ JobResult runJudgeJob(ProjectStore &store, const JudgeJobConfig &config, const L
                 continue;
             const JudgeParse parse = parseJudgeReply(p.replies[o].content);
             if (!parse.verdict) {
-                ls.addFailure(p.instanceId, kJudge, ep.model,
-                              (o == 1 ? QStringLiteral("swapped order: ") : QString()) + parse.error,
+                ls.addFailure(p.instanceId, kJudge, ep.model, failurePrefix(p, size_t(o)) + parse.error,
                               p.replies[o].content);
                 p.failed = true;
             } else {
@@ -232,89 +336,21 @@ JobResult runJudgeJob(ProjectStore &store, const JudgeJobConfig &config, const L
         return true;
     };
 
-    auto next = [&]() -> std::optional<ChatRequest> {
-        while (queue.empty() && nextItem < ids.size() && !feedback.isCanceled()) {
-            const qint64 index = qint64(nextItem++);
-            const qint64 id = ids[size_t(index)];
-            const std::optional<LmJobInput> in = ls.input(id);
-            if (!in)
-                throw StoreError("no instance with id " + std::to_string(id));
-            Pending p;
-            p.instanceId = id;
-            ChatRequest reqs[2];
-            QStringList hashes;
-            for (int o = 0; o < orders; ++o) {
-                reqs[o] = judgeRequest(tmpl, in->prompt, in->responseA, in->responseB,
-                                       o == 0 ? Order::Original : Order::Swapped);
-                reqs[o].tag = index * 2 + o;
-                hashes << requestHash(ep.model, templateId, reqs[o]);
-                p.replies[o].hash = hashes.last();
-            }
-            p.labelHash = combinedHash(hashes);
-            if (judged.contains(p.labelHash)) {
-                ++tally.p.cached;
-                tally.report();
-                continue;
-            }
-            for (int o = 0; o < orders; ++o) {
-                if (const auto c = ls.cached(p.replies[o].hash)) {
-                    p.replies[o].have = true;
-                    p.replies[o].content = c->reply;
-                    p.replies[o].tokensIn = c->tokensIn;
-                    p.replies[o].tokensOut = c->tokensOut;
-                } else {
-                    queue.push_back(std::move(reqs[o]));
-                    ++p.outstanding;
-                }
-            }
-            if (p.outstanding == 0) {
-                if (finish(p))
-                    ++tally.p.cached;
-                else
-                    ++tally.p.failed;
-                tally.report();
-                continue;
-            }
-            pending.emplace(index, std::move(p));
+    // One request per order; an item whose combined hash is already labelled is cached.
+    auto prepare = [&](const LmJobInput &in, Pending &p, std::vector<ChatRequest> &reqs) {
+        QStringList hashes;
+        p.replies.resize(size_t(orders));
+        for (int o = 0; o < orders; ++o) {
+            reqs.push_back(judgeRequest(tmpl, in.prompt, in.responseA, in.responseB,
+                                        o == 0 ? Order::Original : Order::Swapped));
+            hashes << requestHash(ep.model, templateId, reqs.back());
+            p.replies[size_t(o)].hash = hashes.last();
         }
-        if (queue.empty())
-            return std::nullopt;
-        ChatRequest r = std::move(queue.front());
-        queue.pop_front();
-        return r;
+        p.labelHash = combinedHash(hashes);
+        return judged.contains(p.labelHash) ? Prepared::Cached : Prepared::Ask;
     };
 
-    auto onResult = [&](const ChatResult &r) {
-        tally.request(ep, r);
-        const auto it = pending.find(r.tag / 2);
-        if (it == pending.end())
-            return;
-        Pending &p = it->second;
-        const int o = int(r.tag % 2);
-        if (canceledResult(r, feedback)) {
-            p.abandoned = true;
-        } else if (!r.ok) {
-            ls.addFailure(p.instanceId, kJudge, ep.model,
-                          (o == 1 ? QStringLiteral("swapped order: ") : QString()) + scrubbed(r.error, key),
-                          scrubbed(r.content, key));
-            p.failed = true;
-        } else {
-            p.replies[o] = {true, true, p.replies[o].hash, scrubbed(r.content, key), tokens(r.promptTokens),
-                            tokens(r.completionTokens)};
-        }
-        if (--p.outstanding > 0)
-            return;
-        const bool abandoned = p.abandoned && !p.failed;
-        if (finish(p))
-            ++tally.p.done;
-        else if (!abandoned)
-            ++tally.p.failed;
-        pending.erase(it);
-        tally.report();
-    };
-
-    ChatClient client(ep, key);
-    client.run(next, onResult, feedback, pauseFn(paused));
+    runPipeline<Pending>(ls, ep, key, kJudge, 2, ids, tally, feedback, paused, prepare, finish, failurePrefix);
     JobResult result;
     result.canceled = feedback.isCanceled();
     tally.report();
@@ -367,18 +403,10 @@ JobResult runTagJob(ProjectStore &store, const TagJobConfig &config, const LmSel
     JobResult result;
     bool templateSaved = false;
 
-    struct Pending {
-        qint64 instanceId = 0;
-        std::vector<const TagDimension *> dims;
-        std::vector<Reply> replies;
-        int outstanding = 0;
-        bool failed = false;
-        bool abandoned = false;
+    struct Pending : PendingItem {
+        std::vector<const TagDimension *> dims; // one per reply slot
     };
-    std::map<qint64, Pending> pending;
-    std::deque<ChatRequest> queue;
-    size_t nextItem = 0;
-    const int stride = int(tagDimensions().size());
+    auto failurePrefix = [](const Pending &p, size_t k) { return p.dims[k]->name + QStringLiteral(": "); };
 
     auto finish = [&](Pending &p) {
         std::vector<std::pair<QString, QJsonValue>> values;
@@ -389,8 +417,7 @@ JobResult runTagJob(ProjectStore &store, const TagJobConfig &config, const LmSel
                 continue;
             const TagParse parse = parseTagReply(*p.dims[k], r.content);
             if (!parse.value) {
-                ls.addFailure(p.instanceId, kTag, ep.model, p.dims[k]->name + QStringLiteral(": ") + parse.error,
-                              r.content);
+                ls.addFailure(p.instanceId, kTag, ep.model, failurePrefix(p, k) + parse.error, r.content);
                 p.failed = true;
                 continue;
             }
@@ -419,84 +446,22 @@ JobResult runTagJob(ProjectStore &store, const TagJobConfig &config, const LmSel
         return !p.failed && !p.abandoned;
     };
 
-    auto next = [&]() -> std::optional<ChatRequest> {
-        while (queue.empty() && nextItem < ids.size() && !feedback.isCanceled()) {
-            const qint64 index = qint64(nextItem++);
-            const qint64 id = ids[size_t(index)];
-            const std::optional<LmJobInput> in = ls.input(id);
-            if (!in)
-                throw StoreError("no instance with id " + std::to_string(id));
-            Pending p;
-            p.instanceId = id;
-            for (const QString &name : toAsk(in->metadata))
-                p.dims.push_back(tagDimension(name));
-            if (p.dims.empty()) {
-                ++tally.p.skipped;
-                tally.report();
-                continue;
-            }
-            p.replies.resize(p.dims.size());
-            for (size_t k = 0; k < p.dims.size(); ++k) {
-                ChatRequest req = tagRequest(*p.dims[k], in->prompt);
-                req.tag = index * stride + qint64(k);
-                p.replies[k].hash = requestHash(ep.model, templateId, req);
-                if (const auto c = ls.cached(p.replies[k].hash)) {
-                    p.replies[k].have = true;
-                    p.replies[k].content = c->reply;
-                    p.replies[k].tokensIn = c->tokensIn;
-                    p.replies[k].tokensOut = c->tokensOut;
-                } else {
-                    queue.push_back(std::move(req));
-                    ++p.outstanding;
-                }
-            }
-            if (p.outstanding == 0) {
-                if (finish(p))
-                    ++tally.p.cached;
-                else
-                    ++tally.p.failed;
-                tally.report();
-                continue;
-            }
-            pending.emplace(index, std::move(p));
+    // One request per dimension still to ask; an item with none left is skipped.
+    auto prepare = [&](const LmJobInput &in, Pending &p, std::vector<ChatRequest> &reqs) {
+        for (const QString &name : toAsk(in.metadata))
+            p.dims.push_back(tagDimension(name));
+        if (p.dims.empty())
+            return Prepared::Skipped;
+        p.replies.resize(p.dims.size());
+        for (size_t k = 0; k < p.dims.size(); ++k) {
+            reqs.push_back(tagRequest(*p.dims[k], in.prompt));
+            p.replies[k].hash = requestHash(ep.model, templateId, reqs.back());
         }
-        if (queue.empty())
-            return std::nullopt;
-        ChatRequest r = std::move(queue.front());
-        queue.pop_front();
-        return r;
+        return Prepared::Ask;
     };
 
-    auto onResult = [&](const ChatResult &r) {
-        tally.request(ep, r);
-        const auto it = pending.find(r.tag / stride);
-        if (it == pending.end())
-            return;
-        Pending &p = it->second;
-        const size_t k = size_t(r.tag % stride);
-        if (canceledResult(r, feedback)) {
-            p.abandoned = true;
-        } else if (!r.ok) {
-            ls.addFailure(p.instanceId, kTag, ep.model, p.dims[k]->name + QStringLiteral(": ") + scrubbed(r.error, key),
-                          scrubbed(r.content, key));
-            p.failed = true;
-        } else {
-            p.replies[k] = {true, true, p.replies[k].hash, scrubbed(r.content, key), tokens(r.promptTokens),
-                            tokens(r.completionTokens)};
-        }
-        if (--p.outstanding > 0)
-            return;
-        const bool abandoned = p.abandoned && !p.failed;
-        if (finish(p))
-            ++tally.p.done;
-        else if (!abandoned)
-            ++tally.p.failed;
-        pending.erase(it);
-        tally.report();
-    };
-
-    ChatClient client(ep, key);
-    client.run(next, onResult, feedback, pauseFn(paused));
+    runPipeline<Pending>(ls, ep, key, kTag, int(tagDimensions().size()), ids, tally, feedback, paused, prepare, finish,
+                         failurePrefix);
     result.canceled = feedback.isCanceled();
     tally.report();
     result.progress = tally.p;

@@ -14,6 +14,7 @@
 #include <QElapsedTimer>
 #include <QThread>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -168,6 +169,32 @@ private Q_SLOTS:
             QVERIFY(!r.out.contains(kKey));
             QVERIFY(!r.err.contains(kKey));
         }
+    }
+
+    void textSummaries()
+    {
+        // without --json, the summary is the last line(s) on stderr
+        const int n = 4;
+        const QString project = fresh(n);
+        lm::TestServer server;
+        server.setReplyGenerator([](const QJsonObject &r) {
+            return userContent(r).contains(QLatin1String("[Response A]")) ? judgeReply(r) : tagReply(r);
+        });
+        const QStringList base{str("--project"), project, str("--endpoint"), server.baseUrl(), str("--model"),
+                               str("text-m")};
+        const CliRun j = runCli(QStringList{str("judge")} + base + QStringList{str("--both-orders")});
+        QVERIFY2(j.code == 0, j.err.constData());
+        const QRegularExpression judged(str("(^|[\\r\\n])judge text-m \\(\\S+\\): 4 judged, 0 cached, 0 failed of 4; "
+                                            "8 requests, \\d+ tokens, cost 0\\.0000, \\d+\\.\\d s\\n$"));
+        QVERIFY2(judged.match(QString::fromUtf8(j.err)).hasMatch(), j.err.constData());
+
+        const CliRun t = runCli(QStringList{str("tag")} + base
+                                + QStringList{str("--dimension"), str("expertise_level"), str("--overwrite")});
+        QVERIFY2(t.code == 0, t.err.constData());
+        const QRegularExpression tagged(str("(^|[\\r\\n])tag text-m: 4 tagged, 0 cached, 0 failed, 0 skipped of 4; "
+                                            "4 requests, \\d+ tokens, cost 0\\.0000, \\d+\\.\\d s\\n"
+                                            "tags changed: run 'hyper features' to update the feature table\\n$"));
+        QVERIFY2(tagged.match(QString::fromUtf8(t.err)).hasMatch(), t.err.constData());
     }
 
     void missingKeyIsExit2AndChangesNothing()
