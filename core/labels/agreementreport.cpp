@@ -58,14 +58,20 @@ RatingPairs folded(const RatingPairs &pairs)
 
 } // namespace
 
-std::optional<int> humanMajority(const LabelTable::Row &row)
+std::vector<int> humanVotes(const LabelTable::Row &row)
 {
-    if (row.humans.empty())
-        return std::nullopt;
     std::vector<int> votes;
     votes.reserve(row.humans.size());
     for (const LabelTable::Human &h : row.humans)
         votes.push_back(h.overall);
+    return votes;
+}
+
+std::optional<int> humanMajority(const LabelTable::Row &row)
+{
+    if (row.humans.empty())
+        return std::nullopt;
+    const std::vector<int> votes = humanVotes(row);
     return fold3(*foldedMajority(votes.data(), votes.size()));
 }
 

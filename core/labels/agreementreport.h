@@ -130,5 +130,7 @@ QJsonObject agreementJson(const AgreementReport &report);
 /** The folded human majority of one row (-1, 0, 1), none without human labels:
  *  the strict plurality of A, tie and B votes; Tie when the top counts are equal. */
 std::optional<int> humanMajority(const LabelTable::Row &row);
+/** The 5-point overall votes of the row's human annotators, in row order. */
+std::vector<int> humanVotes(const LabelTable::Row &row);
 
 } // namespace hyper::labels

@@ -23,10 +23,7 @@ std::optional<int> humanMedian5(const LabelTable::Row &row)
 {
     if (row.humans.empty())
         return std::nullopt;
-    std::vector<int> votes;
-    votes.reserve(row.humans.size());
-    for (const LabelTable::Human &h : row.humans)
-        votes.push_back(h.overall);
+    std::vector<int> votes = humanVotes(row);
     std::sort(votes.begin(), votes.end());
     const std::size_t m = votes.size() / 2;
     if (votes.size() % 2 == 1)
