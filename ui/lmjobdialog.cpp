@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace hyper {
@@ -171,6 +172,14 @@ LmJobDialog::LmJobDialog(Kind kind, ProjectStore &store, std::vector<qint64> sel
     layout->addWidget(m_progress);
     layout->addWidget(m_counts);
     layout->addWidget(m_message);
+    m_failuresTitle = new QLabel;
+    m_failuresTitle->setObjectName(QStringLiteral("failuresTitle"));
+    m_failures = view::makeTable(QStringLiteral("failuresTable"), {tr("Time"), tr("Instance"), tr("Model"), tr("Error")});
+    m_failures->setToolTip(tr("Items whose reply could not be used; they are never stored as labels. "
+                              "Hover a row for the raw reply; Start again asks them again."));
+    layout->addWidget(m_failuresTitle);
+    m_failures->setMinimumHeight(130);
+    layout->addWidget(m_failures, 1);
     layout->addStretch(1);
     layout->addLayout(buttons);
 
@@ -186,12 +195,14 @@ LmJobDialog::LmJobDialog(Kind kind, ProjectStore &store, std::vector<qint64> sel
     });
     connect(m_tasks, &TaskController::ended, this, [this] {
         setBusy(false);
+        showFailures();
         Q_EMIT jobEnded();
     });
 
     reloadEndpoints();
+    showFailures();
     setBusy(false);
-    resize(640, 520);
+    resize(680, 660);
 }
 
 LmJobDialog::~LmJobDialog()
@@ -204,6 +215,41 @@ LmJobDialog::~LmJobDialog()
     m_tasks = nullptr;
     if (running)
         Q_EMIT jobEnded();
+}
+
+void LmJobDialog::showFailures()
+{
+    std::vector<LmFailure> failures;
+    qint64 total = 0;
+    try {
+        const LmStore ls(m_store);
+        const QString kind = m_kind == Kind::Judge ? QStringLiteral("judge") : QStringLiteral("tag");
+        failures = ls.failures(kind, 50);
+        total = ls.failureCount(kind);
+    } catch (const std::exception &e) {
+        setMessage(tr("Could not read the failed items: %1").arg(QString::fromUtf8(e.what())), true);
+    }
+    m_failures->setRowCount(int(failures.size()));
+    for (int r = 0; r < int(failures.size()); ++r) {
+        const LmFailure &f = failures[std::size_t(r)];
+        m_failures->setItem(r, 0, view::tableCell(view::localTime(f.createdAt.toString(Qt::ISODateWithMs), QStringLiteral("MM-dd hh:mm:ss"))));
+        m_failures->setItem(r, 1, view::tableCell(f.instanceId ? QString::number(*f.instanceId) : QString()));
+        m_failures->setItem(r, 2, view::tableCell(f.model));
+        QTableWidgetItem *error = view::tableCell(f.error);
+        error->setToolTip(f.raw.isEmpty() ? tr("(no reply)") : f.raw.left(2000));
+        m_failures->setItem(r, 3, error);
+    }
+    m_failures->resizeColumnsToContents();
+    m_failuresTitle->setText(total > qint64(failures.size())
+                                 ? tr("Failed items: %1 (the newest %2 shown)").arg(total).arg(failures.size())
+                                 : tr("Failed items: %1").arg(total));
+    m_failuresTitle->setVisible(total > 0);
+    m_failures->setVisible(total > 0);
+}
+
+int LmJobDialog::failureRows() const
+{
+    return m_failures->isHidden() ? 0 : m_failures->rowCount();
 }
 
 void LmJobDialog::reloadEndpoints()

@@ -15,6 +15,7 @@ class QProgressBar;
 class QPushButton;
 class QRadioButton;
 class QSpinBox;
+class QTableWidget;
 
 namespace hyper {
 
@@ -64,6 +65,8 @@ public:
     TaskController *controller() const { return m_tasks; }
     QString message() const;
     QString progressText() const;
+    /** Rows of the failed-items table (0 when it is hidden). */
+    int failureRows() const;
 
 Q_SIGNALS:
     /** After a job ended (finished, failed or canceled): the project's labels may have
@@ -75,6 +78,8 @@ protected:
 
 private:
     void reloadEndpoints();
+    /** Lists the newest failed items of this kind (lm_failures); hidden when none. */
+    void showFailures();
     void updateKeyNote();
     void setBusy(bool busy);
     void setMessage(const QString &text, bool error);
@@ -98,6 +103,8 @@ private:
     QSpinBox *m_limit = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_counts = nullptr;
+    QLabel *m_failuresTitle = nullptr;
+    QTableWidget *m_failures = nullptr;
     QLabel *m_message = nullptr;
     QPushButton *m_start = nullptr;
     QPushButton *m_pause = nullptr;

@@ -24,6 +24,8 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSignalSpy>
+#include <QSet>
+#include <QTableWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -230,6 +232,39 @@ private Q_SLOTS:
         QCOMPARE(server.requestCount(), 6);
         QVERIFY2(dialog.message().contains(QStringLiteral("0 labels stored, 3 resolved without asking")),
                  qPrintable(dialog.message()));
+    }
+
+    void failedItemsAreListed()
+    {
+        QTemporaryDir dir;
+        const QString path = testing::makeLmProject(dir.filePath(QStringLiteral("f.hyper")), 4);
+        ProjectStore store(path);
+        lm::TestServer server;
+        // Valid JSON that breaks the reply schema: a failed item, never a label.
+        server.setReplyGenerator([](const QJsonObject &) { return QStringLiteral(R"({"verdict": "A"})"); });
+        saveEndpoint(store, endpointFor(server));
+        const std::vector<qint64> ids = trainIds(store);
+        LmJobDialog dialog(LmJobDialog::Kind::Judge, store, {ids[0], ids[1]});
+        QCOMPARE(dialog.failureRows(), 0);
+        QVERIFY(dialog.findChild<QTableWidget *>(QStringLiteral("failuresTable"))->isHidden());
+        dialog.setJudgeName(QStringLiteral("fj"));
+        QSignalSpy finished(dialog.controller(), &TaskController::finished);
+        QVERIFY(dialog.start());
+        QVERIFY(finished.wait(30000));
+        QVERIFY(labelsOf(store, QStringLiteral("fj")).empty());
+        QCOMPARE(dialog.failureRows(), 2);
+        auto *table = dialog.findChild<QTableWidget *>(QStringLiteral("failuresTable"));
+        QSet<QString> instances{table->item(0, 1)->text(), table->item(1, 1)->text()};
+        QCOMPARE(instances, (QSet<QString>{QString::number(ids[0]), QString::number(ids[1])}));
+        QVERIFY(!table->item(0, 3)->text().isEmpty());
+        QVERIFY(table->item(0, 3)->toolTip().contains(QStringLiteral("verdict")));
+        QCOMPARE(dialog.findChild<QLabel *>(QStringLiteral("failuresTitle"))->text(), QStringLiteral("Failed items: 2"));
+        // A new dialog lists them from the project at once.
+        LmJobDialog again(LmJobDialog::Kind::Judge, store, {});
+        QCOMPARE(again.failureRows(), 2);
+        LmJobDialog tag(LmJobDialog::Kind::Tag, store, {});
+        QCOMPARE(tag.failureRows(), 0); // judge failures are not the tagger's
+        screenshot(dialog, QStringLiteral("lm-judge-failures.png"));
     }
 
     void cancelPauseResume()
