@@ -112,15 +112,11 @@ qint64 AnnotationStore::ensureAnnotator(const QString &name, const QString &kind
     sqlite3 *db = m_store.handle();
     sql::Transaction tx(db);
     const std::int64_t id = annotatorId(db, name.trimmed(), kind);
-    if (!kind.isEmpty()) {
-        sql::Stmt u(db, "UPDATE annotators SET kind = ?, origin = 'workbench' WHERE id = ?");
-        u.bind(1, kind).bind(2, id);
-        u.run();
-    } else {
-        sql::Stmt u(db, "UPDATE annotators SET origin = 'workbench' WHERE id = ?");
-        u.bind(1, id);
-        u.run();
-    }
+    // An empty kind keeps the annotator's kind.
+    sql::Stmt u(db, "UPDATE annotators SET kind = CASE WHEN ?1 = '' THEN kind ELSE ?1 END, origin = 'workbench'"
+                    " WHERE id = ?2");
+    u.bind(1, kind).bind(2, id);
+    u.run();
     tx.commit();
     return id;
 }

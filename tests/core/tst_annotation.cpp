@@ -99,6 +99,10 @@ private Q_SLOTS:
         }
         QCOMPARE(workbench, 2);
         QCOMPARE(imported, 3); // PandaLM's three humans
+        a.ensureAnnotator(str("bob"), QString()); // an empty kind keeps "expert"
+        for (const AnnotatorInfo &info : a.annotators())
+            if (info.name == QLatin1String("bob"))
+                QCOMPARE(info.kind, str("expert"));
 
         // Imported labels (three per row) do not count toward the overlap.
         std::vector<qint64> q = a.queue(str("ann"), 1000);
