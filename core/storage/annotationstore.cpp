@@ -300,8 +300,8 @@ std::vector<ReviewItem> AnnotationStore::reviewQueue(int minSpread, bool include
     sqlite3 *db = m_store.handle();
     std::unordered_map<qint64, ReviewItem> items;
     {
-        sql::Stmt s(db, "SELECT instance_id, count(*), max(overall) - min(overall),"
-                        " max(overall > 0) AND max(overall < 0) FROM human_labels GROUP BY instance_id"
+        sql::Stmt s(db, "SELECT instance_id, count(*), max(overall) - min(overall)"
+                        " FROM human_labels GROUP BY instance_id"
                         " HAVING count(*) > 1 AND (max(overall) - min(overall) >= ? OR (max(overall > 0) AND max(overall < 0)))");
         s.bind(1, minSpread);
         while (s.step()) {
@@ -309,7 +309,6 @@ std::vector<ReviewItem> AnnotationStore::reviewQueue(int minSpread, bool include
             r.instanceId = s.i64(0);
             r.labels = int(s.i64(1));
             r.spread = double(s.i64(2));
-            r.foldedDisagree = s.i64(3) != 0;
         }
     }
     {
@@ -347,6 +346,7 @@ std::vector<ReviewItem> AnnotationStore::reviewQueue(int minSpread, bool include
                 r.votesA = int(s.i64(1));
                 r.votesTie = int(s.i64(2));
                 r.votesB = int(s.i64(3));
+                r.foldedDisagree = r.votesA > 0 && r.votesB > 0;
             }
         }
     }
