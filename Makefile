@@ -5,7 +5,7 @@ JOBS    ?= $(shell nproc)
 PROJECT ?=
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build run test test-all bench package clean
+.PHONY: deps configure build run test stress test-all bench package clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -20,10 +20,14 @@ build: configure
 run: build
 	$(BUILD)/app/gui/hyper-workbench $(PROJECT)
 
-# Builds and runs every test but the benches (real-data tests skip themselves when the
-# shared data folder is absent).
+# Builds and runs every test but the benches and the long stress runs (real-data tests
+# skip themselves when the shared data folder is absent).
 test: build
-	cd $(BUILD) && ctest --output-on-failure -j2 -LE bench
+	cd $(BUILD) && ctest --output-on-failure -j2 -LE 'bench|stress'
+
+# Several processes on one project, 20 rounds of SIGKILL (docs/GUI.md).
+stress: build
+	cd $(BUILD) && ctest --output-on-failure -L stress
 
 bench: build
 	bash scripts/bench.sh $(BUILD)

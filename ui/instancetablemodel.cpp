@@ -53,6 +53,32 @@ void InstanceTableModel::reload()
     endResetModel();
 }
 
+void InstanceTableModel::refresh()
+{
+    const int before = m_rows;
+    m_pages.clear();
+    int after = 0;
+    if (m_store) {
+        try {
+            after = int(std::min<qint64>(m_store->countInstances(m_filter), std::numeric_limits<int>::max()));
+        } catch (const std::exception &e) {
+            Q_EMIT loadFailed(QString::fromUtf8(e.what()));
+            return; // keep showing what was there
+        }
+    }
+    if (after > before) {
+        beginInsertRows({}, before, after - 1);
+        m_rows = after;
+        endInsertRows();
+    } else if (after < before) {
+        beginRemoveRows({}, after, before - 1);
+        m_rows = after;
+        endRemoveRows();
+    }
+    if (const int common = std::min(before, after); common > 0)
+        Q_EMIT dataChanged(index(0, 0), index(common - 1, ColumnCount - 1));
+}
+
 void InstanceTableModel::recount()
 {
     m_rows = 0;

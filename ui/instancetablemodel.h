@@ -65,6 +65,10 @@ public:
 
     /** Drops every cached page and recounts, e.g. after an import. */
     void reload();
+    /** Drops every cached page and recounts without a model reset, for data changed by
+     *  another program: rows are appended or removed at the end and the others report
+     *  dataChanged, so that a view keeps its selection and scroll position. */
+    void refresh();
 
     /** The store id of a row, or 0 when out of range. Fetches its page if needed. */
     qint64 instanceId(int row) const;

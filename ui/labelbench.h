@@ -17,6 +17,7 @@ struct LabelBenchResult {
     double medianMs = 0, p95Ms = 0, maxMs = 0;             // save + advance + deferred work + repaint
     double saveMedianMs = 0, saveP95Ms = 0, saveMaxMs = 0; // saveAndAdvance() alone
     double cpuMedianMs = 0, cpuP95Ms = 0; // GUI-thread CPU time of a whole cycle (no waits)
+    int busyRetries = 0;         // saves that found the project busy past the GUI's timeout and retried
     QString error;
 };
 
@@ -29,7 +30,11 @@ struct LabelBenchResult {
  * to a value above every instance's label count for the run and leaves the project as it
  * found it: the overlap is restored and the labels it saved are taken out again (the
  * annotator row stays), and the last-annotator setting is put back.
+ *
+ * With keepLabels (--keep-labels, the crash harness of the stress test) the labels stay,
+ * and "saved LABEL_ID" is printed on stdout and flushed right after each commit.
  */
-LabelBenchResult runLabelBench(LabelView &view, ProjectStore &store, int cycles);
+LabelBenchResult runLabelBench(LabelView &view, ProjectStore &store, int cycles, bool keepLabels = false,
+                               const QString &annotator = QStringLiteral("bench-label"));
 
 } // namespace hyper

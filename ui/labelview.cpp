@@ -41,6 +41,7 @@ namespace hyper {
 
 namespace {
 
+constexpr int kSaveRetryMs = 250;  // between tries of a save that found the project busy
 constexpr int kBatch = 500;        // queue ids fetched per refill
 constexpr int kLowWater = 250;     // refill in the background below this many
 constexpr int kPrefetch = 3;       // instances whose texts are loaded ahead
@@ -186,6 +187,18 @@ LabelView::LabelView(QWidget *parent)
     , m_pool(new QThreadPool(this))
 {
     m_pool->setMaxThreadCount(1);
+    m_saveRetryTimer = new QTimer(this);
+    m_saveRetryTimer->setSingleShot(true);
+    m_saveRetryTimer->setInterval(kSaveRetryMs);
+    connect(m_saveRetryTimer, &QTimer::timeout, this, [this] {
+        if (m_saveRetry == 0)
+            return;
+        if (!m_current || m_current->id != m_retryInstance) {
+            m_saveRetry = 0; // the instance changed meanwhile (undo, another session)
+            return;
+        }
+        saveAndAdvance();
+    });
     m_clock.start();
     setFocusPolicy(Qt::StrongFocus);
     buildUi();
@@ -957,10 +970,20 @@ bool LabelView::saveAndAdvance()
     label.shownOrder = labels::shownOrder(m_swapped);
     try {
         label.id = m_store->addHumanLabel(label); // commits before it returns
+    } catch (const StoreBusy &) {
+        // Another program (or a job of ours) writes: keep the form, say so, try again.
+        ++m_saveRetry;
+        m_retryInstance = m_current->id;
+        view::setMessage(m_message, tr("Another program is writing this project; retrying the save of instance %1…")
+                                        .arg(m_current->id), true);
+        m_saveRetryTimer->start(); // one pending retry, however often the user presses Enter
+        return false;
     } catch (const std::exception &e) {
+        m_saveRetry = 0;
         reportError(QString::fromUtf8(e.what()));
         return false;
     }
+    m_saveRetry = 0;
     m_sessionSeconds.push_back(*label.timeSpentSeconds);
     m_lastSaved = label.instanceId;
     const qint64 id = label.id;

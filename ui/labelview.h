@@ -20,6 +20,7 @@ class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QThreadPool;
+class QTimer;
 class QSplitter;
 class QToolButton;
 class QUndoStack;
@@ -102,8 +103,13 @@ public:
     Form form() const;
 
     /** Saves the label of the current instance (overall required) and shows the next
-     *  one; false (with a message) when nothing was saved. */
+     *  one; false (with a message) when nothing was saved. When another program holds
+     *  the project's write lock past the short busy timeout, the form stays as it is, the
+     *  message says so and the save is retried from the event loop (isSaveRetrying())
+     *  until it commits: "Saved" is shown only after the commit. */
     bool saveAndAdvance();
+    /** Whether a save waits for another program's write to end (it retries by itself). */
+    bool isSaveRetrying() const { return m_saveRetry != 0; }
     /** Moves the current instance to the end of this session's queue. */
     void skip();
     /** Flags the current instance for review (undoable). */
@@ -156,6 +162,9 @@ private:
     std::unique_ptr<AnnotationStore> m_annot;
     QUndoStack *m_undo = nullptr;
     QThreadPool *m_pool = nullptr;    // one worker: the queue refills
+    int m_saveRetry = 0;              // retries of a busy save so far (0: none pending)
+    qint64 m_retryInstance = 0;       // the instance whose save is retried
+    QTimer *m_saveRetryTimer = nullptr;
     int m_generation = 0;             // bumped on reloads: older refill results are dropped
     bool m_refilling = false;
     QAction *m_undoAction = nullptr;

@@ -2,6 +2,8 @@
 
 #include "ui/projectview.h"
 
+#include "core/storage/walcheckpointer.h"
+
 #include "ui/elidedelegate.h"
 #include "ui/exportdialog.h"
 #include "ui/filterbar.h"
@@ -103,6 +105,7 @@ MainWindow::MainWindow(QWidget *parent)
 
     m_jobs = new ImportController(this);
     createProjectViews();
+    createProjectWatch();
     createActions();
     createStatusBar();
 
@@ -252,6 +255,7 @@ bool MainWindow::openProject(const QString &path, ProjectStore::Mode mode, QStri
     }
     m_model->setStore(m_store.get());
     setProjectOnViews();
+    watchProject();
     if (mode != ProjectStore::Mode::CreateNew)
         verifyIntegrityInBackground(m_store->path());
     m_importAction->setEnabled(!m_jobs->isBusy());
@@ -337,6 +341,7 @@ void MainWindow::closeProject()
     m_model->setStore(nullptr);
     m_detail->setStore(nullptr);
     m_store.reset();
+    watchProject();
     setProjectOnViews();
     m_importAction->setEnabled(false);
     m_exportAction->setEnabled(false);
@@ -358,7 +363,9 @@ void MainWindow::newProjectDialog()
     if (!path.endsWith(QStringLiteral(".hyper")))
         path += QStringLiteral(".hyper");
     // The file dialog has already asked whether to overwrite an existing file.
-    if (QFileInfo::exists(path) && !QFile::remove(path)) {
+    // With its -wal and -shm: a stale WAL beside a new file would be replayed into it.
+    ProjectStore::removeFiles(path);
+    if (QFileInfo::exists(path)) {
         QMessageBox::warning(this, tr("New Project"), tr("Cannot replace %1.").arg(path));
         return;
     }

@@ -4,6 +4,7 @@
 #include "core/storage/projectstore.h"
 
 #include <QMainWindow>
+#include <QSet>
 #include <memory>
 #include <vector>
 
@@ -12,6 +13,7 @@ class QMenu;
 class QSplitter;
 class QTableView;
 class QThread;
+class QTimer;
 class QTabWidget;
 
 namespace hyper {
@@ -23,6 +25,7 @@ class InstanceDetailView;
 class InstanceTableModel;
 class JobStatusWidget;
 class LmJobDialog;
+class WalCheckpointer;
 
 /**
  * The dataset browser: a filter bar and a lazy instance table on top, the detail pane
@@ -58,6 +61,11 @@ public:
     /** Starts importing into the open project, off the GUI thread. */
     void startImport(const ImportParams &params);
 
+    /** Polls PRAGMA data_version every kChangePollMs while a project is open. */
+    static constexpr int kChangePollMs = 1000;
+    /** Refreshes after data changed elsewhere so far (for tests). */
+    int externalRefreshes() const { return m_externalRefreshes; }
+
     QTableView *instanceView() const { return m_view; }
     InstanceTableModel *instanceModel() const { return m_model; }
     InstanceDetailView *detailView() const { return m_detail; }
@@ -82,6 +90,9 @@ public Q_SLOTS:
     void showInstances(const QStringList &features);
 
 Q_SIGNALS:
+    /** After the window refreshed for data another connection committed (another
+     *  program, or a background job of this one). */
+    void projectChangedElsewhere();
     /** After an import committed and the table reloaded. */
     void importDone(const hyper::ImportResult &result);
     /** After an import failed or was canceled; message is empty for a cancel. */
@@ -109,8 +120,18 @@ private:
     void addProjectView(ProjectView *view);
     void setProjectOnViews();
     void closeProject();
+    /** Several programs on one project (ui/projectwatch.cpp). */
+    void createProjectWatch();
+    void watchProject();
+    void pollProjectChanges();
+    void refreshAfterExternalChange();
 
     std::unique_ptr<ProjectStore> m_store;
+    std::unique_ptr<WalCheckpointer> m_checkpointer;
+    QTimer *m_changePoll = nullptr;
+    qint64 m_dataVersion = -1;
+    QSet<ProjectView *> m_staleViews;
+    int m_externalRefreshes = 0;
     /** The integrity check of the open project, on its own connection and thread. */
     QThread *m_integrityThread = nullptr;
     QTabWidget *m_tabs = nullptr;

@@ -108,8 +108,9 @@ void PpmView::setProject(ProjectStore *store)
         m_tasks->cancel();
         m_importanceTasks->cancel();
     }
+    if (store != m_store)
+        m_shownModel = 0; // the same project with changed data keeps the model shown
     m_store = store;
-    m_shownModel = 0;
     reload();
     setBusy(m_tasks->isRunning());
 }

@@ -148,6 +148,13 @@ QString ReviewView::title() const { return tr("Review"); }
 void ReviewView::setProject(ProjectStore *store)
 {
     m_tasks->cancel();
+    if (store && store == m_store) {
+        // The same project with changed data: reload the queue, keep the selected item.
+        m_stale = true;
+        if (isVisible())
+            refresh();
+        return;
+    }
     m_store = store;
     m_detail->setStore(store);
     m_table->setRowCount(0);

@@ -233,8 +233,9 @@ void RoutingView::setProject(ProjectStore *store)
 {
     if (store != m_store)
         m_tasks->cancel();
+    if (store != m_store)
+        m_selectedPlan = 0; // the same project with changed data keeps the plan selected
     m_store = store;
-    m_selectedPlan = 0;
     m_curveStale = true;
     for (int i = 0; i < m_curve->graphCount(); ++i)
         m_curve->graph(i)->data()->clear();

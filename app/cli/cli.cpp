@@ -1,5 +1,7 @@
 #include "app/cli/cli.h"
 
+#include "core/storage/filesystem.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <cstdio>
@@ -40,6 +42,8 @@ QString requireProject(const QCommandLineParser &parser)
 std::unique_ptr<ProjectStore> openProject(const QCommandLineParser &parser, ProjectStore::Mode mode)
 {
     const QString path = requireProject(parser);
+    if (const QString warning = networkFileSystemWarning(path); !warning.isEmpty())
+        std::fprintf(stderr, "hyper: warning: %s\n", qUtf8Printable(warning));
     try {
         return std::make_unique<ProjectStore>(path, mode);
     } catch (const StoreError &e) {

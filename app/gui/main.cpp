@@ -1,9 +1,10 @@
-// hyper-workbench [PROJECT] [--measure-startup] [--screenshot FILE] [--tab NAME] [--bench-label N]
+// hyper-workbench [PROJECT] [--measure-startup] [--screenshot FILE] [--tab NAME] [--bench-label N [--keep-labels]]
 #include "core/jobs/feedback.h"
 #include "core/ml/runtime.h"
 #include "core/sample/sampleproject.h"
 #include "core/storage/annotationstore.h"
 #include "core/storage/ppmstore.h"
+#include "core/storage/walcheckpointer.h"
 #include "ui/firstpaintwatcher.h"
 #include "ui/instancetablemodel.h"
 #include "ui/labelbench.h"
@@ -94,12 +95,16 @@ long long msSinceExec()
 /** --bench-label N: routes every train instance to humans when none is (a stored plan
  *  "bench-label-all", applied), then times N save-and-advance cycles of the Label tab and
  *  prints them as JSON. Returns the exit code. */
-int benchLabel(const QString &path, int cycles)
+int benchLabel(const QString &path, int cycles, bool keepLabels, const QString &annotator)
 {
     try {
         QElapsedTimer setup;
         setup.start();
         hyper::ProjectStore store(path, hyper::ProjectStore::Mode::OpenExisting, /*checkIntegrity=*/false);
+        // As the window sets up its connection: a short busy timeout with retries from the
+        // event loop, and checkpoints on another thread.
+        store.setInteractive();
+        hyper::WalCheckpointer checkpointer(path);
         hyper::InstanceFilter human;
         human.split = hyper::Split::Train;
         human.route = QStringLiteral("human");
@@ -121,7 +126,7 @@ int benchLabel(const QString &path, int cycles)
         view.resize(1280, 800);
         view.show();
         QCoreApplication::processEvents();
-        const hyper::LabelBenchResult r = hyper::runLabelBench(view, store, cycles);
+        const hyper::LabelBenchResult r = hyper::runLabelBench(view, store, cycles, keepLabels, annotator);
         if (!r.error.isEmpty()) {
             std::fprintf(stderr, "hyper-workbench: --bench-label: %s\n", qUtf8Printable(r.error));
             return 1;
@@ -129,10 +134,10 @@ int benchLabel(const QString &path, int cycles)
         std::printf("{\"cycles\": %d, \"routed\": %lld, \"routed_now\": %s, \"setup_seconds\": %.2f, "
                     "\"session_call_ms\": %.2f, \"session_start_ms\": %.2f, \"stalls\": %d, \"median_ms\": %.3f, \"p95_ms\": %.3f, \"max_ms\": %.3f, "
                     "\"save_median_ms\": %.3f, \"save_p95_ms\": %.3f, \"save_max_ms\": %.3f, "
-                    "\"cpu_median_ms\": %.3f, \"cpu_p95_ms\": %.3f}\n",
+                    "\"cpu_median_ms\": %.3f, \"cpu_p95_ms\": %.3f, \"busy_retries\": %d, \"checkpoints\": %d}\n",
                     r.cycles, qint64(r.routed), routedNow ? "true" : "false", setupSeconds, r.sessionCallMs, r.sessionStartMs, r.stalls,
                     r.medianMs, r.p95Ms, r.maxMs, r.saveMedianMs, r.saveP95Ms, r.saveMaxMs, r.cpuMedianMs,
-                    r.cpuP95Ms);
+                    r.cpuP95Ms, r.busyRetries, checkpointer.checkpoints());
         return 0;
     } catch (const std::exception &e) {
         std::fprintf(stderr, "hyper-workbench: --bench-label: %s\n", e.what());
@@ -177,8 +182,16 @@ int main(int argc, char *argv[])
     const QCommandLineOption benchLabelOption(QStringLiteral("bench-label"),
         QStringLiteral("Time N save-and-advance cycles of the Label tab on PROJECT (routing every train instance "
                        "to humans when none is), print JSON, quit."), QStringLiteral("N"));
+    const QCommandLineOption keepLabelsOption(QStringLiteral("keep-labels"),
+        QStringLiteral("With --bench-label: keep the labels saved and print \"saved LABEL_ID\" on stdout, flushed, "
+                       "right after each commit (the crash harness of the stress test)."));
     parser.addOption(delayOption);
     parser.addOption(benchLabelOption);
+    parser.addOption(keepLabelsOption);
+    const QCommandLineOption annotatorOption(QStringLiteral("annotator"),
+        QStringLiteral("With --bench-label: the annotator of the session (default bench-label)."), QStringLiteral("NAME"),
+        QStringLiteral("bench-label"));
+    parser.addOption(annotatorOption);
     parser.process(app);
     if (parser.isSet(benchLabelOption)) {
         bool ok = false;
@@ -187,7 +200,8 @@ int main(int argc, char *argv[])
             std::fprintf(stderr, "hyper-workbench: --bench-label needs N >= 1 and a PROJECT\n");
             return 2;
         }
-        return benchLabel(parser.positionalArguments().first(), cycles);
+        return benchLabel(parser.positionalArguments().first(), cycles, parser.isSet(keepLabelsOption),
+                          parser.value(annotatorOption));
     }
 
     const QStringList args = parser.positionalArguments();

@@ -4,6 +4,7 @@
 #include "core/storage/sqlite.h"
 
 #include <QFile>
+#include <algorithm>
 #include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlDriver>
@@ -22,20 +23,6 @@ std::atomic<int> g_connectionCounter{0};
     throw StoreError(QStringLiteral("%1: %2").arg(path, what).toStdString());
 }
 
-// A file that exists and is not empty must start with SQLite's magic header; checking it
-// ourselves gives a clearer message than SQLite's "file is not a database".
-void checkHeader(const QString &path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        failFor(path, QStringLiteral("cannot read the file: %1").arg(f.errorString()));
-    const QByteArray head = f.read(16);
-    if (head.isEmpty())
-        return;
-    if (head != QByteArray("SQLite format 3\0", 16))
-        failFor(path, QStringLiteral("not a HyPER project (not an SQLite database)"));
-}
-
 } // namespace
 
 ProjectStore::ProjectStore(const QString &path, Mode mode, bool checkIntegrity)
@@ -46,8 +33,12 @@ ProjectStore::ProjectStore(const QString &path, Mode mode, bool checkIntegrity)
         failFor(path, QStringLiteral("no such project file"));
     if (mode == Mode::CreateNew && exists && QFileInfo(path).size() > 0)
         failFor(path, QStringLiteral("a file already exists there"));
-    if (exists)
-        checkHeader(path);
+    // Nothing but SQLite opens the file: on POSIX, closing any descriptor of a file drops
+    // every fcntl lock this process holds on it, SQLite's included, and another process
+    // would then checkpoint and delete the WAL under our open connections. The header
+    // check is SQLite's own (SQLITE_NOTADB in configure()); access() and stat() open nothing.
+    if (exists && !QFileInfo(path).isReadable())
+        failFor(path, QStringLiteral("cannot read the file: permission denied"));
 
     m_connectionName = QStringLiteral("hyper-store-%1").arg(++g_connectionCounter);
     {
@@ -86,7 +77,7 @@ ProjectStore::~ProjectStore()
 
 void ProjectStore::configure(bool created)
 {
-    sqlite3_busy_timeout(m_db, 5000);
+    sqlite3_busy_timeout(m_db, kDefaultBusyTimeoutMs);
     int appId = 0, version = 0;
     try {
         sql::Stmt a(m_db, "PRAGMA application_id");
@@ -95,7 +86,11 @@ void ProjectStore::configure(bool created)
         sql::Stmt v(m_db, "PRAGMA user_version");
         if (v.step())
             version = int(v.i64(0));
+    } catch (const StoreBusy &) {
+        throw;
     } catch (const StoreError &e) {
+        if ((sqlite3_extended_errcode(m_db) & 0xff) == SQLITE_NOTADB)
+            failFor(m_path, QStringLiteral("not a HyPER project (not an SQLite database)"));
         failFor(m_path, QStringLiteral("not a readable SQLite database (%1)").arg(QString::fromUtf8(e.what())));
     }
     if (appId != schema::kApplicationId) {
@@ -137,6 +132,39 @@ void ProjectStore::removeFiles(const QString &path)
 {
     for (const char *suffix : {"", "-wal", "-shm", "-journal"})
         QFile::remove(path + QLatin1String(suffix));
+}
+
+void ProjectStore::setBusyTimeout(int ms)
+{
+    sqlite3_busy_timeout(m_db, ms);
+}
+
+void ProjectStore::setInteractive()
+{
+    setBusyTimeout(kInteractiveBusyTimeoutMs);
+    setAutoCheckpoint(false);
+}
+
+void ProjectStore::setAutoCheckpoint(bool on)
+{
+    sqlite3_wal_autocheckpoint(m_db, on ? 1000 : 0);
+}
+
+ProjectStore::Checkpoint ProjectStore::checkpoint()
+{
+    int logFrames = 0, done = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &done);
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+        return {};
+    if (rc != SQLITE_OK)
+        failFor(m_path, QStringLiteral("checkpoint: %1").arg(QString::fromUtf8(sqlite3_errmsg(m_db))));
+    return {std::max(0, logFrames), std::max(0, done)};
+}
+
+qint64 ProjectStore::dataVersion() const
+{
+    sql::Stmt v(m_db, "PRAGMA data_version");
+    return v.step() ? v.i64(0) : 0;
 }
 
 int ProjectStore::schemaVersion() const

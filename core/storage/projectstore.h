@@ -22,6 +22,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/** Another connection (this program's or another's) held the write lock for longer than
+ *  the busy timeout: nothing was written; the same write can be tried again. */
+class StoreBusy : public StoreError
+{
+public:
+    StoreBusy();
+};
+
 /**
  * One project: one SQLite file (WAL, foreign keys on, schema version in
  * PRAGMA user_version with forward migrations, integrity_check on open).
@@ -73,6 +81,39 @@ public:
     void updateSearchIndex(Feedback &feedback);
     /** True when every instance is in the full-text index. */
     bool searchIndexReady() const;
+
+    /** How long a write waits for another connection's write lock before StoreBusy:
+     *  kDefaultBusyTimeoutMs unless set (the GUI thread sets a short one and retries
+     *  from its event loop, so that the window never freezes). */
+    static constexpr int kDefaultBusyTimeoutMs = 30000;
+    void setBusyTimeout(int ms);
+
+    /** The busy timeout of a connection on the GUI thread: short, so that a window never
+     *  freezes; a write that finds the project busy longer throws StoreBusy and the view
+     *  retries it from its event loop, saying so. */
+    static constexpr int kInteractiveBusyTimeoutMs = 1000;
+    /** Readies the connection of a GUI thread: kInteractiveBusyTimeoutMs and no automatic
+     *  checkpoints (a WalCheckpointer on another thread does them). */
+    void setInteractive();
+
+    /** Whether this connection checkpoints the WAL itself after a commit that grows it
+     *  past 1,000 pages (SQLite's default, on). The GUI thread's connection turns it off
+     *  and leaves checkpoints to a WalCheckpointer on its own thread. */
+    void setAutoCheckpoint(bool on);
+
+    /** Frames in the WAL and frames copied into the database by a checkpoint. */
+    struct Checkpoint {
+        int walFrames = 0;
+        int copied = 0;
+    };
+    /** One PASSIVE checkpoint: copies what no reader still needs, never waits for a lock
+     *  and never blocks a writer. A busy database returns {} instead of throwing. */
+    Checkpoint checkpoint();
+
+    /** PRAGMA data_version: changes whenever another connection (any process, or another
+     *  ProjectStore of this one) commits to the project; this connection's own commits
+     *  leave it as it is. */
+    qint64 dataVersion() const;
 
     /** The raw connection, for core/storage code only. */
     sqlite3 *handle() const { return m_db; }

@@ -7,8 +7,16 @@
 namespace hyper::sql {
 
 namespace {
+/** SQLITE_BUSY / SQLITE_LOCKED after the busy timeout: another connection writes. */
+bool isBusy(int rc)
+{
+    return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+}
+
 [[noreturn]] void fail(sqlite3 *db, const char *what)
 {
+    if (isBusy(sqlite3_extended_errcode(db)))
+        throw StoreBusy();
     throw StoreError(std::string(what) + ": " + sqlite3_errmsg(db));
 }
 } // namespace
@@ -16,9 +24,11 @@ namespace {
 void exec(sqlite3 *db, const char *sql)
 {
     char *err = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-        std::string msg = err ? err : "unknown error";
+    if (const int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err); rc != SQLITE_OK) {
+        const std::string msg = err ? err : "unknown error";
         sqlite3_free(err);
+        if (isBusy(rc))
+            throw StoreBusy();
         throw StoreError("SQL failed: " + msg);
     }
 }
@@ -120,6 +130,17 @@ QString Stmt::text(int col) const
     const std::string_view v = utf8(col);
     return QString::fromUtf8(v.data(), qsizetype(v.size()));
 }
+
+} // namespace hyper::sql
+
+namespace hyper {
+StoreBusy::StoreBusy()
+    : StoreError("another program is writing this project (the database stayed locked past the busy timeout)")
+{
+}
+} // namespace hyper
+
+namespace hyper::sql {
 
 Transaction::Transaction(sqlite3 *db) : m_db(db) { exec(db, "BEGIN IMMEDIATE"); }
 
