@@ -22,24 +22,23 @@ echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$HYPER" route --project "$P" --budget "$SIZE" --strategy random --seed 1 --json > /dev/null
 
 echo "== Label tab alone: $CYCLES save-and-advance cycles"
-alone=$(QT_QPA_PLATFORM=offscreen "$WB" "$P" --bench-label "$CYCLES" --annotator bench-alone)
+alone=$(QT_QPA_PLATFORM=offscreen "$WB" "$P" --bench-label "$CYCLES" --annotator bench-alone 2>/dev/null)
 echo "$alone"
 
 echo "== the same beside a reader and a hyper label writer"
 /usr/bin/python3 -c '
-import sqlite3, sys, time
+import signal, sqlite3, sys, time
 n = 0
-try:
-    while True:
-        c = sqlite3.connect(sys.argv[1], timeout=30)
-        c.execute("select count(*) from human_labels").fetchone()
-        c.close()
-        n += 1
-        time.sleep(0.02)
-except KeyboardInterrupt:
-    pass
-finally:
+def stop(*_):
     print("reader: %d open-read-close cycles" % n, flush=True)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, stop)
+while True:
+    c = sqlite3.connect(sys.argv[1], timeout=30)
+    c.execute("select count(*) from human_labels").fetchone()
+    c.close()
+    n += 1
+    time.sleep(0.02)
 ' "$P" &
 reader=$!
 (
@@ -53,8 +52,8 @@ reader=$!
 ) &
 writer=$!
 sleep 1
-beside=$(QT_QPA_PLATFORM=offscreen "$WB" "$P" --bench-label "$CYCLES" --annotator bench-beside)
-kill -INT "$reader"; kill -TERM "$writer"; wait "$reader" "$writer" 2>/dev/null || true
+beside=$(QT_QPA_PLATFORM=offscreen "$WB" "$P" --bench-label "$CYCLES" --annotator bench-beside 2>/dev/null)
+kill -TERM "$reader" "$writer"; wait "$reader" "$writer" 2>/dev/null || true
 echo "$beside"
 /usr/bin/python3 -c '
 import json, sys

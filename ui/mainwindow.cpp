@@ -101,7 +101,20 @@ MainWindow::MainWindow(QWidget *parent)
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
     m_tabs->addTab(central, tr("Dataset"));
-    setCentralWidget(m_tabs);
+    // A line above the tabs says when the file is an annotator pack (applyPackMode).
+    m_packBanner = new QLabel(this);
+    m_packBanner->setObjectName(QStringLiteral("packBanner"));
+    m_packBanner->setWordWrap(true);
+    m_packBanner->setMargin(6);
+    m_packBanner->setStyleSheet(QStringLiteral("background: #fff4cc; color: #3d3200;"));
+    m_packBanner->hide();
+    auto *top = new QWidget(this);
+    auto *topLayout = new QVBoxLayout(top);
+    topLayout->setContentsMargins(0, 0, 0, 0);
+    topLayout->setSpacing(0);
+    topLayout->addWidget(m_packBanner);
+    topLayout->addWidget(m_tabs, 1);
+    setCentralWidget(top);
 
     m_jobs = new ImportController(this);
     createProjectViews();
@@ -193,6 +206,7 @@ void MainWindow::createActions()
         dialog.exec();
     });
     m_exportAction->setEnabled(false);
+    createPackActions(file);
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::closeAllWindows);
     quit->setShortcut(QKeySequence::Quit);
@@ -269,6 +283,7 @@ bool MainWindow::openProject(const QString &path, ProjectStore::Mode mode, QStri
     } catch (const std::exception &e) {
         statusBar()->showMessage(QString::fromUtf8(e.what()), kStatusMs);
     }
+    applyPackMode();
     return true;
 }
 
@@ -343,6 +358,7 @@ void MainWindow::closeProject()
     m_store.reset();
     watchProject();
     setProjectOnViews();
+    applyPackMode();
     m_importAction->setEnabled(false);
     m_exportAction->setEnabled(false);
     updateTitle();
@@ -377,7 +393,7 @@ void MainWindow::newProjectDialog()
 void MainWindow::openProjectDialog()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"),
-        QFileInfo(projectPath()).absolutePath(), tr("HyPER projects (*.hyper);;All files (*)"));
+        QFileInfo(projectPath()).absolutePath(), tr("HyPER projects and annotator packs (*.hyper *.hyperpack);;All files (*)"));
     if (path.isEmpty())
         return;
     QString error;

@@ -49,6 +49,10 @@ public:
         QString *error = nullptr);
     QString projectPath() const;
     ProjectStore *store() const { return m_store.get(); }
+    /** Whether the open file is an annotator pack (the lead's tabs are hidden). */
+    bool isPack() const { return m_isPack; }
+    /** File > Annotator Packs…: the export and merge dialog on the open project. */
+    void packsDialog();
     /** Makes the tab with this title (case-insensitive: "Dataset", "PPM", "Routing", ...)
      *  current; false when there is none. */
     bool showTab(const QString &title);
@@ -120,6 +124,10 @@ private:
     void addProjectView(ProjectView *view);
     void setProjectOnViews();
     void closeProject();
+    /** Annotator packs (ui/packactions.cpp): File > Annotator Packs…, and a pack opened
+     *  straight into its annotator's Label session with the lead's tabs hidden. */
+    void createPackActions(QMenu *file);
+    void applyPackMode();
     /** Several programs on one project (ui/projectwatch.cpp). */
     void createProjectWatch();
     void watchProject();
@@ -136,6 +144,9 @@ private:
     QThread *m_integrityThread = nullptr;
     QTabWidget *m_tabs = nullptr;
     QAction *m_exportAction = nullptr;
+    QAction *m_packsAction = nullptr;
+    QLabel *m_packBanner = nullptr;
+    bool m_isPack = false;
     std::vector<ProjectView *> m_views;
     InstanceTableModel *m_model = nullptr;
     QTableView *m_view = nullptr;

@@ -8,6 +8,7 @@
 #include "ui/ppmview.h"
 #include "ui/reviewview.h"
 #include "ui/routingview.h"
+#include "ui/teamview.h"
 #include "ui/trainingview.h"
 
 namespace hyper {
@@ -22,6 +23,7 @@ void MainWindow::createProjectViews()
     addProjectView(new LabelView(this));
     addProjectView(new CalibrationView(this));
     addProjectView(new ReviewView(this));
+    addProjectView(new TeamView(this));
 }
 
 } // namespace hyper

@@ -69,6 +69,8 @@ double loadAverage();
 Feedback stderrFeedback(const QString &what);
 
 int cmdInit(const QStringList &args);
+/** hyper pack export | info | merge | list | reissue (cmd_pack.cpp). */
+int cmdPack(const QStringList &args);
 int cmdImport(const QStringList &args);
 int cmdInfo(const QStringList &args);
 int cmdList(const QStringList &args);

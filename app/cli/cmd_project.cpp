@@ -2,6 +2,7 @@
 #include "app/cli/cli.h"
 #include "core/io/importer.h"
 #include "core/jobs/feedback.h"
+#include "core/storage/packstore.h"
 #include "core/storage/projectstore.h"
 
 #include <QElapsedTimer>
@@ -131,8 +132,16 @@ int cmdInfo(const QStringList &args)
     const auto project = openProject(p);
     ProjectStore &store = *project;
     const ProjectInfo i = store.info();
+    const auto pack = packs::meta(store);
     if (p.isSet(QStringLiteral("json"))) {
+        QJsonObject packObject;
+        if (pack)
+            packObject = {{QStringLiteral("uuid"), pack->packUuid}, {QStringLiteral("project"), pack->projectUuid},
+                          {QStringLiteral("project_name"), pack->projectName}, {QStringLiteral("annotator"), pack->annotator},
+                          {QStringLiteral("kind"), pack->kind}, {QStringLiteral("instances"), qint64(pack->instances.size())}};
         printJson({{QStringLiteral("instances"), i.instances},
+                   {QStringLiteral("project_uuid"), packs::projectUuid(store)},
+                   {QStringLiteral("pack"), pack ? QJsonValue(packObject) : QJsonValue()},
                    {QStringLiteral("eval_instances"), i.evalInstances},
                    {QStringLiteral("human_labels"), i.humanLabels},
                    {QStringLiteral("lm_labels"), i.lmLabels},
@@ -147,6 +156,9 @@ int cmdInfo(const QStringList &args)
                     i.instances, i.evalInstances, i.humanLabels, i.lmLabels,
                     qPrintable(i.annotators.join(QStringLiteral(", "))),
                     qPrintable(i.judges.join(QStringLiteral(", "))));
+        if (pack)
+            std::printf("annotator pack:    %s for %s (%s) of %s\n", qUtf8Printable(pack->packUuid),
+                        qUtf8Printable(pack->annotator), qUtf8Printable(pack->kind), qUtf8Printable(pack->projectName));
     }
     return 0;
 }

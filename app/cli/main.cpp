@@ -37,6 +37,7 @@ const std::map<QString, std::function<int(const QStringList &)>> &commands()
         {QStringLiteral("judge"), cli::cmdJudge},
         {QStringLiteral("tag"), cli::cmdTag},
         {QStringLiteral("endpoint"), cli::cmdEndpoint},
+        {QStringLiteral("pack"), cli::cmdPack},
     };
     return table;
 }
@@ -67,6 +68,7 @@ void usage()
         "  judge    LM labels from a chat-completions endpoint (validated, cached, resumable)\n"
         "  tag      LM tags of the eight metadata dimensions into the instance metadata\n"
         "  endpoint saved LM endpoints: save | list | remove (never the key)\n"
+        "  pack     annotator packs for a team on several machines: export | info | merge | list | reissue\n"
         "  bench    measure figures: bench import | search | features | rm | candidates | ppm | route | export | lm | lmjobs\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }

@@ -65,6 +65,8 @@ struct HumanLabel {
     std::optional<double> timeSpentSeconds;
     QString shownOrder;                       // "AB" | "BA" | "" (unknown)
     QDateTime createdAt;
+    QString uuid;                             // identity across files; made on insert when empty
+    QString pack;                             // the annotator pack (UUID) it was merged from, or ""
 };
 
 struct LmLabel {

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QUuid>
 #include <algorithm>
 #include <sqlite3.h>
 #include <unordered_map>
@@ -211,6 +212,11 @@ QueueStatus AnnotationStore::status(const QString &annotator) const
     return st;
 }
 
+std::uint64_t AnnotationStore::preference(const QString &annotator, qint64 instanceId)
+{
+    return weight(nameHash(annotator), instanceId);
+}
+
 bool AnnotationStore::showSwapped(const QString &annotator, qint64 instanceId)
 {
     return (weight(nameHash(annotator), instanceId, 0x5157A9ULL) >> 63) != 0;
@@ -262,13 +268,13 @@ qint64 AnnotationStore::flag(qint64 instanceId, const QString &annotator, const 
     sqlite3 *db = m_store.handle();
     sql::Transaction tx(db);
     requireInstance(db, instanceId);
-    sql::Stmt s(db, "INSERT INTO label_flags(instance_id, annotator_id, note, created_at) VALUES (?,?,?,?)");
+    sql::Stmt s(db, "INSERT INTO label_flags(instance_id, annotator_id, note, created_at, uuid) VALUES (?,?,?,?,?)");
     s.bind(1, std::int64_t(instanceId));
     if (annotator.trimmed().isEmpty())
         s.bindNull(2);
     else
         s.bind(2, annotatorId(db, annotator.trimmed(), QString()));
-    s.bind(3, note).bind(4, now());
+    s.bind(3, note).bind(4, now()).bind(5, QUuid::createUuid().toString(QUuid::WithoutBraces));
     s.run();
     const qint64 id = sqlite3_last_insert_rowid(db);
     tx.commit();

@@ -3,6 +3,7 @@
 #include "core/domain/types.h"
 
 #include <QString>
+#include <cstdint>
 #include <optional>
 #include <vector>
 
@@ -92,6 +93,9 @@ public:
     /** Whether the annotator sees B on the left for this instance: a fixed hash of
      *  (annotator, instance), so the side is random across items but stable on revisits. */
     static bool showSwapped(const QString &annotator, qint64 instanceId);
+    /** The rendezvous weight of (annotator, instance) that balances the queue: an instance
+     *  prefers the k annotators with the highest weight. Annotator packs use it too. */
+    static std::uint64_t preference(const QString &annotator, qint64 instanceId);
 
     /** Deletes a saved human label (undo) and returns it as it was, id included; throws
      *  StoreError when there is none. */

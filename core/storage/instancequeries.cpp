@@ -229,7 +229,7 @@ std::vector<HumanLabel> ProjectStore::humanLabels(qint64 instanceId) const
 {
     sql::Stmt s(m_db, "SELECT h.id, a.name, a.kind, h.overall, h.helpfulness, h.truthfulness,"
                       " h.harmlessness, h.reasons, h.rationale, h.confidence, h.time_spent,"
-                      " h.shown_order, h.created_at FROM human_labels h"
+                      " h.shown_order, h.created_at, coalesce(h.uuid, ''), h.pack FROM human_labels h"
                       " JOIN annotators a ON a.id = h.annotator_id WHERE h.instance_id = ? ORDER BY h.id");
     s.bind(1, std::int64_t(instanceId));
     std::vector<HumanLabel> out;
@@ -255,6 +255,8 @@ std::vector<HumanLabel> ProjectStore::humanLabels(qint64 instanceId) const
         l.timeSpentSeconds = s.opt<double>(10);
         l.shownOrder = s.text(11);
         l.createdAt = QDateTime::fromString(s.text(12), Qt::ISODateWithMs);
+        l.uuid = s.text(13);
+        l.pack = s.text(14);
         out.push_back(std::move(l));
     }
     return out;

@@ -7,6 +7,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QUuid>
 #include <sqlite3.h>
 
 namespace hyper {
@@ -66,7 +67,7 @@ std::int64_t insertHumanLabelRow(sqlite3 *db, const HumanLabel &label, std::int6
         reasons.insert(it.key(), QJsonArray::fromStringList(it.value()));
     sql::Stmt s(db, "INSERT INTO human_labels(instance_id, annotator_id, overall, helpfulness,"
                     " truthfulness, harmlessness, reasons, rationale, confidence, time_spent,"
-                    " shown_order, created_at, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                    " shown_order, created_at, id, uuid, pack) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, std::int64_t(label.instanceId)).bind(2, annotator).bind(3, toInt(label.overall));
     for (int k = 0; k < 3; ++k) {
         const auto it = label.aspects.find(QString::fromLatin1(kAspects[k]));
@@ -85,6 +86,8 @@ std::int64_t insertHumanLabelRow(sqlite3 *db, const HumanLabel &label, std::int6
         s.bind(13, id);
     else
         s.bindNull(13);
+    s.bind(14, label.uuid.isEmpty() ? QUuid::createUuid().toString(QUuid::WithoutBraces) : label.uuid);
+    s.bind(15, label.pack);
     s.run();
     const std::int64_t newId = sqlite3_last_insert_rowid(db);
     refreshInstanceStats(db, label.instanceId);

@@ -250,7 +250,44 @@ CREATE TABLE lm_templates(
   created_at TEXT NOT NULL) WITHOUT ROWID;
 )SQL";
 
-const char *const kSteps[] = {kV1, kV2, kV3, kV4, kV5};
+// Version 6: annotator packs (issue 13, core/storage/packstore.cpp).
+// - project_meta 'project_uuid': who a pack belongs to (random, made here once).
+// - human_labels.uuid / label_flags.uuid: a label's identity across files, so that merging
+//   a pack twice adds nothing; NULL for labels imported with data or made before v6.
+//   `pack` is the pack (UUID) a merged label or flag came from ('' when made here).
+// - packs / pack_instances: what the lead handed out, to whom, and what came back. status
+//   'out' until the first merge ('returned'), or 'reissued' when the lead gave its
+//   instances to someone else.
+const char *const kV6 = R"SQL(
+INSERT OR IGNORE INTO project_meta(key, value) SELECT 'project_uuid',
+  substr(u, 1, 8) || '-' || substr(u, 9, 4) || '-4' || substr(u, 14, 3) || '-' ||
+  substr('89ab', 1 + (abs(random()) % 4), 1) || substr(u, 18, 3) || '-' || substr(u, 21, 12)
+  FROM (SELECT lower(hex(randomblob(16))) AS u);
+ALTER TABLE human_labels ADD COLUMN uuid TEXT;
+ALTER TABLE human_labels ADD COLUMN pack TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX human_labels_uuid ON human_labels(uuid) WHERE uuid IS NOT NULL;
+ALTER TABLE label_flags ADD COLUMN uuid TEXT;
+ALTER TABLE label_flags ADD COLUMN pack TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX label_flags_uuid ON label_flags(uuid) WHERE uuid IS NOT NULL;
+CREATE TABLE packs(
+  uuid TEXT PRIMARY KEY,
+  annotator TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  file TEXT NOT NULL DEFAULT '',
+  instances INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'out' CHECK(status = 'out' OR status = 'returned' OR status = 'reissued'),
+  reissued_to TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  merged_at TEXT,
+  merged_labels INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+CREATE TABLE pack_instances(
+  pack TEXT NOT NULL REFERENCES packs(uuid) ON DELETE CASCADE,
+  instance_id INTEGER NOT NULL REFERENCES instances(id) ON DELETE CASCADE,
+  PRIMARY KEY(pack, instance_id)) WITHOUT ROWID;
+CREATE INDEX pack_instances_instance ON pack_instances(instance_id);
+)SQL";
+
+const char *const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6};
 
 } // namespace
 
