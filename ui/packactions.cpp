@@ -13,6 +13,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QMenu>
+#include <QStatusBar>
 #include <QTabWidget>
 
 namespace hyper {
@@ -71,6 +72,7 @@ void MainWindow::applyPackMode()
             .arg(pack->instances.size()));
     m_tabs->setCurrentWidget(label);
     label->startSession(pack->annotator, pack->kind);
+    statusBar()->showMessage(tr("Labelling as %1 in an annotator pack of %2.").arg(pack->annotator, pack->projectName));
 }
 
 } // namespace hyper

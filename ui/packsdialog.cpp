@@ -117,7 +117,9 @@ QWidget *PacksDialog::buildExportPage()
     form->addRow(tr("&Kind:"), m_kind);
     form->addRow(tr("&Overlap k:"), m_overlap);
     form->addRow(tr("&Limit per annotator:"), m_limit);
-    form->addRow(tr("&Folder:"), folderRow);
+    auto *folderLabel = new QLabel(tr("&Folder:"));
+    folderLabel->setBuddy(m_folder);
+    form->addRow(folderLabel, folderRow);
     m_preview = view::makeTable(QStringLiteral("packPreview"), {tr("Annotator"), tr("Instances"), tr("File")});
     m_previewNote = new QLabel;
     m_previewNote->setObjectName(QStringLiteral("packPreviewNote"));

@@ -517,9 +517,11 @@ PackMergeResult merge(ProjectStore &store, const QString &packPath)
             recordPackInstances(db, c.meta.packUuid, c.meta.instances);
         }
     }
-    sql::Stmt u(db, "UPDATE packs SET status = CASE WHEN status = 'out' THEN 'returned' ELSE status END,"
-                    " merged_at = ?, merged_labels = (SELECT count(*) FROM human_labels WHERE pack = ?) WHERE uuid = ?");
-    u.bind(1, now()).bind(2, c.meta.packUuid).bind(3, c.meta.packUuid);
+    // Returned once labels of it came back: what it left unlabelled goes back to the pool
+    // of the next export. Merging a pack with no labels yet leaves it out.
+    sql::Stmt u(db, "UPDATE packs SET status = CASE WHEN status = 'out' AND ?4 > 0 THEN 'returned' ELSE status END,"
+                    " merged_at = ?1, merged_labels = (SELECT count(*) FROM human_labels WHERE pack = ?2) WHERE uuid = ?3");
+    u.bind(1, now()).bind(2, c.meta.packUuid).bind(3, c.meta.packUuid).bind(4, std::int64_t(c.labels.size()));
     u.run();
     tx.commit();
     return r;
