@@ -30,6 +30,7 @@
 #include <QTableView>
 #include <QPointer>
 #include <QThread>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 // hyper_ui is a static library: its resources must be registered by name, or the
@@ -104,17 +105,19 @@ MainWindow::MainWindow(QWidget *parent)
     // A line above the tabs says when the file is an annotator pack (applyPackMode).
     m_packBanner = new QLabel(this);
     m_packBanner->setObjectName(QStringLiteral("packBanner"));
-    m_packBanner->setWordWrap(true);
     m_packBanner->setMargin(6);
+    m_packBanner->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_packBanner->setMinimumWidth(1); // one line; a narrow window cuts it, the tooltip has it all
     m_packBanner->setStyleSheet(QStringLiteral("background: #fff4cc; color: #3d3200;"));
-    m_packBanner->hide();
-    auto *top = new QWidget(this);
-    auto *topLayout = new QVBoxLayout(top);
-    topLayout->setContentsMargins(0, 0, 0, 0);
-    topLayout->setSpacing(0);
-    topLayout->addWidget(m_packBanner);
-    topLayout->addWidget(m_tabs, 1);
-    setCentralWidget(top);
+    m_packBar = new QToolBar(tr("Annotator Pack"), this);
+    m_packBar->setObjectName(QStringLiteral("packBar"));
+    m_packBar->setMovable(false);
+    m_packBar->setFloatable(false);
+    m_packBar->toggleViewAction()->setVisible(false);
+    m_packBar->addWidget(m_packBanner);
+    m_packBar->hide();
+    addToolBar(Qt::TopToolBarArea, m_packBar);
+    setCentralWidget(m_tabs);
 
     m_jobs = new ImportController(this);
     createProjectViews();

@@ -14,6 +14,7 @@ class QSplitter;
 class QTableView;
 class QThread;
 class QTimer;
+class QToolBar;
 class QTabWidget;
 
 namespace hyper {
@@ -146,6 +147,7 @@ private:
     QAction *m_exportAction = nullptr;
     QAction *m_packsAction = nullptr;
     QLabel *m_packBanner = nullptr;
+    QToolBar *m_packBar = nullptr;
     bool m_isPack = false;
     std::vector<ProjectView *> m_views;
     InstanceTableModel *m_model = nullptr;

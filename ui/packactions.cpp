@@ -14,6 +14,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QStatusBar>
+#include <QToolBar>
 #include <QTabWidget>
 
 namespace hyper {
@@ -61,15 +62,17 @@ void MainWindow::applyPackMode()
         m_importAction->setEnabled(false);
         m_exportAction->setEnabled(false);
     }
-    m_packBanner->setVisible(m_isPack);
+    m_packBar->setVisible(m_isPack);
     if (!m_isPack || !label)
         return;
     m_packBanner->setText(
-        tr("<b>Annotator pack</b> for <b>%1</b> (%2) from the project %3: %4 instances to label. Label them in the "
-           "Label tab, then send this file back to your lead, who merges it. The Features, Training, PPM, Routing, "
-           "Agreement, Calibration, Review and Team tabs belong to the lead's project and are hidden here.")
+        tr("<b>Annotator pack</b> for <b>%1</b> (%2) from %3: %4 instances. Label them here and send this file back "
+           "to your lead; the lead's other tabs are hidden.")
             .arg(pack->annotator.toHtmlEscaped(), pack->kind.toHtmlEscaped(), pack->projectName.toHtmlEscaped())
             .arg(pack->instances.size()));
+    m_packBanner->setToolTip(tr("A pack holds only your instances, blind: no other labels, routes or features. The "
+                                "Features, Training, PPM, Routing, Agreement, Calibration, Review and Team tabs belong "
+                                "to the lead's project and are hidden. Your labels are saved in this file as you go."));
     m_tabs->setCurrentWidget(label);
     label->startSession(pack->annotator, pack->kind);
     statusBar()->showMessage(tr("Labelling as %1 in an annotator pack of %2.").arg(pack->annotator, pack->projectName));

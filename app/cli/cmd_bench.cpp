@@ -3,6 +3,7 @@
 #include "core/jobs/feedback.h"
 #include "core/sample/syntheticpairs.h"
 #include "core/storage/benchceiling.h"
+#include "core/storage/packbench.h"
 #include "core/storage/projectstore.h"
 
 #include <QCoreApplication>
@@ -139,6 +140,45 @@ int benchImport(const QStringList &args)
     return 0;
 }
 
+int benchPacks(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Annotator packs: export for A annotators over N routed instances (seconds, pack sizes), then the merge "
+        "rate of every label made in them, and of merging them all again."));
+    addJsonOption(p);
+    p.addOption({QStringLiteral("instances"), QStringLiteral("Routed train instances (default 100000)."), QStringLiteral("N"),
+                 QStringLiteral("100000")});
+    p.addOption({QStringLiteral("annotators"), QStringLiteral("Annotators (default 10)."), QStringLiteral("A"), QStringLiteral("10")});
+    p.addOption({QStringLiteral("overlap"), QStringLiteral("k (default 1)."), QStringLiteral("K"), QStringLiteral("1")});
+    p.addOption({QStringLiteral("dir"), QStringLiteral("Work folder (default out/bench)."), QStringLiteral("DIR"),
+                 QStringLiteral("out/bench")});
+    parseOrThrow(p, args);
+    const int n = intOption(p, QStringLiteral("instances"), 1, 10'000'000);
+    const int a = intOption(p, QStringLiteral("annotators"), 1, 1000);
+    const int k = intOption(p, QStringLiteral("overlap"), 1, a);
+    const PackBenchResult r = runPackBench(p.value(QStringLiteral("dir")), n, a, k);
+    const double rate = r.mergeSeconds > 0 ? double(r.labels) / r.mergeSeconds : 0;
+    const double rerate = r.remergeSeconds > 0 ? double(r.labels) / r.remergeSeconds : 0;
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson({{QStringLiteral("instances"), r.instances}, {QStringLiteral("annotators"), r.annotators},
+                   {QStringLiteral("overlap"), r.overlap}, {QStringLiteral("build_seconds"), r.buildSeconds},
+                   {QStringLiteral("export_seconds"), r.exportSeconds}, {QStringLiteral("assignments"), r.assignments},
+                   {QStringLiteral("pack_bytes_min"), r.packBytesMin}, {QStringLiteral("pack_bytes_max"), r.packBytesMax},
+                   {QStringLiteral("pack_bytes_total"), r.packBytesTotal}, {QStringLiteral("project_bytes"), r.projectBytes},
+                   {QStringLiteral("labels"), r.labels}, {QStringLiteral("merge_seconds"), r.mergeSeconds},
+                   {QStringLiteral("merge_labels_per_s"), rate}, {QStringLiteral("remerge_seconds"), r.remergeSeconds},
+                   {QStringLiteral("remerge_labels_per_s"), rerate}, {QStringLiteral("load"), loadAverage()}});
+    } else {
+        std::printf("export: %lld instances to %d annotators (k = %d) in %.2f s; packs %.1f-%.1f MB (%.1f MB in all; "
+                    "project %.1f MB)\nmerge: %lld labels in %.2f s = %.0f labels/s; again (all already there) %.2f s = %.0f/s\n",
+                    r.instances, r.annotators, r.overlap, r.exportSeconds, double(r.packBytesMin) / 1e6,
+                    double(r.packBytesMax) / 1e6, double(r.packBytesTotal) / 1e6, double(r.projectBytes) / 1e6, r.labels,
+                    r.mergeSeconds, rate, r.remergeSeconds, rerate);
+    }
+    return 0;
+}
+
 int benchSearch(const QStringList &args)
 {
     QCommandLineParser p;
@@ -164,7 +204,7 @@ int benchSearch(const QStringList &args)
 int cmdBench(const QStringList &args)
 {
     if (args.size() < 2)
-        throw UsageError("which bench? import | search | features | rm | candidates | ppm | route | export | lm | lmjobs");
+        throw UsageError("which bench? import | search | features | rm | candidates | ppm | route | export | lm | lmjobs | packs");
     QStringList rest = args;
     const QString what = rest.takeAt(1);
     rest[0] += QLatin1Char(' ') + what;
@@ -188,7 +228,9 @@ int cmdBench(const QStringList &args)
         return benchLm(rest);
     if (what == QLatin1String("lmjobs"))
         return benchLmJobs(rest);
-    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | candidates | ppm | route | export | lm | lmjobs)").arg(what).toStdString());
+    if (what == QLatin1String("packs"))
+        return benchPacks(rest);
+    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | candidates | ppm | route | export | lm | lmjobs | packs)").arg(what).toStdString());
 }
 
 } // namespace hyper::cli

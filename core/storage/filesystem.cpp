@@ -48,9 +48,9 @@ QString networkFileSystemWarning(const QString &path)
     return QStringLiteral(
                "%1 is on a network file system (%2). SQLite's write-ahead log keeps its index in memory "
                "shared on one machine, and file locks over such mounts are unreliable: programs on two "
-               "machines writing this project can corrupt it. Keep projects on a local disk and let one "
-               "machine at a time open them (annotator packs, for teams on several machines, are not "
-               "available yet).")
+               "machines writing this project can corrupt it. Keep projects on a local disk; a team on "
+               "several machines hands out annotator packs (File > Annotator Packs…, hyper pack) instead of "
+               "sharing the file.")
         .arg(QFileInfo(path).fileName(), fs);
 }
 

@@ -144,8 +144,8 @@ PackFileInfo writePackFile(ProjectStore &project, const QString &path, const QSt
             setMeta(db, "pack_instances", QString::fromUtf8(QJsonDocument(idList).toJson(QJsonDocument::Compact)));
             tx.commit();
             sql::exec(db, "DETACH DATABASE src");
-            Feedback quiet;
-            pack.updateSearchIndex(quiet);
+            // No full-text index: it would double the file; the workbench builds it in the
+            // background when the annotator first opens the pack.
         } // closed: the WAL is checkpointed into the file and removed
         ProjectStore::removeFiles(path); // nothing there (checked by the caller); stale side files
         if (!QFile::rename(temp, path))
@@ -457,7 +457,8 @@ PackMergeResult merge(ProjectStore &store, const QString &packPath)
     r.labels = qint64(c.labels.size());
     sqlite3 *db = store.handle();
     sql::Transaction tx(db);
-    std::set<qint64> touched;
+    std::set<qint64> touched; // instances that lost a replaced label
+    std::set<QString> annotatorNames;
     for (const HumanLabel &pl : c.labels) {
         if (uuidExists(db, "SELECT 1 FROM human_labels WHERE uuid = ?", pl.uuid)) {
             ++r.already;
@@ -477,21 +478,24 @@ PackMergeResult merge(ProjectStore &store, const QString &packPath)
                 d.bind(1, id);
                 d.run();
                 ++r.replaced;
+                touched.insert(pl.instanceId);
             }
         }
         HumanLabel l = pl;
         l.id = 0;
         l.pack = c.meta.packUuid;
-        insertHumanLabelRow(db, l, 0);
-        // Labels made in a pack count toward the overlap like labels made here.
-        sql::Stmt o(db, "UPDATE annotators SET origin = 'workbench' WHERE name = ?");
-        o.bind(1, l.annotator);
-        o.run();
-        touched.insert(l.instanceId);
+        insertHumanLabelRow(db, l, 0); // refreshes the instance's statistics
+        annotatorNames.insert(l.annotator);
         ++r.merged;
     }
     for (qint64 id : touched)
         refreshInstanceStats(db, id);
+    // Labels made in a pack count toward the overlap like labels made here.
+    for (const QString &name : annotatorNames) {
+        sql::Stmt o(db, "UPDATE annotators SET origin = 'workbench' WHERE name = ?");
+        o.bind(1, name);
+        o.run();
+    }
     for (const PackFlag &f : c.flags) {
         if (uuidExists(db, "SELECT 1 FROM label_flags WHERE uuid = ?", f.uuid))
             continue;
