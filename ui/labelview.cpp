@@ -974,8 +974,7 @@ bool LabelView::saveAndAdvance()
         // Another program (or a job of ours) writes: keep the form, say so, try again.
         ++m_saveRetry;
         m_retryInstance = m_current->id;
-        view::setMessage(m_message, tr("Another program is writing this project; retrying the save of instance %1…")
-                                        .arg(m_current->id), true);
+        view::setMessage(m_message, tr("Another program is writing this project; retrying the save…"), true);
         m_saveRetryTimer->start(); // one pending retry, however often the user presses Enter
         return false;
     } catch (const std::exception &e) {

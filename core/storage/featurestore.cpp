@@ -12,21 +12,6 @@ namespace hyper {
 
 namespace {
 
-QString metaValue(sqlite3 *db, const char *key)
-{
-    sql::Stmt s(db, "SELECT value FROM project_meta WHERE key = ?");
-    s.bind(1, std::string_view(key));
-    return s.step() ? s.text(0) : QString();
-}
-
-void setMeta(sqlite3 *db, const char *key, const QString &value)
-{
-    sql::Stmt s(db, "INSERT INTO project_meta(key, value) VALUES (?, ?)"
-                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    s.bind(1, std::string_view(key)).bind(2, value);
-    s.run();
-}
-
 void addField(QCryptographicHash *hash, std::string_view bytes)
 {
     // Length-prefixed so that moving text between fields changes the hash.
@@ -70,12 +55,12 @@ std::vector<FeatureInputRow> FeatureStore::loadInputs(QCryptographicHash *hash) 
 
 QByteArray FeatureStore::inputsHash() const
 {
-    return metaValue(m_store.handle(), "features_inputs_hash").toLatin1();
+    return m_store.meta("features_inputs_hash").toLatin1();
 }
 
 QString FeatureStore::encoder() const
 {
-    return metaValue(m_store.handle(), "features_encoder");
+    return m_store.meta("features_encoder");
 }
 
 void FeatureStore::save(const FeatureWrite &w)
@@ -111,9 +96,9 @@ void FeatureStore::save(const FeatureWrite &w)
             feat.run();
         }
     }
-    setMeta(db, "features_inputs_hash", QString::fromLatin1(w.inputsHash));
-    setMeta(db, "features_encoder", w.encoder);
-    setMeta(db, "features_computed_at", QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    m_store.setMeta("features_inputs_hash", QString::fromLatin1(w.inputsHash));
+    m_store.setMeta("features_encoder", w.encoder);
+    m_store.setMeta("features_computed_at", QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
     tx.commit();
 }
 

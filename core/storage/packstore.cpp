@@ -25,21 +25,6 @@ namespace {
 
 QString now() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); }
 
-QString metaValue(sqlite3 *db, const char *key)
-{
-    sql::Stmt s(db, "SELECT value FROM project_meta WHERE key = ?");
-    s.bind(1, std::string_view(key));
-    return s.step() ? s.text(0) : QString();
-}
-
-void setMeta(sqlite3 *db, const char *key, const QString &value)
-{
-    sql::Stmt s(db, "INSERT INTO project_meta(key, value) VALUES (?, ?)"
-                    " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-    s.bind(1, std::string_view(key)).bind(2, value);
-    s.run();
-}
-
 /** The kind of an annotator in the project, if there is one. */
 std::optional<QString> kindOf(sqlite3 *db, const QString &name)
 {
@@ -134,14 +119,14 @@ PackFileInfo writePackFile(ProjectStore &project, const QString &path, const QSt
             QJsonArray idList;
             for (qint64 id : ids)
                 idList.append(id);
-            setMeta(db, "project_uuid", projectUuid);
-            setMeta(db, "annotation_overlap", QStringLiteral("1"));
-            setMeta(db, "pack_uuid", info.uuid);
-            setMeta(db, "pack_project_name", QFileInfo(project.path()).fileName());
-            setMeta(db, "pack_annotator", annotator);
-            setMeta(db, "pack_kind", kind);
-            setMeta(db, "pack_created_at", now());
-            setMeta(db, "pack_instances", QString::fromUtf8(QJsonDocument(idList).toJson(QJsonDocument::Compact)));
+            pack.setMeta("project_uuid", projectUuid);
+            pack.setMeta("annotation_overlap", QStringLiteral("1"));
+            pack.setMeta("pack_uuid", info.uuid);
+            pack.setMeta("pack_project_name", QFileInfo(project.path()).fileName());
+            pack.setMeta("pack_annotator", annotator);
+            pack.setMeta("pack_kind", kind);
+            pack.setMeta("pack_created_at", now());
+            pack.setMeta("pack_instances", QString::fromUtf8(QJsonDocument(idList).toJson(QJsonDocument::Compact)));
             tx.commit();
             sql::exec(db, "DETACH DATABASE src");
             // No full-text index: it would double the file; the workbench builds it in the
@@ -274,22 +259,21 @@ bool uuidExists(sqlite3 *db, const char *query, const QString &uuid)
 
 } // namespace
 
-QString projectUuid(ProjectStore &store) { return metaValue(store.handle(), "project_uuid"); }
+QString projectUuid(ProjectStore &store) { return store.meta("project_uuid"); }
 
 std::optional<PackMeta> meta(ProjectStore &store)
 {
-    sqlite3 *db = store.handle();
-    const QString uuid = metaValue(db, "pack_uuid");
+    const QString uuid = store.meta("pack_uuid");
     if (uuid.isEmpty())
         return std::nullopt;
     PackMeta m;
     m.packUuid = uuid;
-    m.projectUuid = metaValue(db, "project_uuid");
-    m.projectName = metaValue(db, "pack_project_name");
-    m.annotator = metaValue(db, "pack_annotator");
-    m.kind = metaValue(db, "pack_kind");
-    m.created = QDateTime::fromString(metaValue(db, "pack_created_at"), Qt::ISODateWithMs);
-    for (const QJsonValue &v : QJsonDocument::fromJson(metaValue(db, "pack_instances").toUtf8()).array())
+    m.projectUuid = store.meta("project_uuid");
+    m.projectName = store.meta("pack_project_name");
+    m.annotator = store.meta("pack_annotator");
+    m.kind = store.meta("pack_kind");
+    m.created = QDateTime::fromString(store.meta("pack_created_at"), Qt::ISODateWithMs);
+    for (const QJsonValue &v : QJsonDocument::fromJson(store.meta("pack_instances").toUtf8()).array())
         m.instances.push_back(v.toInteger());
     return m;
 }
@@ -431,14 +415,22 @@ PackExportResult exportPacks(ProjectStore &store, const PackExportParams &params
     return r;
 }
 
-PackMergeResult preview(ProjectStore &store, const QString &packPath)
+namespace {
+PackMergeResult resultOf(const PackContent &c, const QString &packPath)
 {
-    const PackContent c = readPack(store, packPath);
     PackMergeResult r;
     r.path = packPath;
     r.packUuid = c.meta.packUuid;
     r.annotator = c.meta.annotator;
     r.labels = qint64(c.labels.size());
+    return r;
+}
+} // namespace
+
+PackMergeResult preview(ProjectStore &store, const QString &packPath)
+{
+    const PackContent c = readPack(store, packPath);
+    PackMergeResult r = resultOf(c, packPath);
     sqlite3 *db = store.handle();
     for (const HumanLabel &l : c.labels)
         ++(uuidExists(db, "SELECT 1 FROM human_labels WHERE uuid = ?", l.uuid) ? r.already : r.merged);
@@ -450,11 +442,7 @@ PackMergeResult preview(ProjectStore &store, const QString &packPath)
 PackMergeResult merge(ProjectStore &store, const QString &packPath)
 {
     const PackContent c = readPack(store, packPath);
-    PackMergeResult r;
-    r.path = packPath;
-    r.packUuid = c.meta.packUuid;
-    r.annotator = c.meta.annotator;
-    r.labels = qint64(c.labels.size());
+    PackMergeResult r = resultOf(c, packPath);
     sqlite3 *db = store.handle();
     sql::Transaction tx(db);
     std::set<qint64> touched; // instances that lost a replaced label

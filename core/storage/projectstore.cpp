@@ -167,6 +167,21 @@ qint64 ProjectStore::dataVersion() const
     return v.step() ? v.i64(0) : 0;
 }
 
+QString ProjectStore::meta(const char *key) const
+{
+    sql::Stmt s(m_db, "SELECT value FROM project_meta WHERE key = ?");
+    s.bind(1, std::string_view(key));
+    return s.step() ? s.text(0) : QString();
+}
+
+void ProjectStore::setMeta(const char *key, const QString &value)
+{
+    sql::Stmt s(m_db, "INSERT INTO project_meta(key, value) VALUES (?, ?)"
+                      " ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+    s.bind(1, std::string_view(key)).bind(2, value);
+    s.run();
+}
+
 int ProjectStore::schemaVersion() const
 {
     sql::Stmt v(m_db, "PRAGMA user_version");

@@ -115,6 +115,11 @@ public:
      *  leave it as it is. */
     qint64 dataVersion() const;
 
+    /** A value of project_meta ("" when the key is not there), and its writer (one
+     *  statement, committed unless a transaction is open). */
+    QString meta(const char *key) const;
+    void setMeta(const char *key, const QString &value);
+
     /** The raw connection, for core/storage code only. */
     sqlite3 *handle() const { return m_db; }
 

@@ -26,4 +26,21 @@ inline CliRun runCli(const QStringList &args)
             p.readAllStandardError()};
 }
 
+/** Starts another program (python3's sqlite3) that takes the project's write lock
+ *  (BEGIN IMMEDIATE), holds it for `seconds` and rolls back; returns once it holds it. */
+inline bool holdWriteLock(QProcess &holder, const QString &project, double seconds)
+{
+    holder.start(QStringLiteral("/usr/bin/python3"),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("import sqlite3, sys, time\n"
+                                 "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                                 "c.execute('BEGIN IMMEDIATE')\n"
+                                 "print('locked', flush=True)\n"
+                                 "time.sleep(%1)\n"
+                                 "c.execute('ROLLBACK')\n")
+                      .arg(seconds),
+                  project});
+    return holder.waitForReadyRead(30000) && holder.readLine().trimmed() == "locked";
+}
+
 } // namespace hyper::testing

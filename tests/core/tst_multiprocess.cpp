@@ -156,17 +156,7 @@ private Q_SLOTS:
         const qint64 before = count(ui, "SELECT count(*) FROM human_labels");
         // Another program holds the write lock for two seconds.
         QProcess holder;
-        holder.start(QStringLiteral("/usr/bin/python3"),
-                     {QStringLiteral("-c"),
-                      QStringLiteral("import sqlite3, sys, time\n"
-                                     "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-                                     "c.execute('BEGIN IMMEDIATE')\n"
-                                     "print('locked', flush=True)\n"
-                                     "time.sleep(2)\n"
-                                     "c.execute('ROLLBACK')\n"),
-                      p});
-        QVERIFY(holder.waitForReadyRead(30000));
-        QCOMPARE(holder.readLine().trimmed(), QByteArray("locked"));
+        QVERIFY(hyper::testing::holdWriteLock(holder, p, 2.0));
         try {
             ui.addHumanLabel(labelOf(1, QStringLiteral("busy")));
             QFAIL("wrote while another program held the lock");

@@ -3,6 +3,7 @@
 // with the lead's tabs hidden, the dialog merges what came back, and the Team tab shows
 // the packs and reissues one. HYPER_PACKS_SCREENSHOTS=DIR saves the export dialog, the
 // pack session, the merge list and the Team tab as PNGs there (docs/TEAM.md).
+#include "uitesthelpers.h"
 #include "core/jobs/feedback.h"
 #include "core/sample/samplegenerator.h"
 #include "core/storage/packstore.h"
@@ -29,25 +30,6 @@
 using namespace hyper;
 
 namespace {
-
-void makeProject(const QString &path)
-{
-    ProjectStore store(path, ProjectStore::Mode::CreateNew);
-    Feedback quiet;
-    SampleParams sample;
-    sample.trainSize = 60;
-    sample.evalSize = 10;
-    writeSample(store, sample, quiet);
-    InstanceFilter train;
-    train.split = Split::Train;
-    std::vector<qint64> ids;
-    for (const InstanceSummary &s : store.listInstances(train, 0, 30))
-        ids.push_back(s.id);
-    RoutePlanRecord plan;
-    plan.strategy = QStringLiteral("test");
-    plan.budget = qint64(ids.size());
-    applyRoutePlan(store, insertRoutePlan(store, plan, ids));
-}
 
 void shot(QWidget *w, const QString &name)
 {
@@ -87,7 +69,7 @@ private Q_SLOTS:
     void exportLabelInPackMergeAndReissue()
     {
         const QString project = m_dir.filePath(QStringLiteral("team.hyper"));
-        makeProject(project);
+        hyper::testing::makeRoutedSample(project, 60, 10, 30);
         const QString out = m_dir.filePath(QStringLiteral("packs"));
         MainWindow lead;
         QString error;

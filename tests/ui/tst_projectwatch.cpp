@@ -1,8 +1,10 @@
 // Several programs on one project, in the window (issue 12): labels written by another
 // program show up without losing the table's selection and scroll position or the Label
 // tab's unsaved form; a save that finds the project busy says so, retries, and is
-// reported as saved only once it committed.
+// reported as saved only once it committed. HYPER_WATCH_SCREENSHOT=FILE.png saves the
+// window while such a save waits.
 #include "../core/clitesthelpers.h"
+#include "uitesthelpers.h"
 
 #include "core/jobs/feedback.h"
 #include "core/sample/samplegenerator.h"
@@ -28,26 +30,6 @@ using namespace hyper;
 using hyper::testing::runCli;
 
 namespace {
-
-/** A sample project of 60 train + 10 eval instances, the first 20 train routed to humans. */
-void makeProject(const QString &path)
-{
-    ProjectStore store(path, ProjectStore::Mode::CreateNew);
-    Feedback quiet;
-    SampleParams sample;
-    sample.trainSize = 60;
-    sample.evalSize = 10;
-    writeSample(store, sample, quiet);
-    InstanceFilter train;
-    train.split = Split::Train;
-    std::vector<qint64> ids;
-    for (const InstanceSummary &s : store.listInstances(train, 0, 20))
-        ids.push_back(s.id);
-    RoutePlanRecord plan;
-    plan.strategy = QStringLiteral("test");
-    plan.budget = qint64(ids.size());
-    applyRoutePlan(store, insertRoutePlan(store, plan, ids));
-}
 
 bool labelElsewhere(const QString &project, qint64 instance, const QString &annotator)
 {
@@ -78,7 +60,7 @@ private Q_SLOTS:
     void tableKeepsSelectionAndScroll()
     {
         const QString p = m_dir.filePath(QStringLiteral("table.hyper"));
-        makeProject(p);
+        hyper::testing::makeRoutedSample(p, 60, 10, 20);
         MainWindow w;
         QString error;
         QVERIFY2(w.openProject(p, ProjectStore::Mode::OpenExisting, &error), qPrintable(error));
@@ -126,7 +108,7 @@ private Q_SLOTS:
     void labelTabKeepsTheFormAndRetriesABusySave()
     {
         const QString p = m_dir.filePath(QStringLiteral("label.hyper"));
-        makeProject(p);
+        hyper::testing::makeRoutedSample(p, 60, 10, 20);
         MainWindow w;
         QString error;
         QVERIFY2(w.openProject(p, ProjectStore::Mode::OpenExisting, &error), qPrintable(error));
@@ -153,17 +135,7 @@ private Q_SLOTS:
 
         // Another program holds the write lock for longer than the window's busy timeout.
         QProcess holder;
-        holder.start(QStringLiteral("/usr/bin/python3"),
-                     {QStringLiteral("-c"),
-                      QStringLiteral("import sqlite3, sys, time\n"
-                                     "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-                                     "c.execute('BEGIN IMMEDIATE')\n"
-                                     "print('locked', flush=True)\n"
-                                     "time.sleep(%1)\n"
-                                     "c.execute('ROLLBACK')\n")
-                          .arg(3.0 * ProjectStore::kInteractiveBusyTimeoutMs / 1000.0),
-                      p});
-        QVERIFY(holder.waitForReadyRead(30000));
+        QVERIFY(hyper::testing::holdWriteLock(holder, p, 3.0 * ProjectStore::kInteractiveBusyTimeoutMs / 1000.0));
         QSignalSpy saved(view, &LabelView::labelSaved);
         auto *message = view->findChild<QLabel *>(QStringLiteral("messageLabel"));
         QVERIFY(message);
@@ -173,6 +145,8 @@ private Q_SLOTS:
                  qPrintable(message->text()));
         QVERIFY(!message->text().contains(QStringLiteral("locked")));
         QCOMPARE(saved.count(), 0);
+        if (const QString file = qEnvironmentVariable("HYPER_WATCH_SCREENSHOT"); !file.isEmpty())
+            QVERIFY(w.grab().save(file)); // the tab while the save waits for the other program
         QCOMPARE(view->currentInstanceId(), shown); // the form waits with its values
         QCOMPARE(view->value(LabelView::Overall), 4);
         QTRY_VERIFY_WITH_TIMEOUT(saved.count() == 1, 30000);
