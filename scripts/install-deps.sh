@@ -9,6 +9,7 @@ PKGS=(
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-svg-dev libqt6svg6
   libqcustomplot-dev libtorch-dev libsqlite3-dev libopenblas0-pthread zlib1g-dev
   xvfb xauth imagemagick python3
+  slurm-wlm munge
 )
 if [[ "${HYPER_WITH_SKLEARN:-0}" == 1 ]]; then PKGS+=(python3-sklearn python3-numpy); fi
 

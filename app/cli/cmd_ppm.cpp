@@ -9,6 +9,10 @@
 #include "core/storage/featurestore.h"
 #include "core/storage/ppmstore.h"
 
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -49,6 +53,106 @@ void addSeedOption(QCommandLineParser &p, const QString &what)
     p.addOption({ QStringLiteral("seed"), what, QStringLiteral("S"), QStringLiteral("1") });
 }
 
+/** hyper-train for the nodes: --train-command, else the one installed beside hyper (the
+ *  build tree keeps it in ../train/), else on PATH. */
+QString trainCommand(const QCommandLineParser &p)
+{
+    if (p.isSet(QStringLiteral("train-command")))
+        return p.value(QStringLiteral("train-command"));
+    const QDir here(QCoreApplication::applicationDirPath());
+    for (const QString &candidate : { here.filePath(QStringLiteral("hyper-train")), here.filePath(QStringLiteral("../train/hyper-train")) })
+        if (QFileInfo(candidate).isExecutable())
+            return QFileInfo(candidate).canonicalFilePath();
+    const QString found = QStandardPaths::findExecutable(QStringLiteral("hyper-train"));
+    if (found.isEmpty())
+        throw UsageError("cannot find hyper-train: name it with --train-command PATH");
+    return found;
+}
+
+QJsonObject statusJson(const routing::SlurmStatus &s)
+{
+    return { { QStringLiteral("tasks"), s.tasks }, { QStringLiteral("done"), s.done }, { QStringLiteral("failed"), s.failed },
+        { QStringLiteral("missing"), s.missing }, { QStringLiteral("problems"), QJsonArray::fromStringList(s.problems) } };
+}
+
+int ppmCollectSlurm(const QCommandLineParser &p, ProjectStore &project, const routing::CollectParams &params, Feedback &feedback)
+{
+    routing::SlurmOptions o;
+    o.dir = p.value(QStringLiteral("slurm-dir"));
+    o.partition = p.value(QStringLiteral("partition"));
+    o.gres = p.value(QStringLiteral("gres"));
+    o.time = p.value(QStringLiteral("time"));
+    o.mem = p.value(QStringLiteral("mem"));
+    if (p.isSet(QStringLiteral("cpus-per-task")))
+        o.cpusPerTask = intOption(p, QStringLiteral("cpus-per-task"), 1, 1024);
+    if (p.isSet(QStringLiteral("array-limit")))
+        o.arrayLimit = intOption(p, QStringLiteral("array-limit"), 1, 1000000);
+    o.trainCommand = trainCommand(p);
+    routing::SlurmJob job;
+    try {
+        job = routing::writeSlurmJob(project, params, o, feedback);
+    } catch (const routing::CollectError &e) {
+        throw BadInput(QStringLiteral("hyper ppm collect: %1").arg(QString::fromUtf8(e.what())).toStdString());
+    }
+    for (const QString &e : job.errors)
+        say(QStringLiteral("hyper ppm collect: %1").arg(e));
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson({ { QStringLiteral("dir"), job.dir }, { QStringLiteral("script"), job.script },
+            { QStringLiteral("sbatch"), job.sbatch }, { QStringLiteral("tasks"), job.tasks },
+            { QStringLiteral("stored"), job.stored }, { QStringLiteral("bytes"), job.bytes },
+            { QStringLiteral("errors"), QJsonArray::fromStringList(job.errors) } });
+    } else {
+        say(QStringLiteral("wrote %1 tasks into %2 (%3 MB); %4 candidates are stored already. Run:")
+                .arg(job.tasks).arg(job.dir).arg(double(job.bytes) / 1e6, 0, 'f', 1).arg(job.stored));
+        std::printf("%s\n", qUtf8Printable(job.sbatch));
+    }
+    return 0;
+}
+
+int ppmCollectStatus(const QCommandLineParser &p)
+{
+    routing::SlurmStatus s;
+    try {
+        s = routing::slurmStatus(p.value(QStringLiteral("status")));
+    } catch (const routing::CollectError &e) {
+        throw BadInput(QStringLiteral("hyper ppm collect: %1").arg(QString::fromUtf8(e.what())).toStdString());
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        printJson(statusJson(s));
+    } else {
+        std::printf("%d tasks: %d done, %d failed, %d missing\n", s.tasks, s.done, s.failed, s.missing);
+        for (const QString &line : s.problems)
+            std::printf("  %s\n", qUtf8Printable(line));
+    }
+    return 0;
+}
+
+int ppmCollectImport(const QCommandLineParser &p)
+{
+    const auto project = openProject(p);
+    Feedback feedback = stderrFeedback(QStringLiteral("ppm collect"));
+    routing::SlurmImport r;
+    try {
+        r = routing::importSlurmResults(*project, p.value(QStringLiteral("import-results")), feedback);
+    } catch (const routing::CollectError &e) {
+        throw BadInput(QStringLiteral("hyper ppm collect: %1").arg(QString::fromUtf8(e.what())).toStdString());
+    }
+    if (p.isSet(QStringLiteral("json"))) {
+        QJsonObject o = statusJson(r.status);
+        o.insert(QStringLiteral("dataset"), r.datasetId);
+        o.insert(QStringLiteral("imported"), r.imported);
+        o.insert(QStringLiteral("already"), r.already);
+        printJson(o);
+    } else {
+        say(QStringLiteral("dataset %1: %2 rows imported, %3 already there; %4 tasks: %5 done, %6 failed, %7 missing")
+                .arg(r.datasetId).arg(r.imported).arg(r.already).arg(r.status.tasks).arg(r.status.done)
+                .arg(r.status.failed).arg(r.status.missing));
+        for (const QString &line : r.status.problems)
+            say(QStringLiteral("  %1").arg(line));
+    }
+    return 0;
+}
+
 int ppmCollect(const QStringList &args)
 {
     QCommandLineParser p;
@@ -72,8 +176,27 @@ int ppmCollect(const QStringList &args)
         QStringLiteral("auto") });
     p.addOption({ QStringLiteral("workers"), QStringLiteral("Proxy RMs trained at once (0: one per core)."),
         QStringLiteral("W"), QStringLiteral("0") });
+    // A Slurm cluster instead of this machine (docs/CLUSTER.md).
+    const QString kSlurm[][3] = {
+        { QStringLiteral("slurm-dir"), QStringLiteral("Write a Slurm array job into DIR instead of training here."), QStringLiteral("DIR") },
+        { QStringLiteral("partition"), QStringLiteral("With --slurm-dir: #SBATCH --partition."), QStringLiteral("NAME") },
+        { QStringLiteral("gres"), QStringLiteral("With --slurm-dir: #SBATCH --gres (e.g. gpu:1)."), QStringLiteral("GRES") },
+        { QStringLiteral("time"), QStringLiteral("With --slurm-dir: #SBATCH --time (HH:MM:SS)."), QStringLiteral("TIME") },
+        { QStringLiteral("cpus-per-task"), QStringLiteral("With --slurm-dir: #SBATCH --cpus-per-task (default 1)."), QStringLiteral("N") },
+        { QStringLiteral("mem"), QStringLiteral("With --slurm-dir: #SBATCH --mem (e.g. 8G)."), QStringLiteral("SIZE") },
+        { QStringLiteral("array-limit"), QStringLiteral("With --slurm-dir: tasks running at once (--array=...%L)."), QStringLiteral("L") },
+        { QStringLiteral("train-command"), QStringLiteral("With --slurm-dir: hyper-train's absolute path on the nodes (default: the one beside this hyper)."), QStringLiteral("PATH") },
+        { QStringLiteral("import-results"), QStringLiteral("Add the finished tasks of a job folder to the collection."), QStringLiteral("DIR") },
+        { QStringLiteral("status"), QStringLiteral("Count the done, failed and missing tasks of a job folder."), QStringLiteral("DIR") },
+    };
+    for (const auto &o : kSlurm)
+        p.addOption({ o[0], o[1], o[2] });
     parseOrThrow(p, args);
+    if (p.isSet(QStringLiteral("status")))
+        return ppmCollectStatus(p);
     requireProject(p);
+    if (p.isSet(QStringLiteral("import-results")))
+        return ppmCollectImport(p);
     if (!p.isSet(QStringLiteral("candidates")))
         throw UsageError("--candidates K is required");
     routing::CollectParams params;
@@ -91,6 +214,8 @@ int ppmCollect(const QStringList &args)
 
     const auto project = openProject(p);
     Feedback feedback = stderrFeedback(QStringLiteral("ppm collect"));
+    if (p.isSet(QStringLiteral("slurm-dir")))
+        return ppmCollectSlurm(p, *project, params, feedback);
     routing::CollectResult r;
     try {
         r = routing::collectPpmData(*project, params, feedback);

@@ -2,10 +2,12 @@
 // against any LibTorch (-DHYPER_ML_ONLY=ON -DTorch_DIR=...). It runs one training bundle
 // written by `hyper train-rm --bundle-out` and writes the metrics as JSON.
 #include "core/ml/bundle.h"
+#include "core/ml/job.h"
 #include "core/ml/runtime.h"
 #include "core/ml/trainer.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -23,6 +25,8 @@ void printInfo()
 int usage(FILE *to)
 {
     std::fprintf(to, "usage: hyper-train BUNDLE --out METRICS.json [--device auto|cpu|cuda] [--quiet]\n"
+                     "       hyper-train --job DIR [--task N] [--device auto|cpu|cuda] [--quiet]\n"
+                     "         (one task of a job folder; N from SLURM_ARRAY_TASK_ID when not given)\n"
                      "       hyper-train --info   (LibTorch version, CUDA availability, threads)\n");
     return to == stderr ? 2 : 0;
 }
@@ -40,12 +44,12 @@ int main(int argc, char **argv)
         printInfo();
         return 0;
     }
-    std::string bundlePath, outPath, device;
+    std::string bundlePath, outPath, device, jobDir, task;
     bool quiet = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
-        if ((a == "--out" || a == "--device") && i + 1 < argc) {
-            (a == "--out" ? outPath : device) = argv[++i];
+        if ((a == "--out" || a == "--device" || a == "--job" || a == "--task") && i + 1 < argc) {
+            (a == "--out" ? outPath : a == "--device" ? device : a == "--job" ? jobDir : task) = argv[++i];
         } else if (a == "--quiet") {
             quiet = true;
         } else if (!a.empty() && a[0] != '-' && bundlePath.empty()) {
@@ -55,12 +59,24 @@ int main(int argc, char **argv)
             return usage(stderr);
         }
     }
-    if (bundlePath.empty() || outPath.empty())
-        return usage(stderr);
     if (!device.empty() && device != "auto" && device != "cpu" && device != "cuda") {
         std::fprintf(stderr, "hyper-train: --device must be auto, cpu or cuda\n");
         return 2;
     }
+    if (!jobDir.empty()) {
+        if (task.empty())
+            if (const char *id = std::getenv("SLURM_ARRAY_TASK_ID"))
+                task = id;
+        char *end = nullptr;
+        const long n = task.empty() ? -1 : std::strtol(task.c_str(), &end, 10);
+        if (n < 0 || (end && *end)) {
+            std::fprintf(stderr, "hyper-train: --job needs --task N or SLURM_ARRAY_TASK_ID (a task number)\n");
+            return 2;
+        }
+        return hyper::ml::runJobTask(jobDir, int(n), device, quiet);
+    }
+    if (bundlePath.empty() || outPath.empty())
+        return usage(stderr);
     try {
         hyper::ml::Bundle bundle = hyper::ml::loadBundle(bundlePath);
         if (!device.empty())

@@ -6,8 +6,17 @@
 #include "core/jobs/feedback.h"
 #include "core/ml/trainer.h"
 #include "core/mlbridge/mix.h"
+#include "core/ml/job.h"
 #include "core/storage/mixqueries.h"
+#include "core/storage/packstore.h"
 #include "core/storage/projectstore.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QSaveFile>
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -275,6 +284,8 @@ public:
     }
 
     CollectResult run();
+    SlurmJob writeJob(const SlurmOptions &options);
+    SlurmImport importJob(const QString &dir, const QJsonObject &manifest);
 
 private:
     struct Candidate {
@@ -572,7 +583,290 @@ CollectResult Collector::run()
     return m_result;
 }
 
+namespace {
+
+QJsonObject readManifest(const QString &dir)
+{
+    QFile f(QDir(dir).filePath(QStringLiteral("manifest.json")));
+    if (!f.open(QIODevice::ReadOnly))
+        throw CollectError(dir.toStdString() + " is not a job folder of 'hyper ppm collect --slurm-dir' (no manifest.json)");
+    QJsonParseError error{};
+    const QJsonObject m = QJsonDocument::fromJson(f.readAll(), &error).object();
+    if (error.error != QJsonParseError::NoError || m.value(QStringLiteral("format")).toString() != QLatin1String("hyper-slurm-collect@1"))
+        throw CollectError(f.fileName().toStdString() + ": not a job manifest this version reads");
+    return m;
+}
+
+void writeText(const QString &path, const QByteArray &text)
+{
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly) || f.write(text) != text.size() || !f.commit())
+        throw CollectError("cannot write " + path.toStdString());
+}
+
+/** "0-4,7,9-12" from sorted indices, each range as sbatch --array reads it. */
+QString arraySpec(const std::vector<int> &indices)
+{
+    QStringList parts;
+    for (std::size_t i = 0; i < indices.size();) {
+        std::size_t j = i;
+        while (j + 1 < indices.size() && indices[j + 1] == indices[j] + 1)
+            ++j;
+        parts << (i == j ? QString::number(indices[i]) : QStringLiteral("%1-%2").arg(indices[i]).arg(indices[j]));
+        i = j + 1;
+    }
+    return parts.join(QLatin1Char(','));
+}
+
+QString logTail(const QString &path, int lines)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QStringList all = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    return all.mid(std::max<qsizetype>(0, all.size() - lines)).join(QStringLiteral(" / "));
+}
+
+qint64 folderBytes(const QString &dir)
+{
+    qint64 n = 0;
+    QDirIterator it(dir, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        it.next();
+        n += it.fileInfo().size();
+    }
+    return n;
+}
+
 } // namespace
+
+SlurmJob Collector::writeJob(const SlurmOptions &options)
+{
+    prepare();
+    if (m_metric.kind != Metric::Rm)
+        throw CollectError("a Slurm job trains proxy RMs: use --metric rm");
+    if (options.trainCommand.isEmpty() || !QFileInfo(options.trainCommand).isAbsolute())
+        throw CollectError("the job needs the absolute path of hyper-train on the nodes (--train-command)");
+    const QString config = configKey(m_metric, m_rm);
+    const QString hash = matrixHash(m_matrix);
+    std::unordered_set<int> have;
+    if (const std::optional<qint64> id = findCollectDataset(m_store, m_params.metric, m_params.seed, config, hash))
+        for (int i : ppmRowIndices(m_store, *id))
+            have.insert(i);
+    const QDir dir(QFileInfo(options.dir).absoluteFilePath()); // the nodes run elsewhere
+    for (const char *sub : {"tasks", "logs", "results"})
+        if (!QDir().mkpath(dir.filePath(QLatin1String(sub))))
+            throw CollectError("cannot create " + dir.filePath(QLatin1String(sub)).toStdString());
+    if (QFileInfo::exists(dir.filePath(QStringLiteral("manifest.json"))))
+        throw CollectError(dir.filePath(QStringLiteral("manifest.json")).toStdString()
+                           + " exists: write a new job into an empty folder");
+    SlurmJob job;
+    job.dir = dir.absolutePath();
+    // The shared data: every train instance's texts tokenized once, as (prompt, A, B).
+    m_tokens = tokenizeTrain(m_train, m_rm);
+    ml::Bundle shared;
+    shared.config = m_rm;
+    for (std::size_t i = 0; i < m_train.size(); ++i) {
+        shared.train.prompt.append(m_tokens.prompt[i]);
+        shared.train.chosen.append(m_tokens.a[i]);
+        shared.train.rejected.append(m_tokens.b[i]);
+        shared.train.margin.push_back(0);
+        shared.train.subset.push_back(0);
+    }
+    shared.train.subsetNames.push_back(std::string());
+    shared.eval = m_eval;
+    ml::saveBundle(shared, dir.filePath(QStringLiteral("data.bundle")).toStdString());
+
+    QJsonArray tasks;
+    std::vector<int> indices;
+    for (int index = 0; index < m_params.candidates; ++index) {
+        if (m_feedback.isCanceled())
+            throw Canceled{};
+        if (have.count(index)) {
+            ++job.stored;
+            continue;
+        }
+        Candidate c = candidate(index);
+        if (c.choices.empty()) {
+            job.errors << QStringLiteral("candidate %1: the mix is empty: no instance has a usable label").arg(index);
+            continue;
+        }
+        ml::TaskSpec spec;
+        spec.task = index;
+        spec.seed = candidateRmSeed(m_params.seed, index);
+        spec.budget = c.row.budget;
+        spec.size = c.row.size;
+        for (const MixChoice &choice : c.choices)
+            spec.choices.push_back({std::int64_t(choice.index), choice.label < 0, choice.clear ? kMixClearMargin : 0.0f});
+        ml::writeTaskSpec(spec, dir.filePath(QStringLiteral("tasks/%1.txt").arg(index)).toStdString());
+        tasks.append(QJsonObject{{QStringLiteral("index"), index}, {QStringLiteral("budget"), qint64(c.row.budget)},
+                                 {QStringLiteral("size"), qint64(c.row.size)}});
+        indices.push_back(index);
+        m_feedback.setProgress(double(index + 1) / double(std::max(1, m_params.candidates)),
+                               QStringLiteral("task %1").arg(index));
+    }
+    if (indices.empty())
+        throw CollectError("nothing to run: every candidate is stored already or has an empty mix");
+    const QJsonObject manifest{
+        {QStringLiteral("format"), QStringLiteral("hyper-slurm-collect@1")},
+        {QStringLiteral("project_uuid"), packs::projectUuid(m_store)},
+        {QStringLiteral("project"), QFileInfo(m_store.path()).absoluteFilePath()},
+        {QStringLiteral("matrix_hash"), hash},
+        {QStringLiteral("metric"), m_params.metric},
+        {QStringLiteral("seed"), QString::number(m_params.seed)},
+        {QStringLiteral("candidates"), m_params.candidates},
+        {QStringLiteral("config"), config},
+        {QStringLiteral("rm"), QJsonDocument::fromJson(QByteArray::fromStdString(ml::configJson(m_rm))).object()},
+        {QStringLiteral("tasks"), tasks},
+        {QStringLiteral("created"), QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
+    writeText(dir.filePath(QStringLiteral("manifest.json")), QJsonDocument(manifest).toJson());
+
+    job.tasks = int(indices.size());
+    job.script = dir.filePath(QStringLiteral("collect.sbatch"));
+    const QString logs = dir.filePath(QStringLiteral("logs"));
+    QStringList s{QStringLiteral("#!/bin/bash"),
+                  QStringLiteral("# HyPER Workbench: %1 proxy reward models of a PPM collection (docs/CLUSTER.md).")
+                      .arg(job.tasks),
+                  QStringLiteral("#SBATCH --job-name=hyper-collect"),
+                  QStringLiteral("#SBATCH --array=%1%2").arg(arraySpec(indices),
+                      options.arrayLimit > 0 ? QStringLiteral("%%1").arg(options.arrayLimit) : QString()),
+                  QStringLiteral("#SBATCH --output=%1/task-%a.out").arg(logs),
+                  QStringLiteral("#SBATCH --error=%1/task-%a.err").arg(logs),
+                  QStringLiteral("#SBATCH --cpus-per-task=%1").arg(std::max(1, options.cpusPerTask))};
+    if (!options.partition.isEmpty())
+        s << QStringLiteral("#SBATCH --partition=%1").arg(options.partition);
+    if (!options.gres.isEmpty())
+        s << QStringLiteral("#SBATCH --gres=%1").arg(options.gres);
+    if (!options.time.isEmpty())
+        s << QStringLiteral("#SBATCH --time=%1").arg(options.time);
+    if (!options.mem.isEmpty())
+        s << QStringLiteral("#SBATCH --mem=%1").arg(options.mem);
+    s << QString() << QStringLiteral("exec \"%1\" --job \"%2\" --task \"$SLURM_ARRAY_TASK_ID\" --device auto")
+                           .arg(options.trainCommand, job.dir)
+      << QString();
+    writeText(job.script, s.join(QLatin1Char('\n')).toUtf8());
+    QFile::setPermissions(job.script, QFile::permissions(job.script) | QFileDevice::ExeOwner);
+    job.sbatch = QStringLiteral("sbatch %1").arg(job.script);
+    job.bytes = folderBytes(job.dir);
+    return job;
+}
+
+SlurmImport Collector::importJob(const QString &dir, const QJsonObject &manifest)
+{
+    prepare();
+    const QString config = configKey(m_metric, m_rm);
+    const QString hash = matrixHash(m_matrix);
+    const QString uuid = packs::projectUuid(m_store);
+    if (manifest.value(QStringLiteral("project_uuid")).toString() != uuid)
+        throw CollectError(dir.toStdString() + " belongs to another project ("
+                           + manifest.value(QStringLiteral("project")).toString().toStdString() + ", "
+                           + manifest.value(QStringLiteral("project_uuid")).toString().toStdString() + ")");
+    if (manifest.value(QStringLiteral("matrix_hash")).toString() != hash)
+        throw CollectError(dir.toStdString()
+                           + " was written for another feature matrix: the features or the train split changed since");
+    if (manifest.value(QStringLiteral("config")).toString() != config)
+        throw CollectError(dir.toStdString() + " was written with another proxy RM config");
+    SlurmImport out;
+    out.status = slurmStatus(dir);
+    bool created = false;
+    if (const std::optional<qint64> id = findCollectDataset(m_store, m_params.metric, m_params.seed, config, hash)) {
+        m_result.datasetId = *id;
+    } else {
+        PpmDataset d;
+        d.kind = QStringLiteral("collect");
+        d.metric = m_params.metric;
+        d.seed = m_params.seed;
+        d.config = config;
+        d.features = m_matrix.names();
+        d.matrixHash = hash;
+        d.instances = m_matrix.instances();
+        m_result.datasetId = createDataset(m_store, d);
+        created = true;
+    }
+    out.datasetId = m_result.datasetId;
+    const std::vector<int> stored = ppmRowIndices(m_store, m_result.datasetId);
+    const std::unordered_set<int> have(stored.begin(), stored.end());
+    const QDir results(QDir(dir).filePath(QStringLiteral("results")));
+    for (const QJsonValue &t : manifest.value(QStringLiteral("tasks")).toArray()) {
+        const int index = t.toObject().value(QStringLiteral("index")).toInt();
+        QFile f(results.filePath(QStringLiteral("%1.json").arg(index)));
+        if (!f.open(QIODevice::ReadOnly))
+            continue; // missing or failed: in the status
+        if (have.count(index)) {
+            ++out.already;
+            continue;
+        }
+        const QByteArray metrics = f.readAll().trimmed();
+        const QJsonObject m = QJsonDocument::fromJson(metrics).object();
+        if (m.value(QStringLiteral("task")).toInt(-1) != index || !m.contains(QStringLiteral("score")))
+            throw CollectError(f.fileName().toStdString() + ": not the result of task " + std::to_string(index));
+        Candidate c = candidate(index);
+        c.row.score = m.value(QStringLiteral("score")).toDouble(); // %.17g: the exact double
+        c.row.seconds = m.value(QStringLiteral("seconds")).toDouble();
+        ml::TrainConfig rc = m_rm;
+        rc.seed = candidateRmSeed(m_params.seed, index);
+        const qint64 run = insertRmRun(m_store, QStringLiteral("candidate:%1/%2").arg(m_result.datasetId).arg(index),
+                                       QString::fromStdString(m_rm.model), QString::fromStdString(ml::configJson(rc)));
+        finishRmRun(m_store, run, QStringLiteral("done"), QString::fromUtf8(metrics),
+                    m.value(QStringLiteral("device")).toString(), c.row.seconds);
+        c.row.rmRunId = run;
+        insertPpmRow(m_store, m_result.datasetId, c.row);
+        ++out.imported;
+    }
+    if (created && out.imported == 0) {
+        deletePpmDataset(m_store, m_result.datasetId);
+        out.datasetId = 0;
+    }
+    return out;
+}
+
+} // namespace
+
+SlurmJob writeSlurmJob(ProjectStore &store, const CollectParams &params, const SlurmOptions &options, Feedback &feedback)
+{
+    return Collector(store, params, feedback, {}).writeJob(options);
+}
+
+SlurmStatus slurmStatus(const QString &dir)
+{
+    const QJsonObject manifest = readManifest(dir);
+    const QDir d(dir);
+    SlurmStatus s;
+    for (const QJsonValue &t : manifest.value(QStringLiteral("tasks")).toArray()) {
+        const int index = t.toObject().value(QStringLiteral("index")).toInt();
+        ++s.tasks;
+        if (QFileInfo::exists(d.filePath(QStringLiteral("results/%1.json").arg(index)))) {
+            ++s.done;
+            continue;
+        }
+        const QString log = logTail(d.filePath(QStringLiteral("logs/task-%1.err").arg(index)), 3);
+        QFile error(d.filePath(QStringLiteral("results/%1.error").arg(index)));
+        if (error.open(QIODevice::ReadOnly)) {
+            ++s.failed;
+            s.problems << QStringLiteral("task %1: failed: %2%3").arg(index).arg(QString::fromUtf8(error.readAll()).trimmed(),
+                                                                           log.isEmpty() ? QString() : QStringLiteral(" | log: ") + log);
+        } else {
+            ++s.missing;
+            s.problems << QStringLiteral("task %1: missing%2").arg(index).arg(log.isEmpty() ? QString() : QStringLiteral(" | log: ") + log);
+        }
+    }
+    return s;
+}
+
+SlurmImport importSlurmResults(ProjectStore &store, const QString &dir, Feedback &feedback)
+{
+    const QJsonObject manifest = readManifest(dir);
+    CollectParams params;
+    params.metric = manifest.value(QStringLiteral("metric")).toString();
+    params.seed = manifest.value(QStringLiteral("seed")).toString().toULongLong();
+    params.candidates = manifest.value(QStringLiteral("candidates")).toInt();
+    const QJsonObject rm = manifest.value(QStringLiteral("rm")).toObject();
+    params.rm = ml::TrainConfig::defaults(rm.value(QStringLiteral("model")).toString().toStdString());
+    params.rm.epochs = rm.value(QStringLiteral("epochs")).toInt(params.rm.epochs);
+    params.rm.device = rm.value(QStringLiteral("device")).toString().toStdString();
+    params.rm.useMargin = rm.value(QStringLiteral("margin")).toBool(params.rm.useMargin);
+    return Collector(store, params, feedback, {}).importJob(dir, manifest);
+}
 
 CollectResult collectPpmData(ProjectStore &store, const CollectParams &params, Feedback &feedback,
     const std::function<void(int index, const PpmRow &row)> &onRow)

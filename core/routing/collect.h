@@ -66,6 +66,50 @@ struct CollectResult {
 CollectResult collectPpmData(ProjectStore &store, const CollectParams &params, Feedback &feedback,
     const std::function<void(int index, const PpmRow &row)> &onRow = {});
 
+/** A collection handed to a Slurm cluster (docs/CLUSTER.md). */
+struct SlurmOptions {
+    QString dir;
+    QString partition, gres, time, mem; // empty: not in the script
+    int cpusPerTask = 1;
+    int arrayLimit = 0;                 // tasks running at once (0: no limit)
+    QString trainCommand;               // absolute path of hyper-train on the nodes
+};
+
+struct SlurmJob {
+    QString dir, script;
+    QString sbatch;          // the command to run
+    int tasks = 0;           // candidates written (not stored in the project yet)
+    int stored = 0;          // of the first K, rows the project has already
+    QStringList errors;      // candidates with an empty mix
+    qint64 bytes = 0;        // the folder's size
+};
+
+/** Done, failed and missing tasks of a job folder; a failed task's message and the tail
+ *  of its log. */
+struct SlurmStatus {
+    int tasks = 0, done = 0, failed = 0, missing = 0;
+    QStringList problems; // "task N: failed: ... | log: ..." / "task N: missing"
+};
+
+struct SlurmImport {
+    qint64 datasetId = 0;
+    int imported = 0, already = 0;
+    SlurmStatus status;
+};
+
+/** Writes the job folder of the collection `params` would run here: DIR/data.bundle (the
+ *  train instances tokenized once, the eval split, the proxy RM config), DIR/tasks/N.txt
+ *  per candidate not yet stored, DIR/manifest.json, DIR/collect.sbatch (an array job
+ *  running hyper-train --job DIR), DIR/logs/ and DIR/results/. Trains nothing. Metric rm
+ *  only. Throws CollectError. */
+SlurmJob writeSlurmJob(ProjectStore &store, const CollectParams &params, const SlurmOptions &options,
+                       Feedback &feedback);
+/** Counts the tasks of a job folder (no project needed). Throws CollectError. */
+SlurmStatus slurmStatus(const QString &dir);
+/** Adds the finished tasks of a job folder as rows of its collection (idempotent; partial
+ *  is fine). Refuses (CollectError) a folder of another project, feature matrix or config. */
+SlurmImport importSlurmResults(ProjectStore &store, const QString &dir, Feedback &feedback);
+
 /** Budget of candidate `index` among n instances: element `index` of a seeded
  *  Fisher-Yates permutation of 1..n (distinct while index < n, as the reference's
  *  budgets), then uniform draws. The first K budgets are the same for every K. */
