@@ -2,7 +2,11 @@
 
 #include "core/storage/filesystem.h"
 
+#include <QCoreApplication>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
 #include <QJsonDocument>
 #include <cstdio>
 #include <unistd.h>
@@ -49,6 +53,39 @@ std::unique_ptr<ProjectStore> openProject(const QCommandLineParser &parser, Proj
     } catch (const StoreError &e) {
         throw BadInput(e.what());
     }
+}
+
+void addSlurmOptions(QCommandLineParser &p)
+{
+    const QString options[][3] = {
+        {QStringLiteral("slurm-dir"), QStringLiteral("Write a Slurm job into DIR instead of training here."), QStringLiteral("DIR")},
+        {QStringLiteral("partition"), QStringLiteral("With --slurm-dir: #SBATCH --partition."), QStringLiteral("NAME")},
+        {QStringLiteral("gres"), QStringLiteral("With --slurm-dir: #SBATCH --gres (e.g. gpu:1)."), QStringLiteral("GRES")},
+        {QStringLiteral("time"), QStringLiteral("With --slurm-dir: #SBATCH --time (HH:MM:SS)."), QStringLiteral("TIME")},
+        {QStringLiteral("cpus-per-task"), QStringLiteral("With --slurm-dir: #SBATCH --cpus-per-task (default 1)."), QStringLiteral("N")},
+        {QStringLiteral("mem"), QStringLiteral("With --slurm-dir: #SBATCH --mem (e.g. 8G)."), QStringLiteral("SIZE")},
+        {QStringLiteral("train-command"),
+         QStringLiteral("With --slurm-dir: hyper-train's absolute path on the nodes (default: the one beside this hyper)."),
+         QStringLiteral("PATH")},
+        {QStringLiteral("import-results"), QStringLiteral("Bring the finished tasks of a job folder into the project."),
+         QStringLiteral("DIR")},
+    };
+    for (const auto &o : options)
+        p.addOption({o[0], o[1], o[2]});
+}
+
+QString trainCommandOption(const QCommandLineParser &p)
+{
+    if (p.isSet(QStringLiteral("train-command")))
+        return p.value(QStringLiteral("train-command"));
+    const QDir here(QCoreApplication::applicationDirPath());
+    for (const QString &candidate : {here.filePath(QStringLiteral("hyper-train")), here.filePath(QStringLiteral("../train/hyper-train"))})
+        if (QFileInfo(candidate).isExecutable())
+            return QFileInfo(candidate).canonicalFilePath();
+    const QString found = QStandardPaths::findExecutable(QStringLiteral("hyper-train"));
+    if (found.isEmpty())
+        throw UsageError("cannot find hyper-train: name it with --train-command PATH");
+    return found;
 }
 
 void printJson(const QJsonObject &object)

@@ -57,6 +57,13 @@ Preference preferenceOption(const QString &option, const QString &text);
 /** --instance ID as a positive id, else a UsageError. */
 qint64 instanceOption(const QCommandLineParser &parser);
 
+/** The options of a Slurm job (docs/CLUSTER.md): --slurm-dir, --partition, --gres,
+ *  --time, --cpus-per-task, --mem, --train-command, --import-results. */
+void addSlurmOptions(QCommandLineParser &parser);
+/** hyper-train for the nodes: --train-command, else the one beside this hyper (the build
+ *  tree keeps it in ../train/), else on PATH; a UsageError when there is none. */
+QString trainCommandOption(const QCommandLineParser &parser);
+
 /** Prints one compact JSON object on stdout. */
 void printJson(const QJsonObject &object);
 /** Human text on stderr. */

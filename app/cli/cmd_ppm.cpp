@@ -53,22 +53,6 @@ void addSeedOption(QCommandLineParser &p, const QString &what)
     p.addOption({ QStringLiteral("seed"), what, QStringLiteral("S"), QStringLiteral("1") });
 }
 
-/** hyper-train for the nodes: --train-command, else the one installed beside hyper (the
- *  build tree keeps it in ../train/), else on PATH. */
-QString trainCommand(const QCommandLineParser &p)
-{
-    if (p.isSet(QStringLiteral("train-command")))
-        return p.value(QStringLiteral("train-command"));
-    const QDir here(QCoreApplication::applicationDirPath());
-    for (const QString &candidate : { here.filePath(QStringLiteral("hyper-train")), here.filePath(QStringLiteral("../train/hyper-train")) })
-        if (QFileInfo(candidate).isExecutable())
-            return QFileInfo(candidate).canonicalFilePath();
-    const QString found = QStandardPaths::findExecutable(QStringLiteral("hyper-train"));
-    if (found.isEmpty())
-        throw UsageError("cannot find hyper-train: name it with --train-command PATH");
-    return found;
-}
-
 QJsonObject statusJson(const routing::SlurmStatus &s)
 {
     return { { QStringLiteral("tasks"), s.tasks }, { QStringLiteral("done"), s.done }, { QStringLiteral("failed"), s.failed },
@@ -87,7 +71,7 @@ int ppmCollectSlurm(const QCommandLineParser &p, ProjectStore &project, const ro
         o.cpusPerTask = intOption(p, QStringLiteral("cpus-per-task"), 1, 1024);
     if (p.isSet(QStringLiteral("array-limit")))
         o.arrayLimit = intOption(p, QStringLiteral("array-limit"), 1, 1000000);
-    o.trainCommand = trainCommand(p);
+    o.trainCommand = trainCommandOption(p);
     routing::SlurmJob job;
     try {
         job = routing::writeSlurmJob(project, params, o, feedback);
@@ -177,20 +161,9 @@ int ppmCollect(const QStringList &args)
     p.addOption({ QStringLiteral("workers"), QStringLiteral("Proxy RMs trained at once (0: one per core)."),
         QStringLiteral("W"), QStringLiteral("0") });
     // A Slurm cluster instead of this machine (docs/CLUSTER.md).
-    const QString kSlurm[][3] = {
-        { QStringLiteral("slurm-dir"), QStringLiteral("Write a Slurm array job into DIR instead of training here."), QStringLiteral("DIR") },
-        { QStringLiteral("partition"), QStringLiteral("With --slurm-dir: #SBATCH --partition."), QStringLiteral("NAME") },
-        { QStringLiteral("gres"), QStringLiteral("With --slurm-dir: #SBATCH --gres (e.g. gpu:1)."), QStringLiteral("GRES") },
-        { QStringLiteral("time"), QStringLiteral("With --slurm-dir: #SBATCH --time (HH:MM:SS)."), QStringLiteral("TIME") },
-        { QStringLiteral("cpus-per-task"), QStringLiteral("With --slurm-dir: #SBATCH --cpus-per-task (default 1)."), QStringLiteral("N") },
-        { QStringLiteral("mem"), QStringLiteral("With --slurm-dir: #SBATCH --mem (e.g. 8G)."), QStringLiteral("SIZE") },
-        { QStringLiteral("array-limit"), QStringLiteral("With --slurm-dir: tasks running at once (--array=...%L)."), QStringLiteral("L") },
-        { QStringLiteral("train-command"), QStringLiteral("With --slurm-dir: hyper-train's absolute path on the nodes (default: the one beside this hyper)."), QStringLiteral("PATH") },
-        { QStringLiteral("import-results"), QStringLiteral("Add the finished tasks of a job folder to the collection."), QStringLiteral("DIR") },
-        { QStringLiteral("status"), QStringLiteral("Count the done, failed and missing tasks of a job folder."), QStringLiteral("DIR") },
-    };
-    for (const auto &o : kSlurm)
-        p.addOption({ o[0], o[1], o[2] });
+    addSlurmOptions(p);
+    p.addOption({ QStringLiteral("array-limit"), QStringLiteral("With --slurm-dir: tasks running at once (--array=...%L)."), QStringLiteral("L") });
+    p.addOption({ QStringLiteral("status"), QStringLiteral("Count the done, failed and missing tasks of a job folder."), QStringLiteral("DIR") });
     parseOrThrow(p, args);
     if (p.isSet(QStringLiteral("status")))
         return ppmCollectStatus(p);

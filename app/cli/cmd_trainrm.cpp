@@ -22,6 +22,29 @@ QJsonObject sectionsJson(const ml::SectionScores &s)
 
 } // namespace
 
+namespace {
+
+/** --import-results DIR: the finished task of a `--slurm-dir` job becomes a run. */
+int importJob(const QCommandLineParser &p)
+{
+    std::unique_ptr<ProjectStore> store = openProject(p);
+    RmJobImport r;
+    try {
+        r = importRewardModelJob(*store, p.value(QStringLiteral("import-results")));
+    } catch (const StoreError &e) {
+        throw BadInput(QStringLiteral("hyper train-rm: %1").arg(QString::fromUtf8(e.what())).toStdString());
+    }
+    if (p.isSet(QStringLiteral("json")))
+        printJson({{QStringLiteral("run"), r.runId}, {QStringLiteral("already"), r.already},
+                   {QStringLiteral("overall"), r.overall}});
+    else
+        say(QStringLiteral("run %1: Overall %2%3").arg(r.runId).arg(r.overall, 0, 'f', 4)
+                .arg(r.already ? QStringLiteral(" (imported before)") : QString()));
+    return 0;
+}
+
+} // namespace
+
 int cmdTrainRm(const QStringList &args)
 {
     QCommandLineParser p;
@@ -48,10 +71,13 @@ int cmdTrainRm(const QStringList &args)
                  QStringLiteral("N")});
     p.addOption({QStringLiteral("max-tokens"), QStringLiteral("Token ids kept per text (bag) or per sequence (transformer)."),
                  QStringLiteral("N")});
+    addSlurmOptions(p);
     p.addOption({QStringLiteral("bundle-out"), QStringLiteral("Write the training bundle to FILE and stop (run it with hyper-train)."),
                  QStringLiteral("FILE")});
     parseOrThrow(p, args);
     const QString path = requireProject(p);
+    if (p.isSet(QStringLiteral("import-results")))
+        return importJob(p);
     if (!p.isSet(QStringLiteral("mix")))
         throw UsageError("--mix is required (human | lm | random:FRACTION | features:NAME[;NAME...] | plan:ID)");
     const QString model = p.value(QStringLiteral("model"));
@@ -94,6 +120,19 @@ int cmdTrainRm(const QStringList &args)
     std::unique_ptr<ProjectStore> store = openProject(p);
     const bool json = p.isSet(QStringLiteral("json"));
     try {
+        if (p.isSet(QStringLiteral("slurm-dir"))) {
+            QStringList options;
+            for (const char *o : {"partition", "gres", "time", "cpus-per-task", "mem"})
+                if (p.isSet(QLatin1String(o)))
+                    options << QStringLiteral("--%1=%2").arg(QLatin1String(o), p.value(QLatin1String(o)));
+            const QString sbatch = writeRewardModelJob(*store, params, p.value(QStringLiteral("slurm-dir")),
+                                                       trainCommandOption(p), options);
+            if (json)
+                printJson({{QStringLiteral("sbatch"), sbatch}, {QStringLiteral("dir"), p.value(QStringLiteral("slurm-dir"))}});
+            else
+                std::printf("%s\n", qUtf8Printable(sbatch));
+            return 0;
+        }
         if (p.isSet(QStringLiteral("bundle-out"))) {
             const QString out = p.value(QStringLiteral("bundle-out"));
             const RmBundleInfo info = writeRewardModelBundle(*store, params, out);

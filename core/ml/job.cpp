@@ -2,6 +2,7 @@
 
 #include "core/ml/trainer.h"
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -138,6 +139,7 @@ int runJobTask(const std::string &dirName, int task, const std::string &device, 
     }
     TaskSpec spec;
     Bundle bundle;
+    const auto loadStart = std::chrono::steady_clock::now();
     try {
         if (!fs::exists(dir / "data.bundle"))
             throw TrainError(dirName + " is not a job folder (no data.bundle)");
@@ -153,6 +155,8 @@ int runJobTask(const std::string &dirName, int task, const std::string &device, 
         std::fprintf(stderr, "hyper-train: %s\n", e.what());
         return 2;
     }
+    // The per-task overhead: reading the shared data and the mix, assembling the pairs.
+    const double loadSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - loadStart).count();
     fs::create_directories(results);
     try {
         TrainCallbacks callbacks;
@@ -166,7 +170,8 @@ int runJobTask(const std::string &dirName, int task, const std::string &device, 
         // The task's identity, for the import's checks.
         char score[40];
         std::snprintf(score, sizeof score, "%.17g", r.scores.overall); // exact: the PPM row's score
-        json.insert(json.size() - 1, ",\"score\":" + std::string(score) + ",\"task\":" + std::to_string(task)
+        json.insert(json.size() - 1, ",\"score\":" + std::string(score) + ",\"load_seconds\":" + std::to_string(loadSeconds)
+                                         + ",\"task\":" + std::to_string(task)
                                          + ",\"seed\":" + std::to_string(spec.seed)
                                          + ",\"budget\":" + std::to_string(spec.budget)
                                          + ",\"size\":" + std::to_string(spec.size));

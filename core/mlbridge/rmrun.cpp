@@ -9,6 +9,17 @@
 #include "core/storage/mixqueries.h"
 #include "core/storage/projectstore.h"
 
+#include "core/ml/job.h"
+#include "core/storage/projectstore.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QUuid>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 
@@ -114,6 +125,89 @@ RmBundleInfo writeRewardModelBundle(ProjectStore &store, const RmRunParams &para
     info.evalPairs = qint64(prepared.bundle.eval.size());
     info.mix = prepared.mix;
     return info;
+}
+
+QString writeRewardModelJob(ProjectStore &store, const RmRunParams &params, const QString &dirName,
+                            const QString &trainCommand, const QStringList &sbatchOptions)
+{
+    const QDir dir(QFileInfo(dirName).absoluteFilePath());
+    if (QFileInfo::exists(dir.filePath(QStringLiteral("manifest.json"))))
+        throw StoreError(dir.filePath(QStringLiteral("manifest.json")).toStdString() + " exists: use an empty folder");
+    for (const char *sub : {"tasks", "logs", "results"})
+        if (!QDir().mkpath(dir.filePath(QLatin1String(sub))))
+            throw StoreError("cannot create " + dir.filePath(QLatin1String(sub)).toStdString());
+    const Prepared prepared = prepare(store, params);
+    // The mix's pairs are the shared data; the one task takes each as it is (A = chosen).
+    ml::saveBundle(prepared.bundle, dir.filePath(QStringLiteral("data.bundle")).toStdString());
+    ml::TaskSpec spec;
+    spec.seed = params.config.seed;
+    spec.size = spec.budget = qint64(prepared.bundle.train.size());
+    for (std::size_t i = 0; i < prepared.bundle.train.size(); ++i)
+        spec.choices.push_back({std::int64_t(i), true, prepared.bundle.train.margin[i]});
+    ml::writeTaskSpec(spec, dir.filePath(QStringLiteral("tasks/0.txt")).toStdString());
+    const QString uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QJsonObject manifest{{QStringLiteral("format"), QStringLiteral("hyper-slurm-rm@1")},
+                               {QStringLiteral("job"), uuid},
+                               {QStringLiteral("project_uuid"), store.meta("project_uuid")},
+                               {QStringLiteral("project"), QFileInfo(store.path()).absoluteFilePath()},
+                               {QStringLiteral("mix"), MixSpec::parse(params.mix).text},
+                               {QStringLiteral("model"), QString::fromStdString(params.config.model)},
+                               {QStringLiteral("config"), QString::fromStdString(ml::configJson(params.config))},
+                               {QStringLiteral("tasks"), QJsonArray{QJsonObject{{QStringLiteral("index"), 0}}}}};
+    QSaveFile m(dir.filePath(QStringLiteral("manifest.json")));
+    if (!m.open(QIODevice::WriteOnly) || m.write(QJsonDocument(manifest).toJson()) < 0 || !m.commit())
+        throw StoreError("cannot write " + m.fileName().toStdString());
+    QStringList s{QStringLiteral("#!/bin/bash"), QStringLiteral("# HyPER Workbench: the reward model of mix %1 (docs/CLUSTER.md).")
+                                                     .arg(MixSpec::parse(params.mix).text),
+                  QStringLiteral("#SBATCH --job-name=hyper-train-rm"),
+                  QStringLiteral("#SBATCH --output=%1/task-0.out").arg(dir.filePath(QStringLiteral("logs"))),
+                  QStringLiteral("#SBATCH --error=%1/task-0.err").arg(dir.filePath(QStringLiteral("logs")))};
+    for (const QString &o : sbatchOptions)
+        s << QStringLiteral("#SBATCH %1").arg(o);
+    s << QString() << QStringLiteral("exec \"%1\" --job \"%2\" --task 0 --device auto").arg(trainCommand, dir.absolutePath()) << QString();
+    const QString script = dir.filePath(QStringLiteral("train-rm.sbatch"));
+    QSaveFile f(script);
+    if (!f.open(QIODevice::WriteOnly) || f.write(s.join(QLatin1Char('\n')).toUtf8()) < 0 || !f.commit())
+        throw StoreError("cannot write " + script.toStdString());
+    return QStringLiteral("sbatch %1").arg(script);
+}
+
+RmJobImport importRewardModelJob(ProjectStore &store, const QString &dirName)
+{
+    const QDir dir(dirName);
+    QFile mf(dir.filePath(QStringLiteral("manifest.json")));
+    if (!mf.open(QIODevice::ReadOnly))
+        throw StoreError(dirName.toStdString() + " is not a job folder of 'hyper train-rm --slurm-dir' (no manifest.json)");
+    const QJsonObject manifest = QJsonDocument::fromJson(mf.readAll()).object();
+    if (manifest.value(QStringLiteral("format")).toString() != QLatin1String("hyper-slurm-rm@1"))
+        throw StoreError(mf.fileName().toStdString() + ": not a reward-model job manifest");
+    if (manifest.value(QStringLiteral("project_uuid")).toString() != store.meta("project_uuid"))
+        throw StoreError(dirName.toStdString() + " belongs to another project ("
+                         + manifest.value(QStringLiteral("project")).toString().toStdString() + ")");
+    const QString uuid = manifest.value(QStringLiteral("job")).toString();
+    RmJobImport r;
+    QFile result(dir.filePath(QStringLiteral("results/0.json")));
+    if (!result.open(QIODevice::ReadOnly)) {
+        QFile error(dir.filePath(QStringLiteral("results/0.error")));
+        throw StoreError(dirName.toStdString() + ": the task is not done"
+                         + (error.open(QIODevice::ReadOnly) ? " (failed: " + error.readAll().trimmed().toStdString() + ")"
+                                                            : std::string(" yet")));
+    }
+    const QByteArray metrics = result.readAll().trimmed();
+    const QJsonObject m = QJsonDocument::fromJson(metrics).object();
+    r.overall = m.value(QStringLiteral("score")).toDouble();
+    if (const std::optional<qint64> id = rmRunOfJob(store, uuid)) {
+        r.runId = *id;
+        r.already = true;
+        return r;
+    }
+    QJsonObject config = QJsonDocument::fromJson(manifest.value(QStringLiteral("config")).toString().toUtf8()).object();
+    config.insert(QStringLiteral("job"), uuid);
+    r.runId = insertRmRun(store, manifest.value(QStringLiteral("mix")).toString(), manifest.value(QStringLiteral("model")).toString(),
+                          QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Compact)));
+    finishRmRun(store, r.runId, QStringLiteral("done"), QString::fromUtf8(metrics), m.value(QStringLiteral("device")).toString(),
+                m.value(QStringLiteral("seconds")).toDouble());
+    return r;
 }
 
 RmBenchFigures benchBagRm(int pairs, int threads)

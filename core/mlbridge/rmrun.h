@@ -63,6 +63,22 @@ struct RmBundleInfo {
 RmBundleInfo writeRewardModelBundle(ProjectStore &store, const RmRunParams &params,
                                     const QString &path);
 
+/** The final reward model as a one-task cluster job (docs/CLUSTER.md): DIR/data.bundle
+ *  (the mix's pairs), DIR/tasks/0.txt, DIR/manifest.json (format hyper-slurm-rm@1, a job
+ *  UUID, the project's UUID, the mix and config) and DIR/train-rm.sbatch running
+ *  `TRAIN --job DIR --task 0`. Returns the sbatch command. Throws MixError, TrainError. */
+QString writeRewardModelJob(ProjectStore &store, const RmRunParams &params, const QString &dir,
+                            const QString &trainCommand, const QStringList &sbatchOptions);
+/** Records the finished task of such a job as a done run (once: a second import returns
+ *  the same run). Throws StoreError when the task is not done or the folder is another
+ *  project's. */
+struct RmJobImport {
+    qint64 runId = 0;
+    bool already = false;
+    double overall = 0;
+};
+RmJobImport importRewardModelJob(ProjectStore &store, const QString &dir);
+
 /** The devices a run may name: "auto", "cpu", and "cuda" when the LibTorch this build
  *  links has CUDA and a device is present. Torch-free, for the GUI. */
 QStringList trainingDevices();

@@ -98,6 +98,15 @@ qint64 insertRmRun(ProjectStore &store, const QString &mix, const QString &model
     return id.i64(0);
 }
 
+std::optional<qint64> rmRunOfJob(ProjectStore &store, const QString &jobUuid)
+{
+    sql::Stmt s(store.handle(), "SELECT id FROM rm_runs WHERE json_valid(config) AND json_extract(config, '$.job') = ?");
+    s.bind(1, jobUuid);
+    if (s.step())
+        return s.i64(0);
+    return std::nullopt;
+}
+
 void finishRmRun(ProjectStore &store, qint64 id, const QString &status, const QString &metricsJson,
                  const QString &device, double seconds, const QString &error)
 {

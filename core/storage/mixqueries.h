@@ -45,6 +45,8 @@ qint64 insertRmRun(ProjectStore &store, const QString &mix, const QString &model
                    const QString &configJson);
 
 /** Marks the run done/failed/canceled with its metrics, device and wall time. */
+/** The run imported from a cluster job (rm_runs.config holds "job": UUID), if any. */
+std::optional<qint64> rmRunOfJob(ProjectStore &store, const QString &jobUuid);
 void finishRmRun(ProjectStore &store, qint64 id, const QString &status,
                  const QString &metricsJson, const QString &device, double seconds,
                  const QString &error = {});

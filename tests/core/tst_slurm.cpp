@@ -266,6 +266,33 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("another project") || r.err.contains("no features"), r.err.constData());
     }
 
+    void finalRewardModelAsAJob()
+    {
+        const QString project = copy(QStringLiteral("final.hyper"));
+        const QString job = m_dir.filePath(QStringLiteral("job-rm"));
+        const QStringList mix{QStringLiteral("train-rm"), QStringLiteral("--project"), project, QStringLiteral("--mix"),
+                              QStringLiteral("random:0.4"), QStringLiteral("--epochs"), QStringLiteral("2"), QStringLiteral("--json")};
+        const double local = cli(mix).value(QStringLiteral("overall")).toDouble();
+        QVERIFY(local > 0.4);
+        QVERIFY(cli(mix + QStringList{QStringLiteral("--slurm-dir"), job, QStringLiteral("--train-command"),
+                                      QStringLiteral(HYPER_TRAIN_PATH)})
+                    .value(QStringLiteral("sbatch")).toString().endsWith(QStringLiteral("train-rm.sbatch")));
+        const QStringList import{QStringLiteral("train-rm"), QStringLiteral("--project"), project,
+                                 QStringLiteral("--import-results"), job, QStringLiteral("--json")};
+        QCOMPARE(runCli(import).code, 2); // not run yet
+        QProcess p;
+        p.start(QStringLiteral(HYPER_TRAIN_PATH), {QStringLiteral("--job"), job, QStringLiteral("--task"), QStringLiteral("0"),
+                                                   QStringLiteral("--quiet")});
+        QVERIFY(p.waitForFinished(120000));
+        QCOMPARE(p.exitCode(), 0);
+        const QJsonObject first = cli(import);
+        QCOMPARE(first.value(QStringLiteral("overall")).toDouble(), local); // the same model as trained here
+        QCOMPARE(first.value(QStringLiteral("already")).toBool(), false);
+        const QJsonObject again = cli(import);
+        QCOMPARE(again.value(QStringLiteral("already")).toBool(), true);
+        QCOMPARE(again.value(QStringLiteral("run")).toInteger(), first.value(QStringLiteral("run")).toInteger());
+    }
+
     void oneNodeSlurmCluster()
     {
         if (QStandardPaths::findExecutable(QStringLiteral("slurmctld"), {QStringLiteral("/usr/sbin")}).isEmpty()
