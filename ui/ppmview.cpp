@@ -17,6 +17,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QFileDialog>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -157,6 +158,21 @@ QWidget *PpmView::createCollectBox()
     row->addWidget(new QLabel(tr("Seed:")));
     row->addWidget(m_seed);
     row->addWidget(m_collect);
+    // Or on a cluster (docs/CLUSTER.md).
+    m_slurm = new QPushButton(tr("Write a Slurm Job…"));
+    m_slurm->setObjectName(QStringLiteral("slurmButton"));
+    m_slurm->setToolTip(tr("Train the proxy RMs on a Slurm cluster: write a job folder to submit with sbatch"));
+    connect(m_slurm, &QPushButton::clicked, this, &PpmView::slurmJobDialog);
+    m_importSlurm = new QPushButton(tr("Import Results…"));
+    m_importSlurm->setObjectName(QStringLiteral("importSlurmButton"));
+    m_importSlurm->setToolTip(tr("Add the finished tasks of a Slurm job folder to the collection"));
+    connect(m_importSlurm, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Slurm Job Folder"));
+        if (!dir.isEmpty())
+            importSlurmResults(dir);
+    });
+    row->addWidget(m_slurm);
+    row->addWidget(m_importSlurm);
     row->addStretch(1);
     v->addLayout(row);
     m_datasets = view::makeTable(QStringLiteral("datasetsTable"),
@@ -224,6 +240,8 @@ void PpmView::setBusy(bool busy)
     m_ridge->setEnabled(!busy && !m_ridgeAuto->isChecked());
     m_epochs->setEnabled(!busy && m_metric->currentData().toString() == QLatin1String("rm"));
     m_collect->setEnabled(!busy && open);
+    m_slurm->setEnabled(!busy && open && m_metric->currentData().toString() == QLatin1String("rm"));
+    m_importSlurm->setEnabled(!busy && open);
     m_fit->setEnabled(!busy && open && m_datasets->rowCount() > 0);
     m_cancel->setEnabled(busy);
     if (!busy)

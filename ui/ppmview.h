@@ -15,6 +15,10 @@ class QPushButton;
 class QSpinBox;
 class QTableWidget;
 
+namespace hyper::routing {
+struct SlurmOptions;
+}
+
 namespace hyper {
 
 class TaskController;
@@ -44,6 +48,11 @@ public:
 
     /** Starts collecting K candidates (the controls' metric, epochs and seed). */
     void collect(int candidates);
+    /** Writes the controls' collection as a Slurm job folder instead of training here
+     *  (docs/CLUSTER.md); options.trainCommand empty: the hyper-train beside this program. */
+    void writeSlurmJob(const routing::SlurmOptions &options);
+    /** Imports the finished tasks of a job folder; the message counts done, failed, missing. */
+    void importSlurmResults(const QString &dir);
     /** Starts fitting a PPM with the controls' model, ridge and folds. */
     void fit();
     void cancel();
@@ -63,6 +72,8 @@ protected:
 
 private:
     QWidget *createCollectBox();
+    /** The Slurm job dialog (ui/ppmviewslurm.cpp). */
+    void slurmJobDialog();
     QWidget *createFitBox();
     QWidget *createPlots();
     void setBusy(bool busy);
@@ -82,6 +93,8 @@ private:
     QSpinBox *m_epochs = nullptr;
     QSpinBox *m_seed = nullptr;
     QPushButton *m_collect = nullptr;
+    QPushButton *m_slurm = nullptr;
+    QPushButton *m_importSlurm = nullptr;
     QComboBox *m_model = nullptr;
     QDoubleSpinBox *m_ridge = nullptr;
     QCheckBox *m_ridgeAuto = nullptr;

@@ -2,11 +2,9 @@
 
 #include "core/storage/filesystem.h"
 
-#include <QCoreApplication>
-#include <QDir>
+#include "core/routing/collect.h"
+
 #include <QFile>
-#include <QFileInfo>
-#include <QStandardPaths>
 #include <QJsonDocument>
 #include <cstdio>
 #include <unistd.h>
@@ -78,11 +76,7 @@ QString trainCommandOption(const QCommandLineParser &p)
 {
     if (p.isSet(QStringLiteral("train-command")))
         return p.value(QStringLiteral("train-command"));
-    const QDir here(QCoreApplication::applicationDirPath());
-    for (const QString &candidate : {here.filePath(QStringLiteral("hyper-train")), here.filePath(QStringLiteral("../train/hyper-train"))})
-        if (QFileInfo(candidate).isExecutable())
-            return QFileInfo(candidate).canonicalFilePath();
-    const QString found = QStandardPaths::findExecutable(QStringLiteral("hyper-train"));
+    const QString found = routing::findTrainCommand();
     if (found.isEmpty())
         throw UsageError("cannot find hyper-train: name it with --train-command PATH");
     return found;

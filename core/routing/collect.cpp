@@ -11,8 +11,10 @@
 #include "core/storage/packstore.h"
 #include "core/storage/projectstore.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QDirIterator>
+#include <QStandardPaths>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -821,6 +823,15 @@ SlurmImport Collector::importJob(const QString &dir, const QJsonObject &manifest
 }
 
 } // namespace
+
+QString findTrainCommand()
+{
+    const QDir here(QCoreApplication::applicationDirPath());
+    for (const QString &candidate : {here.filePath(QStringLiteral("hyper-train")), here.filePath(QStringLiteral("../train/hyper-train"))})
+        if (QFileInfo(candidate).isExecutable())
+            return QFileInfo(candidate).canonicalFilePath();
+    return QStandardPaths::findExecutable(QStringLiteral("hyper-train"));
+}
 
 SlurmJob writeSlurmJob(ProjectStore &store, const CollectParams &params, const SlurmOptions &options, Feedback &feedback)
 {

@@ -97,6 +97,10 @@ struct SlurmImport {
     SlurmStatus status;
 };
 
+/** hyper-train's absolute path as this program sees it: beside its own executable (the
+ *  installed layout), or in ../train/ (the build tree), else on PATH; "" when none. */
+QString findTrainCommand();
+
 /** Writes the job folder of the collection `params` would run here: DIR/data.bundle (the
  *  train instances tokenized once, the eval split, the proxy RM config), DIR/tasks/N.txt
  *  per candidate not yet stored, DIR/manifest.json, DIR/collect.sbatch (an array job
