@@ -296,6 +296,8 @@ private:
     };
 
     void prepare();
+    /** The collection keyed by (metric, seed, config, matrix), created when new. */
+    qint64 findOrCreateDataset(const QString &config, const QString &hash, bool *created);
     Candidate candidate(int index);
     void measureAgreement(const std::vector<int> &pending);
     void measureRm(const std::vector<int> &pending);
@@ -367,6 +369,22 @@ void Collector::prepare()
     }
     m_budgets = candidateBudgets(m_params.seed, m_params.candidates, m_matrix.instances());
     m_sampler = std::make_unique<CandidateSampler>(m_matrix);
+}
+
+qint64 Collector::findOrCreateDataset(const QString &config, const QString &hash, bool *created)
+{
+    if (const std::optional<qint64> id = findCollectDataset(m_store, m_params.metric, m_params.seed, config, hash))
+        return *id;
+    PpmDataset d;
+    d.kind = QStringLiteral("collect");
+    d.metric = m_params.metric;
+    d.seed = m_params.seed;
+    d.config = config;
+    d.features = m_matrix.names();
+    d.matrixHash = hash;
+    d.instances = m_matrix.instances();
+    *created = true;
+    return createDataset(m_store, d);
 }
 
 Collector::Candidate Collector::candidate(int index)
@@ -528,21 +546,7 @@ CollectResult Collector::run()
     const QString hash = matrixHash(m_matrix);
     m_result.requested = m_params.candidates;
     bool created = false;
-    if (const std::optional<qint64> id
-        = findCollectDataset(m_store, m_params.metric, m_params.seed, config, hash)) {
-        m_result.datasetId = *id;
-    } else {
-        PpmDataset d;
-        d.kind = QStringLiteral("collect");
-        d.metric = m_params.metric;
-        d.seed = m_params.seed;
-        d.config = config;
-        d.features = m_matrix.names();
-        d.matrixHash = hash;
-        d.instances = m_matrix.instances();
-        m_result.datasetId = createDataset(m_store, d);
-        created = true;
-    }
+    m_result.datasetId = findOrCreateDataset(config, hash, &created);
     // A dataset this call created and left without a row is not worth keeping.
     auto dropIfEmpty = [&] {
         if (created && ppmRowIndices(m_store, m_result.datasetId).empty()) {
@@ -771,20 +775,7 @@ SlurmImport Collector::importJob(const QString &dir, const QJsonObject &manifest
     SlurmImport out;
     out.status = slurmStatus(dir);
     bool created = false;
-    if (const std::optional<qint64> id = findCollectDataset(m_store, m_params.metric, m_params.seed, config, hash)) {
-        m_result.datasetId = *id;
-    } else {
-        PpmDataset d;
-        d.kind = QStringLiteral("collect");
-        d.metric = m_params.metric;
-        d.seed = m_params.seed;
-        d.config = config;
-        d.features = m_matrix.names();
-        d.matrixHash = hash;
-        d.instances = m_matrix.instances();
-        m_result.datasetId = createDataset(m_store, d);
-        created = true;
-    }
+    m_result.datasetId = findOrCreateDataset(config, hash, &created);
     out.datasetId = m_result.datasetId;
     const std::vector<int> stored = ppmRowIndices(m_store, m_result.datasetId);
     const std::unordered_set<int> have(stored.begin(), stored.end());

@@ -14,6 +14,7 @@
 #include <QFile>
 #include <QHostInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTcpServer>
@@ -255,6 +256,23 @@ private Q_SLOTS:
         QCOMPARE(im.value(QStringLiteral("imported")).toInt(), 4);
         QCOMPARE(im.value(QStringLiteral("already")).toInt(), 4);
         QCOMPARE(rows(project), rows(m_local)); // identical scores on CPU
+
+        // A folder written for another feature matrix or proxy RM config is refused.
+        for (const auto &[key, expected] : {std::pair{QStringLiteral("matrix_hash"), QByteArray("another feature matrix")},
+                                            std::pair{QStringLiteral("config"), QByteArray("another proxy RM config")}}) {
+            const QString changed = m_dir.filePath(QStringLiteral("job-changed-") + key);
+            QDir().mkpath(changed);
+            QFile in(job + QStringLiteral("/manifest.json")), out(changed + QStringLiteral("/manifest.json"));
+            QVERIFY(in.open(QIODevice::ReadOnly) && out.open(QIODevice::WriteOnly));
+            QJsonObject m = QJsonDocument::fromJson(in.readAll()).object();
+            m.insert(key, m.value(key).toString() + QStringLiteral("x"));
+            out.write(QJsonDocument(m).toJson());
+            out.close();
+            const auto refused = runCli({QStringLiteral("ppm"), QStringLiteral("collect"), QStringLiteral("--project"),
+                                         project, QStringLiteral("--import-results"), changed});
+            QCOMPARE(refused.code, 2);
+            QVERIFY2(refused.err.contains(expected), refused.err.constData());
+        }
 
         // Another project's folder is refused.
         const QString other = m_dir.filePath(QStringLiteral("other.hyper"));
