@@ -4,6 +4,7 @@
 #include "core/storage/projectstore.h"
 
 #include <QMainWindow>
+#include <QElapsedTimer>
 #include <QSet>
 #include <memory>
 #include <vector>
@@ -68,6 +69,8 @@ public:
 
     /** Polls PRAGMA data_version every kChangePollMs while a project is open. */
     static constexpr int kChangePollMs = 1000;
+    /** The tab in view reloads for others' changes at most this often. */
+    static constexpr int kViewRefreshMs = 5000;
     /** Refreshes after data changed elsewhere so far (for tests). */
     int externalRefreshes() const { return m_externalRefreshes; }
 
@@ -139,6 +142,7 @@ private:
     std::unique_ptr<WalCheckpointer> m_checkpointer;
     QTimer *m_changePoll = nullptr;
     qint64 m_dataVersion = -1;
+    QElapsedTimer m_sinceViewRefresh;
     QSet<ProjectView *> m_staleViews;
     int m_externalRefreshes = 0;
     /** The integrity check of the open project, on its own connection and thread. */

@@ -33,6 +33,7 @@ void MainWindow::createProjectWatch()
 void MainWindow::watchProject()
 {
     m_staleViews.clear();
+    m_sinceViewRefresh.invalidate();
     m_checkpointer.reset();
     if (!m_store) {
         m_changePoll->stop();
@@ -65,10 +66,16 @@ void MainWindow::pollProjectChanges()
     } catch (const std::exception &) {
         return; // the next tick tries again
     }
-    if (version == m_dataVersion)
-        return;
-    m_dataVersion = version;
-    refreshAfterExternalChange();
+    if (version != m_dataVersion) {
+        m_dataVersion = version;
+        refreshAfterExternalChange();
+    } else if (auto *view = qobject_cast<ProjectView *>(m_tabs->currentWidget());
+               view && m_staleViews.contains(view) && m_sinceViewRefresh.elapsed() >= kViewRefreshMs) {
+        // A change the tab in view was spared (see below) catches up now.
+        m_staleViews.remove(view);
+        m_sinceViewRefresh.restart();
+        view->setProject(m_store.get());
+    }
 }
 
 void MainWindow::refreshAfterExternalChange()
@@ -82,13 +89,20 @@ void MainWindow::refreshAfterExternalChange()
     if (const qint64 shown = m_detail->instanceId(); shown > 0)
         m_detail->showInstance(shown); // new labels of the instance in the pane
     // The tab in view reloads now (each keeps its selection, the Label tab its session and
-    // form); the others when they are next shown.
+    // form), at most every kViewRefreshMs: a job committing every second (a judge, the
+    // search index) must not keep the Label tab reloading its queue. The others reload
+    // when they are next shown.
+    const bool now = !m_sinceViewRefresh.isValid() || m_sinceViewRefresh.elapsed() >= kViewRefreshMs;
     for (ProjectView *view : m_views) {
-        if (view == m_tabs->currentWidget())
+        if (view == m_tabs->currentWidget() && now) {
+            m_staleViews.remove(view);
             view->setProject(m_store.get());
-        else
+        } else {
             m_staleViews.insert(view);
+        }
     }
+    if (now)
+        m_sinceViewRefresh.restart();
     ++m_externalRefreshes;
     Q_EMIT projectChangedElsewhere();
 }
