@@ -19,9 +19,14 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace hyper {
+
+namespace {
+constexpr int kRetryMs = 250; // between tries of a write that found the project busy
+}
 
 namespace {
 
@@ -289,6 +294,14 @@ void ReviewView::adjudicateSelected(int value)
     const Preference p = preferenceFromInt(value).value_or(Preference::Tie);
     try {
         AnnotationStore(*m_store).adjudicate(id, p, lead, m_note->text().trimmed());
+    } catch (const StoreBusy &) {
+        // Another program writes: say so and try again while the same item is selected.
+        message(tr("Another program is writing this project; retrying the final label…"), true);
+        QTimer::singleShot(kRetryMs, this, [this, id, value] {
+            if (selectedInstance() == id)
+                adjudicateSelected(value);
+        });
+        return;
     } catch (const StoreError &e) {
         message(tr("Could not save the final label: %1").arg(QString::fromUtf8(e.what())), true);
         return;

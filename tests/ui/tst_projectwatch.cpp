@@ -14,10 +14,12 @@
 #include "ui/instancetablemodel.h"
 #include "ui/labelview.h"
 #include "ui/mainwindow.h"
+#include "ui/reviewview.h"
 #include "ui/settings.h"
 
 #include <QApplication>
 #include <QLabel>
+#include <QLineEdit>
 #include <QProcess>
 #include <QScrollBar>
 #include <QSignalSpy>
@@ -159,6 +161,40 @@ private Q_SLOTS:
         s.bind(1, std::int64_t(saved.first().at(0).toLongLong()));
         QVERIFY(s.step());
         QCOMPARE(s.i64(0), shown);
+    }
+
+    void reviewRetriesABusyFinalLabel()
+    {
+        const QString p = m_dir.filePath(QStringLiteral("review.hyper"));
+        hyper::testing::makeRoutedSample(p, 60, 10, 20);
+        QCOMPARE(runCli({QStringLiteral("flag"), QStringLiteral("--project"), p, QStringLiteral("--instance"),
+                         QStringLiteral("3"), QStringLiteral("--annotator"), QStringLiteral("ann"), QStringLiteral("--json")})
+                     .code,
+                 0);
+        MainWindow w;
+        QString error;
+        QVERIFY2(w.openProject(p, ProjectStore::Mode::OpenExisting, &error), qPrintable(error));
+        w.resize(1280, 720);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.showTab(QStringLiteral("Review")));
+        auto *review = w.findChild<ReviewView *>();
+        QTRY_VERIFY_WITH_TIMEOUT(review->rows() > 0 && review->selectedInstance() > 0, 20000);
+        const qint64 id = review->selectedInstance();
+        review->findChild<QLineEdit *>(QStringLiteral("leadEdit"))->setText(QStringLiteral("lead"));
+        auto *message = review->findChild<QLabel *>(QStringLiteral("messageLabel"));
+        QProcess holder;
+        QVERIFY(hyper::testing::holdWriteLock(holder, p, 3.0 * ProjectStore::kInteractiveBusyTimeoutMs / 1000.0));
+        review->adjudicateSelected(2);
+        QVERIFY2(message->text().contains(QStringLiteral("Another program is writing this project")),
+                 qPrintable(message->text()));
+        QTRY_VERIFY_WITH_TIMEOUT(message->text().startsWith(QStringLiteral("Saved")), 30000);
+        QVERIFY(holder.waitForFinished(30000));
+        ProjectStore other(p, ProjectStore::Mode::OpenExisting, false);
+        sql::Stmt s(other.handle(), "SELECT overall FROM adjudications WHERE instance_id = ?");
+        s.bind(1, std::int64_t(id));
+        QVERIFY(s.step());
+        QCOMPARE(s.i64(0), 2);
     }
 };
 
