@@ -72,11 +72,8 @@ private Q_SLOTS:
         hyper::testing::makeRoutedSample(project, 60, 10, 30);
         const QString out = m_dir.filePath(QStringLiteral("packs"));
         MainWindow lead;
-        QString error;
-        QVERIFY2(lead.openProject(project, ProjectStore::Mode::OpenExisting, &error), qPrintable(error));
-        lead.resize(1280, 720);
-        lead.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&lead));
+        const QString opened = hyper::testing::openAndShow(lead, project);
+        QVERIFY2(opened.isEmpty(), qPrintable(opened));
         QVERIFY(!lead.isPack());
 
         // Export: the preview says who gets how many before anything is written.
@@ -107,10 +104,8 @@ private Q_SLOTS:
         std::vector<qint64> saved;
         {
             MainWindow annotator;
-            QVERIFY2(annotator.openProject(alicePack, ProjectStore::Mode::OpenExisting, &error), qPrintable(error));
-            annotator.resize(1280, 720);
-            annotator.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&annotator));
+            const QString packOpened = hyper::testing::openAndShow(annotator, alicePack);
+            QVERIFY2(packOpened.isEmpty(), qPrintable(packOpened));
             QVERIFY(annotator.isPack());
             auto *banner = annotator.findChild<QLabel *>(QStringLiteral("packBanner"));
             QVERIFY(banner->isVisible());

@@ -64,11 +64,8 @@ private Q_SLOTS:
         const QString p = m_dir.filePath(QStringLiteral("table.hyper"));
         hyper::testing::makeRoutedSample(p, 60, 10, 20);
         MainWindow w;
-        QString error;
-        QVERIFY2(w.openProject(p, ProjectStore::Mode::OpenExisting, &error), qPrintable(error));
-        w.resize(1280, 720);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const QString opened = hyper::testing::openAndShow(w, p);
+        QVERIFY2(opened.isEmpty(), qPrintable(opened));
         QTableView *table = w.instanceView();
         InstanceTableModel *model = w.instanceModel();
         QCOMPARE(model->rowCount(), 70);
@@ -112,11 +109,8 @@ private Q_SLOTS:
         const QString p = m_dir.filePath(QStringLiteral("label.hyper"));
         hyper::testing::makeRoutedSample(p, 60, 10, 20);
         MainWindow w;
-        QString error;
-        QVERIFY2(w.openProject(p, ProjectStore::Mode::OpenExisting, &error), qPrintable(error));
-        w.resize(1280, 720);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const QString opened = hyper::testing::openAndShow(w, p);
+        QVERIFY2(opened.isEmpty(), qPrintable(opened));
         QVERIFY(w.showTab(QStringLiteral("Label")));
         auto *view = w.findChild<LabelView *>();
         QVERIFY(view);
@@ -172,11 +166,8 @@ private Q_SLOTS:
                      .code,
                  0);
         MainWindow w;
-        QString error;
-        QVERIFY2(w.openProject(p, ProjectStore::Mode::OpenExisting, &error), qPrintable(error));
-        w.resize(1280, 720);
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const QString opened = hyper::testing::openAndShow(w, p);
+        QVERIFY2(opened.isEmpty(), qPrintable(opened));
         QVERIFY(w.showTab(QStringLiteral("Review")));
         auto *review = w.findChild<ReviewView *>();
         QTRY_VERIFY_WITH_TIMEOUT(review->rows() > 0 && review->selectedInstance() > 0, 20000);

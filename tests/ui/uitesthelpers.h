@@ -5,6 +5,9 @@
 #include "core/sample/samplegenerator.h"
 #include "core/storage/ppmstore.h"
 #include "core/storage/projectstore.h"
+#include "ui/mainwindow.h"
+
+#include <QTest>
 
 namespace hyper::testing {
 
@@ -27,6 +30,18 @@ inline void makeRoutedSample(const QString &path, int train, int eval, int route
     plan.strategy = QStringLiteral("test");
     plan.budget = qint64(ids.size());
     applyRoutePlan(store, insertRoutePlan(store, plan, ids));
+}
+
+/** Opens the project in the window at 1280 x 720 and shows it; the error, or "" once it
+ *  is exposed. */
+inline QString openAndShow(MainWindow &w, const QString &path)
+{
+    QString error;
+    if (!w.openProject(path, ProjectStore::Mode::OpenExisting, &error))
+        return error;
+    w.resize(1280, 720);
+    w.show();
+    return QTest::qWaitForWindowExposed(&w) ? QString() : QStringLiteral("the window was not exposed");
 }
 
 } // namespace hyper::testing
