@@ -191,13 +191,8 @@ LabelView::LabelView(QWidget *parent)
     m_saveRetryTimer->setSingleShot(true);
     m_saveRetryTimer->setInterval(kSaveRetryMs);
     connect(m_saveRetryTimer, &QTimer::timeout, this, [this] {
-        if (m_saveRetry == 0)
-            return;
-        if (!m_current || m_current->id != m_retryInstance) {
-            m_saveRetry = 0; // the instance changed meanwhile (undo, another session)
-            return;
-        }
-        saveAndAdvance();
+        if (m_current && m_current->id == m_retryInstance) // not when the instance changed meanwhile
+            saveAndAdvance();
     });
     m_clock.start();
     setFocusPolicy(Qt::StrongFocus);
@@ -941,6 +936,8 @@ LabelView::Form LabelView::form() const
     return f;
 }
 
+bool LabelView::isSaveRetrying() const { return m_saveRetryTimer->isActive(); }
+
 bool LabelView::saveAndAdvance()
 {
     if (!m_current || !m_annot)
@@ -972,17 +969,16 @@ bool LabelView::saveAndAdvance()
         label.id = m_store->addHumanLabel(label); // commits before it returns
     } catch (const StoreBusy &) {
         // Another program (or a job of ours) writes: keep the form, say so, try again.
-        ++m_saveRetry;
         m_retryInstance = m_current->id;
         view::setMessage(m_message, tr("Another program is writing this project; retrying the save…"), true);
         m_saveRetryTimer->start(); // one pending retry, however often the user presses Enter
         return false;
     } catch (const std::exception &e) {
-        m_saveRetry = 0;
+        m_saveRetryTimer->stop();
         reportError(QString::fromUtf8(e.what()));
         return false;
     }
-    m_saveRetry = 0;
+    m_saveRetryTimer->stop(); // saved by hand while a retry waited
     m_sessionSeconds.push_back(*label.timeSpentSeconds);
     m_lastSaved = label.instanceId;
     const qint64 id = label.id;

@@ -109,7 +109,7 @@ public:
      *  until it commits: "Saved" is shown only after the commit. */
     bool saveAndAdvance();
     /** Whether a save waits for another program's write to end (it retries by itself). */
-    bool isSaveRetrying() const { return m_saveRetry != 0; }
+    bool isSaveRetrying() const;
     /** Moves the current instance to the end of this session's queue. */
     void skip();
     /** Flags the current instance for review (undoable). */
@@ -162,9 +162,8 @@ private:
     std::unique_ptr<AnnotationStore> m_annot;
     QUndoStack *m_undo = nullptr;
     QThreadPool *m_pool = nullptr;    // one worker: the queue refills
-    int m_saveRetry = 0;              // retries of a busy save so far (0: none pending)
     qint64 m_retryInstance = 0;       // the instance whose save is retried
-    QTimer *m_saveRetryTimer = nullptr;
+    QTimer *m_saveRetryTimer = nullptr; // active while a busy save waits for its next try
     int m_generation = 0;             // bumped on reloads: older refill results are dropped
     bool m_refilling = false;
     QAction *m_undoAction = nullptr;

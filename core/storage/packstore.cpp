@@ -2,6 +2,7 @@
 #include "core/storage/packstore.h"
 
 #include "core/jobs/feedback.h"
+#include "core/storage/agreementqueries.h"
 #include "core/storage/annotationstore.h"
 #include "core/storage/labelrows.h"
 #include "core/storage/sqlite.h"
@@ -25,14 +26,14 @@ namespace {
 
 QString now() { return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs); }
 
-/** The kind of an annotator in the project, if there is one. */
-std::optional<QString> kindOf(sqlite3 *db, const QString &name)
+/** The annotator, created when new, counts as a workbench annotator: their labels count
+ *  toward the queue's overlap like labels made here. */
+void makeWorkbenchAnnotator(sqlite3 *db, const QString &name, const QString &kind)
 {
-    sql::Stmt s(db, "SELECT kind FROM annotators WHERE name = ?");
-    s.bind(1, name);
-    if (s.step())
-        return s.text(0);
-    return std::nullopt;
+    annotatorId(db, name, kind);
+    sql::Stmt o(db, "UPDATE annotators SET origin = 'workbench' WHERE name = ?");
+    o.bind(1, name);
+    o.run();
 }
 
 void requireProjectNotPack(ProjectStore &store)
@@ -243,7 +244,7 @@ PackContent readPack(ProjectStore &project, const QString &packPath)
     for (const HumanLabel &l : c.labels)
         kinds.emplace(l.annotator, l.annotatorKind);
     for (const auto &[name, kind] : kinds)
-        if (const auto here = kindOf(db, name); here && !kind.isEmpty() && *here != kind)
+        if (const auto here = annotatorKind(project, name); here && !kind.isEmpty() && *here != kind)
             throw PackError(QStringLiteral("%1: annotator '%2' labels as '%3' in the pack but exists in the project as '%4'")
                                 .arg(packPath, name, kind, *here)
                                 .toStdString());
@@ -359,7 +360,7 @@ std::vector<PackFileInfo> writeAndRecord(ProjectStore &store, const std::vector<
         if (a.instances.empty())
             continue;
         total += qint64(a.instances.size());
-        if (const auto here = kindOf(db, a.annotator); here && *here != kind)
+        if (const auto here = annotatorKind(store, a.annotator); here && *here != kind)
             throw PackError(QStringLiteral("annotator '%1' exists in the project as '%2', not '%3'")
                                 .arg(a.annotator, *here, kind)
                                 .toStdString());
@@ -387,10 +388,7 @@ std::vector<PackFileInfo> writeAndRecord(ProjectStore &store, const std::vector<
         for (const PackAssignment &a : assignments) {
             if (a.instances.empty())
                 continue;
-            annotatorId(db, a.annotator, kind);
-            sql::Stmt o(db, "UPDATE annotators SET origin = 'workbench' WHERE name = ?");
-            o.bind(1, a.annotator);
-            o.run();
+            makeWorkbenchAnnotator(db, a.annotator, kind);
             recordPack(db, written[p], kind);
             recordPackInstances(db, written[p].uuid, a.instances);
             ++p;
@@ -446,7 +444,7 @@ PackMergeResult merge(ProjectStore &store, const QString &packPath)
     sqlite3 *db = store.handle();
     sql::Transaction tx(db);
     std::set<qint64> touched; // instances that lost a replaced label
-    std::set<QString> annotatorNames;
+    std::map<QString, QString> annotatorNames; // name -> kind
     for (const HumanLabel &pl : c.labels) {
         if (uuidExists(db, "SELECT 1 FROM human_labels WHERE uuid = ?", pl.uuid)) {
             ++r.already;
@@ -473,17 +471,13 @@ PackMergeResult merge(ProjectStore &store, const QString &packPath)
         l.id = 0;
         l.pack = c.meta.packUuid;
         insertHumanLabelRow(db, l, 0); // refreshes the instance's statistics
-        annotatorNames.insert(l.annotator);
+        annotatorNames.emplace(l.annotator, l.annotatorKind);
         ++r.merged;
     }
     for (qint64 id : touched)
         refreshInstanceStats(db, id);
-    // Labels made in a pack count toward the overlap like labels made here.
-    for (const QString &name : annotatorNames) {
-        sql::Stmt o(db, "UPDATE annotators SET origin = 'workbench' WHERE name = ?");
-        o.bind(1, name);
-        o.run();
-    }
+    for (const auto &[name, kind] : annotatorNames)
+        makeWorkbenchAnnotator(db, name, kind);
     for (const PackFlag &f : c.flags) {
         if (uuidExists(db, "SELECT 1 FROM label_flags WHERE uuid = ?", f.uuid))
             continue;
