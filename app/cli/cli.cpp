@@ -33,6 +33,18 @@ void addJsonOption(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object on stdout.")});
 }
 
+QMap<QString, QString> mapOptions(const QCommandLineParser &p)
+{
+    QMap<QString, QString> map;
+    for (const QString &m : p.values(QStringLiteral("map"))) {
+        const qsizetype eq = m.indexOf(QLatin1Char('='));
+        if (eq <= 0 || eq == m.size() - 1)
+            throw UsageError(QStringLiteral("--map needs FIELD=COLUMN, got '%1'").arg(m).toStdString());
+        map.insert(m.left(eq), m.mid(eq + 1));
+    }
+    return map;
+}
+
 QString requireProject(const QCommandLineParser &parser)
 {
     const QString p = parser.value(QStringLiteral("project"));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QCommandLineParser>
+#include <QMap>
 #include <QJsonObject>
 #include <QStringList>
 #include <memory>
@@ -65,6 +66,9 @@ void addSlurmOptions(QCommandLineParser &parser);
 QString trainCommandOption(const QCommandLineParser &parser);
 
 /** Prints one compact JSON object on stdout. */
+/** The repeatable --map FIELD=COLUMN values (import, score); UsageError when malformed. */
+QMap<QString, QString> mapOptions(const QCommandLineParser &parser);
+
 void printJson(const QJsonObject &object);
 /** Human text on stderr. */
 void say(const QString &text);
@@ -88,6 +92,7 @@ int benchFeatures(const QStringList &args);
 int cmdSample(const QStringList &args);
 /** hyper train-rm (cmd_trainrm.cpp); hyper bench rm (cmd_bench_rm.cpp, for cmd_bench.cpp). */
 int cmdTrainRm(const QStringList &args);
+int cmdScore(const QStringList &args);
 int benchRm(const QStringList &args);
 /** hyper counts (cmd_counts.cpp); hyper bench candidates (cmd_bench_candidates.cpp). */
 int cmdCounts(const QStringList &args);

@@ -3,6 +3,8 @@
 // The API key is only ever read from the environment variable named by --api-key-env
 // (or the keychain); it is never a flag, never printed, never stored.
 #include "app/cli/cli.h"
+#include "core/ml/bundle.h"
+#include "core/mlbridge/rmscore.h"
 #include "core/features/featurejob.h"
 #include "core/jobs/feedback.h"
 #include "core/lm/judge.h"
@@ -288,6 +290,55 @@ QJsonObject commonJson(const lm::JobResult &r)
 
 } // namespace
 
+namespace {
+
+/** hyper judge --reward-model FILE: a saved RM labels the selection as a named judge. */
+int judgeWithModel(const QCommandLineParser &p)
+{
+    RmJudgeParams params;
+    params.model = p.value(QStringLiteral("reward-model"));
+    params.judgeName = p.value(QStringLiteral("judge-name")).trimmed();
+    params.device = p.value(QStringLiteral("device"));
+    if (params.device != QLatin1String("auto") && params.device != QLatin1String("cpu") && params.device != QLatin1String("cuda"))
+        throw UsageError("--device must be auto, cpu or cuda");
+    if (p.isSet(QStringLiteral("cuts"))) {
+        try {
+            params.cuts = RmJudgeCuts::parse(p.value(QStringLiteral("cuts")));
+        } catch (const std::invalid_argument &e) {
+            throw UsageError(std::string("--cuts: ") + e.what());
+        }
+    }
+    if (p.isSet(QStringLiteral("both-orders")) || p.isSet(QStringLiteral("template")))
+        throw UsageError("--both-orders and --template are for LM endpoints, not --reward-model");
+    std::unique_ptr<ProjectStore> store = openProject(p);
+    params.selection = selection(p, *store, QStringLiteral("unlabelled"));
+    Feedback feedback = stderrFeedback(QStringLiteral("judge"));
+    const SignalCancel onSignal(feedback);
+    RmJudgeResult r;
+    try {
+        r = runModelJudge(*store, params, feedback);
+    } catch (const ml::TrainError &e) {
+        throw BadInput(QStringLiteral("hyper judge: %1").arg(QString::fromUtf8(e.what())).toStdString());
+    }
+    if (p.isSet(QStringLiteral("json")))
+        printJson({{QStringLiteral("judge"), r.judge},
+                   {QStringLiteral("selected"), r.selected},
+                   {QStringLiteral("judged"), r.labelled},
+                   {QStringLiteral("already"), r.already},
+                   {QStringLiteral("a_better"), r.aBetter},
+                   {QStringLiteral("ties"), r.ties},
+                   {QStringLiteral("b_better"), r.bBetter},
+                   {QStringLiteral("seconds"), r.seconds}});
+    else
+        say(QStringLiteral("judge %1 (reward model): %2 judged (A better %3, tie %4, B better %5), %6 labelled before, "
+                           "of %7 selected; %8 s")
+                .arg(r.judge).arg(r.labelled).arg(r.aBetter).arg(r.ties).arg(r.bBetter).arg(r.already).arg(r.selected)
+                .arg(r.seconds, 0, 'f', 1));
+    return 0;
+}
+
+} // namespace
+
 int cmdJudge(const QStringList &args)
 {
     QCommandLineParser p;
@@ -302,8 +353,18 @@ int cmdJudge(const QStringList &args)
                  QStringLiteral("NAME")});
     p.addOption({QStringLiteral("template"), QStringLiteral("A judge template file (docs/LM.md); default: the built-in one."),
                  QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("reward-model"),
+                 QStringLiteral("Judge with a saved reward model instead of an endpoint (docs/TRAINING.md)."),
+                 QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("cuts"),
+                 QStringLiteral("With --reward-model: score-difference cut points TIE,CLEAR (default 0.2,1.386)."),
+                 QStringLiteral("TIE,CLEAR")});
+    p.addOption({QStringLiteral("device"), QStringLiteral("With --reward-model: auto | cpu | cuda."), QStringLiteral("DEVICE"),
+                 QStringLiteral("auto")});
     parseOrThrow(p, args);
     requireProject(p);
+    if (p.isSet(QStringLiteral("reward-model")))
+        return judgeWithModel(p);
 
     lm::JudgeJobConfig cfg;
     if (p.isSet(QStringLiteral("template"))) {

@@ -80,12 +80,7 @@ int cmdImport(const QStringList &args)
     if (!split)
         throw UsageError("--split must be train or eval");
     params.split = *split;
-    for (const QString &m : p.values(QStringLiteral("map"))) {
-        const qsizetype eq = m.indexOf(QLatin1Char('='));
-        if (eq <= 0 || eq == m.size() - 1)
-            throw UsageError(QStringLiteral("--map needs FIELD=COLUMN, got '%1'").arg(m).toStdString());
-        params.map.insert(m.left(eq), m.mid(eq + 1));
-    }
+    params.map = mapOptions(p);
     params.naValues = p.values(QStringLiteral("na"));
     bool fractionOk = false;
     params.evalFraction = p.value(QStringLiteral("eval-fraction")).toDouble(&fractionOk);

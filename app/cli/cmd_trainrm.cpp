@@ -71,6 +71,9 @@ int cmdTrainRm(const QStringList &args)
                  QStringLiteral("N")});
     p.addOption({QStringLiteral("max-tokens"), QStringLiteral("Token ids kept per text (bag) or per sequence (transformer)."),
                  QStringLiteral("N")});
+    p.addOption({QStringLiteral("model-out"),
+                 QStringLiteral("Save the trained model to FILE (.safetensors; score it with hyper score)."),
+                 QStringLiteral("FILE")});
     addSlurmOptions(p);
     p.addOption({QStringLiteral("bundle-out"), QStringLiteral("Write the training bundle to FILE and stop (run it with hyper-train)."),
                  QStringLiteral("FILE")});
@@ -110,6 +113,10 @@ int cmdTrainRm(const QStringList &args)
         params.config.tokenizer.maxIds = intOption(p, QStringLiteral("max-tokens"), 1, 1 << 20);
     params.config.useMargin = p.isSet(QStringLiteral("margin"));
     params.config.threads = intOption(p, QStringLiteral("threads"), 0, 1024);
+    params.modelOut = p.value(QStringLiteral("model-out"));
+    if (!params.modelOut.isEmpty() && (p.isSet(QStringLiteral("bundle-out")) || p.isSet(QStringLiteral("slurm-dir"))))
+        throw UsageError("--model-out saves a model trained here; with --bundle-out use hyper-train --model-out, "
+                         "a --slurm-dir job saves results/model.safetensors");
 
     try {
         MixSpec::parse(params.mix); // a plan id is checked against the project below
@@ -154,13 +161,16 @@ int cmdTrainRm(const QStringList &args)
                        {QStringLiteral("eval_pairs"), r.evalPairs},
                        {QStringLiteral("seconds"), r.seconds},
                        {QStringLiteral("device"), r.device},
-                       {QStringLiteral("run"), r.runId}});
+                       {QStringLiteral("run"), r.runId},
+                       {QStringLiteral("model_out"), r.modelPath}});
         } else {
             say(QStringLiteral("run %1: Overall %2 on %3 eval pairs after %4 train pairs (%5, %6 s)")
                     .arg(r.runId).arg(r.scores.overall, 0, 'f', 4).arg(r.evalPairs).arg(r.trainPairs)
                     .arg(r.device).arg(r.seconds, 0, 'f', 1));
             for (const auto &[name, acc] : r.scores.sections)
                 say(QStringLiteral("  %1: %2").arg(QString::fromStdString(name)).arg(acc, 0, 'f', 4));
+            if (!r.modelPath.isEmpty())
+                say(QStringLiteral("model saved to %1").arg(r.modelPath));
         }
         return 0;
     } catch (const MixError &e) {

@@ -23,6 +23,7 @@ const std::map<QString, std::function<int(const QStringList &)>> &commands()
         {QStringLiteral("features"), cli::cmdFeatures},
         {QStringLiteral("sample"), cli::cmdSample},
         {QStringLiteral("train-rm"), cli::cmdTrainRm},
+        {QStringLiteral("score"), cli::cmdScore},
         {QStringLiteral("counts"), cli::cmdCounts},
         {QStringLiteral("ppm"), cli::cmdPpm},
         {QStringLiteral("route"), cli::cmdRoute},
@@ -53,7 +54,8 @@ void usage()
         "  list     list instances (ids for --instance)\n"
         "  sample   write the bundled synthetic sample dataset into a new project\n"
         "  features compute or refresh the instance feature table\n"
-        "  train-rm train and evaluate a reward model on a label mix\n"
+        "  train-rm train and evaluate a reward model on a label mix (--model-out saves it)\n"
+        "  score    score a project's split or a pairs file with a saved reward model\n"
         "  counts   the feature-count vector of a mix (human-routed ids in a file)\n"
         "  ppm      the PPM: collect | import-scores | fit | predict | importance | list\n"
         "  route    route instances to humans under a budget; stores and applies a plan\n"

@@ -245,6 +245,43 @@ ImportPreview previewImport(const ImportParams &params, int maxRows)
     return preview;
 }
 
+ImportResult readImportRecords(const ImportParams &params, Feedback &feedback,
+                               const std::function<void(const std::vector<ImportRecord> &)> &onBatch)
+{
+    QElapsedTimer timer;
+    timer.start();
+    Prepared p = prepare(params, params.skipBadRows);
+    ImportResult result;
+    result.format = QString::fromStdString(p.format);
+    ImportQueue queue;
+    std::thread thread([&] { produce(p, params, queue); });
+    ProducerGuard guard{queue, thread};
+    const QString message = QStringLiteral("Reading %1").arg(QFileInfo(params.file).fileName());
+    feedback.setProgress(0.0, message);
+    ImportBatch batch;
+    for (;;) {
+        if (feedback.isCanceled())
+            throw Canceled{};
+        if (!queue.pop(batch))
+            break;
+        if (!batch.records.empty())
+            onBatch(batch.records);
+        result.imported += qint64(batch.records.size());
+        result.skipped += qint64(batch.issues.size());
+        for (ImportIssue &i : batch.issues)
+            result.issues.push_back(std::move(i));
+        result.bytes = batch.bytes;
+        if (batch.last)
+            break;
+        feedback.setProgress(batch.fraction, message);
+        queue.recycle(std::move(batch));
+        batch = ImportBatch{};
+    }
+    feedback.setProgress(1.0, message);
+    result.seconds = double(timer.nsecsElapsed()) / 1e9;
+    return result;
+}
+
 ImportResult runImport(ProjectStore &store, const ImportParams &params, Feedback &feedback)
 {
     QElapsedTimer timer;

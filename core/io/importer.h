@@ -6,6 +6,7 @@
 #include <QMap>
 #include <QString>
 #include <QStringList>
+#include <functional>
 #include <stdexcept>
 #include <vector>
 
@@ -84,5 +85,14 @@ ImportPreview previewImport(const ImportParams &params, int maxRows = 20);
  * written).
  */
 ImportResult runImport(ProjectStore &store, const ImportParams &params, Feedback &feedback);
+
+/**
+ * Reads the file as runImport would (same formats, auto-detection, --map, skipBadRows)
+ * without a project: each batch of records goes to `batch`, in file order, on the
+ * calling thread (parsing runs on a helper thread). For tools that use pairs without
+ * importing them (hyper score --input). Throws ImportError or Canceled.
+ */
+ImportResult readImportRecords(const ImportParams &params, Feedback &feedback,
+                               const std::function<void(const std::vector<ImportRecord> &)> &batch);
 
 } // namespace hyper

@@ -89,6 +89,10 @@ Bundle makeBundle(const std::vector<PairText> &train, const std::vector<PairText
     b.config = config;
     b.train = tokenizePairs(train, config);
     b.eval = tokenizePairs(eval, config);
+    for (const PairText &p : train)
+        b.trainIds.push_back(p.id);
+    for (const PairText &p : eval)
+        b.evalIds.push_back(p.id);
     return b;
 }
 

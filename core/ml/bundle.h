@@ -6,6 +6,7 @@
 #include "core/ml/tokenizer.h"
 
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct PairText {
     std::string prompt, chosen, rejected;
     float margin = 0;
     std::string subset;
+    std::int64_t id = 0;   // the project's instance id (0: none)
 };
 
 struct TrainConfig {
@@ -67,9 +69,15 @@ struct TokenizedPairs {
 };
 
 struct Bundle {
-    static constexpr int kFormatVersion = 1;
+    /** 2 added the instance ids and the info entries; version 1 files still load. */
+    static constexpr int kFormatVersion = 2;
     TrainConfig config;
     TokenizedPairs train, eval;
+    /** The project's instance id of each pair (parallel to train / eval), so that a pair
+     *  can be traced; empty when unknown (a version 1 file). */
+    std::vector<std::int64_t> trainIds, evalIds;
+    /** Provenance: "mix", "project_uuid", "tool_version" (strings). */
+    std::map<std::string, std::string> info;
 };
 
 /** Tokenizes with config.tokenizer (bag ids for "bag", word sequences for "transformer"). */
@@ -77,8 +85,9 @@ TokenizedPairs tokenizePairs(const std::vector<PairText> &pairs, const TrainConf
 Bundle makeBundle(const std::vector<PairText> &train, const std::vector<PairText> &eval,
                   const TrainConfig &config);
 
-/** Writes the bundle with torch::pickle_save (a zip archive that Python's torch.load reads
- *  as a dict; docs/TRAINING.md lists the keys). Throws TrainError. */
+/** Writes the bundle as a torch.save zip archive holding one plain dict (no TorchScript
+ *  type tags, so Python's torch.load(path, weights_only=True) reads it; docs/TRAINING.md
+ *  lists the keys). Throws TrainError. */
 void saveBundle(const Bundle &bundle, const std::string &path);
 Bundle loadBundle(const std::string &path);
 

@@ -1,8 +1,11 @@
-// Bundle files: one torch::pickle_save archive (the zip format of torch.save), holding a
-// dict of config values, int64/float32 tensors and subset names. Python reads it with
-// torch.load(path); docs/TRAINING.md lists the keys.
+// Bundle files: one torch.save-format zip archive holding a dict of config values,
+// int64/float32 tensors, subset names, instance ids and provenance. Python reads it with
+// torch.load(path, weights_only=True); docs/TRAINING.md lists the keys.
 #include "core/ml/bundle.h"
 
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/serialization/export.h>
+#include <torch/csrc/jit/serialization/pickler.h>
 #include <torch/serialize.h>
 #include <torch/types.h>
 
@@ -102,6 +105,34 @@ TokenizedPairs getPairs(const Dict &d, const std::string &split)
     return t;
 }
 
+/**
+ * torch::pickle_save without TorchScript's type tags. pickle_save wraps every dict and
+ * list in torch.jit._pickle.restore_type_tag(...), a call that torch.load's weights_only
+ * unpickler (the default since PyTorch 2.6) refuses. The same archive written by a
+ * Pickler with tag_aggregates off holds plain dicts, lists, strings, numbers and tensors
+ * only, which weights_only allows.
+ */
+std::vector<char> pickleWithoutTags(const c10::IValue &value)
+{
+    std::vector<char> pickled;
+    torch::jit::Pickler pickler([&](const char *buf, size_t size) { pickled.insert(pickled.end(), buf, buf + size); },
+                                /*tensor_table=*/nullptr, /*type_renamer=*/nullptr,
+                                /*memoized_class_types=*/nullptr, /*get_tensor_id=*/nullptr,
+                                /*tag_aggregates=*/false);
+    pickler.protocol();
+    pickler.pushIValue(value);
+    pickler.stop();
+    std::vector<char> archive;
+    caffe2::serialize::PyTorchStreamWriter writer([&](const void *bytes, size_t len) {
+        const char *b = static_cast<const char *>(bytes);
+        archive.insert(archive.end(), b, b + len);
+        return len;
+    });
+    torch::jit::writeArchiveAndTensors("data", pickled.data(), pickled.size(), pickler.tensorData(), writer);
+    writer.writeEndOfFile();
+    return archive;
+}
+
 } // namespace
 
 void saveBundle(const Bundle &b, const std::string &path)
@@ -128,8 +159,14 @@ void saveBundle(const Bundle &b, const std::string &path)
     d.insert("config", config);
     putPairs(d, "train", b.train);
     putPairs(d, "eval", b.eval);
+    d.insert("train_ids", toTensor(b.trainIds));
+    d.insert("eval_ids", toTensor(b.evalIds));
+    Dict info = newDict();
+    for (const auto &[k, v] : b.info)
+        info.insert(k, v);
+    d.insert("info", info);
 
-    const std::vector<char> bytes = torch::pickle_save(c10::IValue(d));
+    const std::vector<char> bytes = pickleWithoutTags(c10::IValue(d));
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), std::streamsize(bytes.size()));
     out.close();
@@ -157,7 +194,7 @@ Bundle loadBundle(const std::string &path)
         if (field(d, "format").toStringRef() != kFormatName)
             throw TrainError(path + " is not a training bundle");
         const std::int64_t version = field(d, "version").toInt();
-        if (version != Bundle::kFormatVersion)
+        if (version != 1 && version != Bundle::kFormatVersion)
             throw TrainError(path + ": bundle format version " + std::to_string(version)
                              + " is not supported (this build reads version "
                              + std::to_string(Bundle::kFormatVersion) + ")");
@@ -178,6 +215,15 @@ Bundle loadBundle(const std::string &path)
         c.tokenizer.maxIds = int(field(config, "max_tokens").toInt());
         b.train = getPairs(d, "train");
         b.eval = getPairs(d, "eval");
+        if (version >= 2) {
+            b.trainIds = fromTensor<std::int64_t>(d, "train_ids");
+            b.evalIds = fromTensor<std::int64_t>(d, "eval_ids");
+            if ((!b.trainIds.empty() && b.trainIds.size() != b.train.size())
+                || (!b.evalIds.empty() && b.evalIds.size() != b.eval.size()))
+                throw TrainError(path + ": bundle instance ids do not match its pairs");
+            for (const auto &entry : field(d, "info").toGenericDict())
+                b.info[entry.key().toStringRef()] = entry.value().toStringRef();
+        }
     } catch (const c10::Error &e) {
         // Wrong IValue kinds (a string where an int belongs, ...).
         throw TrainError(path + ": damaged training bundle");

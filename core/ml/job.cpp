@@ -1,4 +1,5 @@
 #include "core/ml/job.h"
+#include "core/ml/modelfile.h"
 
 #include "core/ml/trainer.h"
 
@@ -126,7 +127,8 @@ void writeAtomically(const fs::path &path, const std::string &text)
 
 } // namespace
 
-int runJobTask(const std::string &dirName, int task, const std::string &device, bool quiet)
+int runJobTask(const std::string &dirName, int task, const std::string &device, bool quiet,
+               const std::string &modelOut)
 {
     const fs::path dir(dirName);
     const fs::path results = dir / "results";
@@ -165,7 +167,9 @@ int runJobTask(const std::string &dirName, int task, const std::string &device, 
                 if (s.epochEnd)
                     std::fprintf(stderr, "task %d: epoch %d/%d loss %.4f\n", task, s.epoch, s.epochs, s.loss);
             };
-        const TrainResult r = trainBundle(bundle, callbacks);
+        const TrainResult r = trainBundle(bundle, callbacks, /*keepWeights=*/!modelOut.empty());
+        if (!modelOut.empty())
+            saveTrainedModel(modelOut, bundle, r, {{"job_task", std::to_string(task)}});
         std::string json = metricsJson(r);
         // The task's identity, for the import's checks.
         char score[40];

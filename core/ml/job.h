@@ -41,7 +41,10 @@ TaskSpec readTaskSpec(const std::string &path);
 /** Runs task N of the job folder: trains and writes DIR/results/N.json atomically (a
  *  temporary file, then rename); on failure DIR/results/N.error holds the message. A
  *  task whose result exists is not run again. device "" keeps the folder's. Returns the
- *  process exit code (0 done or already done, 1 failed, 2 bad folder or task). */
-int runJobTask(const std::string &dir, int task, const std::string &device, bool quiet);
+ *  process exit code (0 done or already done, 1 failed, 2 bad folder or task).
+ *  modelOut: also save the trained model there (before the result is written, so a done
+ *  task always has its model). */
+int runJobTask(const std::string &dir, int task, const std::string &device, bool quiet,
+               const std::string &modelOut = {});
 
 } // namespace hyper::ml

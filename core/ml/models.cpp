@@ -1,4 +1,5 @@
 #include "core/ml/models.h"
+#include "core/ml/architecture.h"
 
 #include <torch/nn/functional/activation.h>
 #include <torch/nn/functional/embedding.h>
@@ -6,27 +7,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace hyper::ml {
 
-namespace {
-
-// Bag: embedding width. The table has 2^18 rows by default; its gradient is sparse and
-// only the rows a batch touches are updated (lazy AdamW in trainer.cpp).
-constexpr std::int64_t kBagDim = 32;
-// Bag: hidden units of the MLP head.
-constexpr std::int64_t kBagHidden = 64;
-// Transformer: model width, heads, layers, feed-forward width.
-constexpr std::int64_t kModelDim = 128;
-constexpr std::int64_t kHeads = 4;
-constexpr std::int64_t kLayers = 2;
-constexpr std::int64_t kFeedForward = 256;
-constexpr double kDropout = 0.1;
-// Transformer: the prompt gets at most this share of the token budget; the response
-// (what is being judged) gets the rest.
-constexpr double kPromptShare = 0.25;
-
-} // namespace
+using namespace arch;
 
 BagRewardModelImpl::BagRewardModelImpl(const TrainConfig &config)
 {
@@ -154,6 +139,91 @@ std::shared_ptr<RewardModelImpl> makeRewardModel(const TrainConfig &config)
     if (config.model == "transformer")
         return TransformerRewardModel(config).ptr();
     return BagRewardModel(config).ptr();
+}
+
+namespace {
+
+/** Calls fn(first row, chosen scores, rejected scores) per batch of kEvalBatch pairs, on
+ *  the CPU. */
+template <typename Fn>
+void forEachBatch(RewardModelImpl &model, const TokenizedPairs &pairs, const torch::Device &device, Fn fn)
+{
+    torch::NoGradGuard noGrad;
+    model.eval();
+    std::vector<std::int64_t> rows;
+    for (std::size_t begin = 0; begin < pairs.size(); begin += kEvalBatch) {
+        const std::size_t end = std::min(pairs.size(), begin + kEvalBatch);
+        rows.resize(end - begin);
+        std::iota(rows.begin(), rows.end(), std::int64_t(begin));
+        const auto [chosen, rejected] = model.score(pairs, rows, device);
+        fn(begin, chosen.to(torch::kCPU).contiguous(), rejected.to(torch::kCPU).contiguous());
+    }
+}
+
+} // namespace
+
+SectionScores evaluateModel(RewardModelImpl &model, const TokenizedPairs &pairs, const torch::Device &device)
+{
+    std::vector<PairOutcome> outcomes;
+    outcomes.reserve(pairs.size());
+    forEachBatch(model, pairs, device, [&](std::size_t begin, const torch::Tensor &chosen, const torch::Tensor &rejected) {
+        const torch::Tensor correct = chosen.gt(rejected);
+        const bool *c = correct.data_ptr<bool>();
+        for (std::int64_t i = 0; i < correct.numel(); ++i)
+            outcomes.push_back({pairs.subsetNames[std::size_t(pairs.subset[begin + std::size_t(i)])], c[i]});
+    });
+    return scoreSections(outcomes);
+}
+
+void scoreAll(RewardModelImpl &model, const TokenizedPairs &pairs, const torch::Device &device,
+              std::vector<float> &chosenOut, std::vector<float> &rejectedOut)
+{
+    chosenOut.clear();
+    rejectedOut.clear();
+    chosenOut.reserve(pairs.size());
+    rejectedOut.reserve(pairs.size());
+    forEachBatch(model, pairs, device, [&](std::size_t, const torch::Tensor &chosen, const torch::Tensor &rejected) {
+        const float *c = chosen.data_ptr<float>(), *r = rejected.data_ptr<float>();
+        chosenOut.insert(chosenOut.end(), c, c + chosen.numel());
+        rejectedOut.insert(rejectedOut.end(), r, r + rejected.numel());
+    });
+}
+
+std::vector<NamedTensor> exportWeights(RewardModelImpl &model)
+{
+    std::vector<NamedTensor> out;
+    for (const auto &item : model.named_parameters()) {
+        const torch::Tensor t = item.value().detach().to(torch::kCPU, torch::kFloat32).contiguous();
+        NamedTensor nt;
+        nt.name = item.key();
+        nt.shape = t.sizes().vec();
+        nt.data.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+        out.push_back(std::move(nt));
+    }
+    return out;
+}
+
+void importWeights(RewardModelImpl &model, const std::vector<NamedTensor> &weights, const std::string &path)
+{
+    torch::NoGradGuard noGrad;
+    auto params = model.named_parameters();
+    std::size_t used = 0;
+    for (const NamedTensor &w : weights) {
+        torch::Tensor *p = params.find(w.name);
+        if (!p)
+            throw ModelFileError(path + ": tensor '" + w.name + "' is not a parameter of a " + "model of this kind");
+        if (p->sizes().vec() != w.shape)
+            throw ModelFileError(path + ": tensor '" + w.name + "' has the wrong shape for this model's config");
+        const torch::Tensor src = torch::from_blob(const_cast<float *>(w.data.data()), w.shape, torch::kFloat32);
+        p->copy_(src);
+        ++used;
+    }
+    if (used != params.size()) {
+        for (const auto &item : params) {
+            if (std::none_of(weights.begin(), weights.end(), [&](const NamedTensor &w) { return w.name == item.key(); }))
+                throw ModelFileError(path + ": tensor '" + item.key() + "' is missing");
+        }
+    }
 }
 
 } // namespace hyper::ml

@@ -3,6 +3,8 @@
 // INTERNAL to hyper_ml: LibTorch types. Include only from core/ml/*.cpp, never from a
 // header that Qt code includes (ARCHITECTURE.md).
 #include "core/ml/bundle.h"
+#include "core/ml/modelfile.h"
+#include "core/ml/sections.h"
 
 #include <torch/nn/module.h>
 #include <torch/nn/modules/embedding.h>
@@ -79,5 +81,24 @@ TORCH_MODULE(TransformerRewardModel);
 
 /** Builds the model the config names (torch::manual_seed must be set before). */
 std::shared_ptr<RewardModelImpl> makeRewardModel(const TrainConfig &config);
+
+/** Pairs per forward pass when scoring or evaluating: no gradients are kept, so it can be
+ *  larger than a training batch. Saved models are evaluated in the same batches as the
+ *  run's own evaluation, so the numbers are the same bit for bit on the same device. */
+inline constexpr std::size_t kEvalBatch = 512;
+
+/** Accuracy r(chosen) > r(rejected) per subset, scored into sections (METHOD.md §6), in
+ *  eval mode without gradients; the model is left in eval mode. */
+SectionScores evaluateModel(RewardModelImpl &model, const TokenizedPairs &pairs, const torch::Device &device);
+
+/** r(prompt, chosen) and r(prompt, rejected) of every pair, in order (eval mode). */
+void scoreAll(RewardModelImpl &model, const TokenizedPairs &pairs, const torch::Device &device,
+              std::vector<float> &chosen, std::vector<float> &rejected);
+
+/** The model's parameters by name, on the CPU (what a model file stores). */
+std::vector<NamedTensor> exportWeights(RewardModelImpl &model);
+/** Copies weights into the model's parameters; every parameter must be there with its
+ *  shape and no other tensor may be. Throws ModelFileError naming `path`. */
+void importWeights(RewardModelImpl &model, const std::vector<NamedTensor> &weights, const std::string &path);
 
 } // namespace hyper::ml

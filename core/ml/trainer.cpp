@@ -38,9 +38,6 @@ std::string formatNumber(double v)
 }
 
 
-// Evaluation batch: no gradients are kept, so it can be larger than the training batch.
-constexpr std::size_t kEvalBatch = 512;
-
 using Clock = std::chrono::steady_clock;
 
 double secondsSince(Clock::time_point t0)
@@ -48,28 +45,11 @@ double secondsSince(Clock::time_point t0)
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-/** Accuracy r(chosen) > r(rejected) per subset, scored into sections (METHOD.md §6). The
- *  sample's categories (chat, chat_hard, safety, reasoning) are their own sections, and so
- *  is any other category. */
 SectionScores evaluate(RewardModelImpl &model, const TokenizedPairs &eval, const torch::Device &device)
 {
-    torch::NoGradGuard noGrad;
-    model.eval();
-    std::vector<PairOutcome> outcomes;
-    outcomes.reserve(eval.size());
-    std::vector<std::int64_t> rows;
-    for (std::size_t begin = 0; begin < eval.size(); begin += kEvalBatch) {
-        const std::size_t end = std::min(eval.size(), begin + kEvalBatch);
-        rows.resize(end - begin);
-        std::iota(rows.begin(), rows.end(), std::int64_t(begin));
-        const auto [chosen, rejected] = model.score(eval, rows, device);
-        const torch::Tensor correct = chosen.gt(rejected).to(torch::kCPU).contiguous();
-        const bool *c = correct.data_ptr<bool>();
-        for (std::size_t i = 0; i < rows.size(); ++i)
-            outcomes.push_back({eval.subsetNames[std::size_t(eval.subset[begin + i])], c[i]});
-    }
+    const SectionScores s = evaluateModel(model, eval, device);
     model.train();
-    return scoreSections(outcomes);
+    return s;
 }
 
 /** Fisher-Yates with our own index draw, so a seed gives the same order with every
@@ -147,7 +127,7 @@ std::string resolveDevice(const std::string &requested)
     return cuda ? "cuda" : "cpu";
 }
 
-TrainResult trainBundle(const Bundle &bundle, const TrainCallbacks &callbacks)
+TrainResult trainBundle(const Bundle &bundle, const TrainCallbacks &callbacks, bool keepWeights)
 {
     const TrainConfig &config = bundle.config;
     config.validate();
@@ -274,6 +254,8 @@ TrainResult trainBundle(const Bundle &bundle, const TrainCallbacks &callbacks)
             callbacks.onProgress(s);
     }
     result.seconds = secondsSince(t0);
+    if (keepWeights)
+        result.weights = exportWeights(*model);
     return result;
 }
 

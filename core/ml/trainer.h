@@ -4,6 +4,7 @@
 // LibTorch side). Synchronous and thread-unaware: call it from a worker thread; LibTorch
 // grad mode is thread-local and is set inside.
 #include "core/ml/bundle.h"
+#include "core/ml/modelfile.h"
 #include "core/ml/sections.h"
 
 #include <functional>
@@ -39,11 +40,12 @@ struct TrainResult {
     std::string device;                // "cpu" | "cuda"
     double seconds = 0;                // training + evaluation wall time
     std::int64_t parameters = 0;
+    std::vector<NamedTensor> weights;  // the final model's, when asked for (keepWeights)
 };
 
 /** Trains the bundle's model. Throws TrainError on an empty train or eval set, a bad
  *  config, an unavailable device or a non-finite loss. Deterministic on CPU for a seed. */
-TrainResult trainBundle(const Bundle &bundle, const TrainCallbacks &callbacks = {});
+TrainResult trainBundle(const Bundle &bundle, const TrainCallbacks &callbacks = {}, bool keepWeights = false);
 
 /** "auto" -> "cuda" when available else "cpu"; "cuda" without CUDA throws TrainError. */
 std::string resolveDevice(const std::string &requested);

@@ -31,6 +31,7 @@ ml::PairText toPair(const MixInstance &m, int label, float margin, std::string s
     p.rejected = label < 0 ? m.responseB : m.responseA;
     p.margin = margin;
     p.subset = std::move(subset);
+    p.id = m.id;
     return p;
 }
 

@@ -50,6 +50,10 @@ Prepared prepare(ProjectStore &store, const RmRunParams &params)
     if (eval.empty())
         throw ml::TrainError("the eval split has no labelled (non-tie) instance to evaluate on");
     p.bundle = ml::makeBundle(train, eval, params.config);
+    p.bundle.info = {{"mix", spec.text.toStdString()},
+                     {"project_uuid", store.meta("project_uuid").toStdString()},
+                     {"project", QFileInfo(store.path()).fileName().toStdString()},
+                     {"tool_version", HYPER_VERSION}};
     p.seconds = double(timer.nsecsElapsed()) / 1e9;
     return p;
 }
@@ -95,8 +99,9 @@ RmRunResult runRewardModel(ProjectStore &store, const RmRunParams &params, Feedb
             onProgress(toProgress(s));
     };
     ml::TrainResult trained;
+    const bool keep = params.keepWeights || !params.modelOut.isEmpty();
     try {
-        trained = ml::trainBundle(prepared.bundle, callbacks);
+        trained = ml::trainBundle(prepared.bundle, callbacks, keep);
     } catch (const std::exception &e) {
         finishRmRun(store, result.runId, QStringLiteral("failed"), {}, {}, 0.0, QString::fromUtf8(e.what()));
         throw;
@@ -113,7 +118,28 @@ RmRunResult runRewardModel(ProjectStore &store, const RmRunParams &params, Feedb
         throw Canceled{};
     }
     finishRmRun(store, result.runId, QStringLiteral("done"), result.metricsJson, result.device, result.seconds);
+    if (keep) {
+        auto kept = std::make_shared<KeptModel>();
+        kept->runId = result.runId;
+        kept->header.config = prepared.bundle.config;
+        kept->header.info = prepared.bundle.info;
+        kept->trained = std::move(trained);
+        if (!params.modelOut.isEmpty()) {
+            saveKeptModel(store, *kept, params.modelOut);
+            result.modelPath = QFileInfo(params.modelOut).absoluteFilePath();
+        }
+        if (params.keepWeights)
+            result.kept = std::move(kept);
+    }
     return result;
+}
+
+void saveKeptModel(ProjectStore &store, const KeptModel &kept, const QString &path)
+{
+    ml::Bundle header = kept.header;
+    // Provenance counts are the run's; the header carries no pairs.
+    ml::saveTrainedModel(path.toStdString(), header, kept.trained, {{"run", std::to_string(kept.runId)}});
+    setRmRunModel(store, kept.runId, QFileInfo(path).absoluteFilePath());
 }
 
 RmBundleInfo writeRewardModelBundle(ProjectStore &store, const RmRunParams &params, const QString &path)
@@ -164,7 +190,10 @@ QString writeRewardModelJob(ProjectStore &store, const RmRunParams &params, cons
                   QStringLiteral("#SBATCH --error=%1/task-0.err").arg(dir.filePath(QStringLiteral("logs")))};
     for (const QString &o : sbatchOptions)
         s << QStringLiteral("#SBATCH %1").arg(o);
-    s << QString() << QStringLiteral("exec \"%1\" --job \"%2\" --task 0 --device auto").arg(trainCommand, dir.absolutePath()) << QString();
+    s << QString()
+      << QStringLiteral("exec \"%1\" --job \"%2\" --task 0 --device auto --model-out \"%2/results/model.safetensors\"")
+             .arg(trainCommand, dir.absolutePath())
+      << QString();
     const QString script = dir.filePath(QStringLiteral("train-rm.sbatch"));
     QSaveFile f(script);
     if (!f.open(QIODevice::WriteOnly) || f.write(s.join(QLatin1Char('\n')).toUtf8()) < 0 || !f.commit())
@@ -207,6 +236,10 @@ RmJobImport importRewardModelJob(ProjectStore &store, const QString &dirName)
                           QString::fromUtf8(QJsonDocument(config).toJson(QJsonDocument::Compact)));
     finishRmRun(store, r.runId, QStringLiteral("done"), QString::fromUtf8(metrics), m.value(QStringLiteral("device")).toString(),
                 m.value(QStringLiteral("seconds")).toDouble());
+    // The task saves its model before its result: a done task has one.
+    const QString model = dir.absoluteFilePath(QStringLiteral("results/model.safetensors"));
+    if (QFileInfo::exists(model))
+        setRmRunModel(store, r.runId, model);
     return r;
 }
 

@@ -5,11 +5,13 @@
 // its worker thread with a Feedback whose cancel() it sets from the GUI thread.
 #include "core/ml/bundle.h"
 #include "core/ml/sections.h"
+#include "core/ml/trainer.h"
 #include "core/mlbridge/mix.h"
 
 #include <QString>
 #include <QStringList>
 #include <functional>
+#include <memory>
 #include <vector>
 
 namespace hyper {
@@ -20,6 +22,17 @@ class ProjectStore;
 struct RmRunParams {
     QString mix = QStringLiteral("human");  // MixSpec::parse syntax
     ml::TrainConfig config;                 // config.seed also seeds random:F
+    /** Save the trained model here (a safetensors file) and record it with the run. */
+    QString modelOut;
+    /** Keep the trained weights in the result (RmRunResult::kept) to save them later. */
+    bool keepWeights = false;
+};
+
+/** A finished run's model, kept in memory until saved (the GUI's "Save model..."). */
+struct KeptModel {
+    qint64 runId = 0;
+    ml::Bundle header;          // config and info only (no pairs)
+    ml::TrainResult trained;    // scores and weights
 };
 
 /** A progress report, on the calling (worker) thread: after each step, and at each epoch
@@ -42,6 +55,8 @@ struct RmRunResult {
     std::vector<RmProgress> epochs;
     MixStats mix;
     QString metricsJson;        // as stored in rm_runs.metrics
+    QString modelPath;          // where the model was saved (params.modelOut), else ''
+    std::shared_ptr<const KeptModel> kept;  // when params.keepWeights or modelOut
 };
 
 /**
@@ -53,6 +68,10 @@ struct RmRunResult {
  */
 RmRunResult runRewardModel(ProjectStore &store, const RmRunParams &params, Feedback &feedback,
                            const std::function<void(const RmProgress &)> &onProgress = {});
+
+/** Writes a kept model to `path` (with the run id and project name as provenance) and
+ *  records the absolute path with the run. Throws ml::ModelFileError, StoreError. */
+void saveKeptModel(ProjectStore &store, const KeptModel &kept, const QString &path);
 
 struct RmBundleInfo {
     qint64 trainPairs = 0, evalPairs = 0;

@@ -165,12 +165,13 @@ QSet<QString> LmStore::labelHashes(const QString &judge) const
     return out;
 }
 
-qint64 LmStore::addLabel(const LmLabelWrite &label, const std::vector<LmCacheEntry> &cache)
+namespace {
+
+/** One lm_labels row (inside the caller's transaction). */
+qint64 insertLabel(sqlite3 *db, const LmLabelWrite &label)
 {
-    sqlite3 *db = m_store.handle();
     if (label.judge.trimmed().isEmpty())
         throw StoreError("an LM label needs a judge name");
-    sql::Transaction tx(db);
     requireInstance(db, label.instanceId);
     const std::int64_t judge = judgeId(db, label.judge);
     sql::Stmt s(db, "INSERT INTO lm_labels(instance_id, judge_id, overall, verdict_orig, verdict_swapped, rationale,"
@@ -196,10 +197,29 @@ qint64 LmStore::addLabel(const LmLabelWrite &label, const std::vector<LmCacheEnt
     }
     s.run();
     const qint64 id = sqlite3_last_insert_rowid(db);
-    insertCache(db, cache);
     refreshInstanceStats(db, label.instanceId);
+    return id;
+}
+
+} // namespace
+
+qint64 LmStore::addLabel(const LmLabelWrite &label, const std::vector<LmCacheEntry> &cache)
+{
+    sqlite3 *db = m_store.handle();
+    sql::Transaction tx(db);
+    const qint64 id = insertLabel(db, label);
+    insertCache(db, cache);
     tx.commit();
     return id;
+}
+
+void LmStore::addLabels(const std::vector<LmLabelWrite> &labels)
+{
+    sqlite3 *db = m_store.handle();
+    sql::Transaction tx(db);
+    for (const LmLabelWrite &label : labels)
+        insertLabel(db, label);
+    tx.commit();
 }
 
 std::optional<LmCacheEntry> LmStore::cached(const QString &hash) const

@@ -109,6 +109,9 @@ public:
     /** Inserts the label and the cache entries in one transaction, keeps instances.n_lm
      *  and lm_pref in step; returns the label id. */
     qint64 addLabel(const LmLabelWrite &label, const std::vector<LmCacheEntry> &cache = {});
+    /** Inserts the labels in one transaction (all or none), keeping the instance stats
+     *  in step: for judges that label many instances at once (a reward model). */
+    void addLabels(const std::vector<LmLabelWrite> &labels);
 
     std::optional<LmCacheEntry> cached(const QString &hash) const;
     /** Inserts (or replaces) cache entries in one transaction. */

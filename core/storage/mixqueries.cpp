@@ -29,12 +29,13 @@ RmRunRecord readRun(const sql::Stmt &s)
     r.error = s.text(8);
     r.startedAt = s.text(9);
     r.finishedAt = s.text(10);
+    r.modelPath = s.text(11);
     return r;
 }
 
 constexpr const char *kRunColumns =
     "SELECT id, mix, model, config, metrics, device, seconds, status, error, started_at,"
-    " coalesce(finished_at, '') FROM rm_runs";
+    " coalesce(finished_at, ''), model_path FROM rm_runs";
 
 } // namespace
 
@@ -113,6 +114,13 @@ void finishRmRun(ProjectStore &store, qint64 id, const QString &status, const QS
     sql::Stmt s(store.handle(), "UPDATE rm_runs SET status = ?, metrics = ?, device = ?, seconds = ?,"
                                 " error = ?, finished_at = ? WHERE id = ?");
     s.bind(1, status).bind(2, metricsJson).bind(3, device).bind(4, seconds).bind(5, error).bind(6, now()).bind(7, std::int64_t(id));
+    s.run();
+}
+
+void setRmRunModel(ProjectStore &store, qint64 id, const QString &path)
+{
+    sql::Stmt s(store.handle(), "UPDATE rm_runs SET model_path = ? WHERE id = ?");
+    s.bind(1, path).bind(2, std::int64_t(id));
     s.run();
 }
 

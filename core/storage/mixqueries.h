@@ -37,6 +37,7 @@ struct RmRunRecord {
     QString status;   // running | done | failed | canceled
     QString error;
     QString startedAt, finishedAt;
+    QString modelPath; // the saved model (absolute path), '' when none was saved
 };
 
 /** Inserts a run as 'running' (committed at once, so a crash leaves it visibly
@@ -50,6 +51,9 @@ std::optional<qint64> rmRunOfJob(ProjectStore &store, const QString &jobUuid);
 void finishRmRun(ProjectStore &store, qint64 id, const QString &status,
                  const QString &metricsJson, const QString &device, double seconds,
                  const QString &error = {});
+
+/** Records where the run's model was saved (schema v7). */
+void setRmRunModel(ProjectStore &store, qint64 id, const QString &path);
 
 std::vector<RmRunRecord> listRmRuns(ProjectStore &store);
 std::optional<RmRunRecord> rmRun(ProjectStore &store, qint64 id);

@@ -43,7 +43,7 @@ class ProjectStore
 public:
     enum class Mode { OpenExisting, CreateNew, OpenOrCreate };
 
-    static constexpr int kSchemaVersion = 6;
+    static constexpr int kSchemaVersion = 7;
 
     /** Opens (or creates) the project. With checkIntegrity the whole file is verified
      *  (PRAGMA integrity_check) before the constructor returns; the GUI passes false

@@ -287,7 +287,12 @@ CREATE TABLE pack_instances(
 CREATE INDEX pack_instances_instance ON pack_instances(instance_id);
 )SQL";
 
-const char *const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6};
+// Version 7: where a run's reward model was saved (a safetensors file; '' when none).
+const char *const kV7 = R"SQL(
+ALTER TABLE rm_runs ADD COLUMN model_path TEXT NOT NULL DEFAULT '';
+)SQL";
+
+const char *const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
 
 } // namespace
 
