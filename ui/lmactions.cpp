@@ -1,9 +1,11 @@
-// The LM menu of the main window (docs/GUI.md "LM menu"): Endpoints…, Judge…, Tag….
+// The LM menu of the main window (docs/GUI.md "LM menu"): Endpoints…, Judge…, Judge with a
+// reward model…, Tag….
 #include "ui/mainwindow.h"
 
 #include "ui/instancetablemodel.h"
 #include "ui/lmendpointsdialog.h"
 #include "ui/lmjobdialog.h"
+#include "ui/rmjudgedialog.h"
 
 #include <QItemSelectionModel>
 #include <QMenu>
@@ -59,12 +61,26 @@ void MainWindow::createLmMenu()
         if (LmJobDialog *d = createLmJobDialog(true))
             d->open();
     });
+    QAction *rmJudge = lm->addAction(tr("Judge with a &reward model…"), this, [this] {
+        if (!m_store)
+            return;
+        auto *dialog = new RmJudgeDialog(*m_store, selectedInstanceIds(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &RmJudgeDialog::jobEnded, this, [this] {
+            if (!m_store)
+                return;
+            reload();
+            setProjectOnViews();
+        });
+        dialog->open();
+    });
+    rmJudge->setObjectName(QStringLiteral("rmJudgeAction"));
     QAction *tag = lm->addAction(tr("&Tag…"), this, [this] {
         if (LmJobDialog *d = createLmJobDialog(false))
             d->open();
     });
-    connect(lm, &QMenu::aboutToShow, this, [this, endpoints, judge, tag] {
-        for (QAction *a : {endpoints, judge, tag})
+    connect(lm, &QMenu::aboutToShow, this, [this, endpoints, judge, rmJudge, tag] {
+        for (QAction *a : {endpoints, judge, rmJudge, tag})
             a->setEnabled(m_store != nullptr);
     });
 }

@@ -50,6 +50,8 @@ void TrainingWorker::run(const QString &projectPath, const RmRunParams &params,
         const RmRunResult result = runRewardModel(store, params, *feedback, onProgress);
         if (!pending.losses.isEmpty())
             Q_EMIT progress(pending);
+        if (result.kept)
+            Q_EMIT modelKept(result.kept);
         Q_EMIT finished(result.runId, result.scores.overall);
     } catch (const Canceled &) {
         Q_EMIT canceled();
@@ -65,6 +67,7 @@ TrainingController::TrainingController(QObject *parent)
     : QObject(parent)
 {
     qRegisterMetaType<hyper::TrainingProgress>();
+    qRegisterMetaType<std::shared_ptr<const hyper::KeptModel>>();
     m_thread.setObjectName(QStringLiteral("hyper-training"));
     m_worker = new TrainingWorker;
     m_worker->moveToThread(&m_thread);
@@ -72,6 +75,7 @@ TrainingController::TrainingController(QObject *parent)
 
     // The worker emits from its thread: these connections are queued.
     connect(m_worker, &TrainingWorker::progress, this, &TrainingController::progress);
+    connect(m_worker, &TrainingWorker::modelKept, this, &TrainingController::modelKept);
     connect(m_worker, &TrainingWorker::finished, this, [this](qint64 runId, double overall) {
         jobEnded();
         Q_EMIT finished(runId, overall);

@@ -48,6 +48,8 @@ public:
 
 Q_SIGNALS:
     void progress(const hyper::TrainingProgress &progress);
+    /** The finished run's weights (params.keepWeights), just before finished(). */
+    void modelKept(std::shared_ptr<const hyper::KeptModel> model);
     void finished(qint64 runId, double overall);
     void failed(const QString &message);
     void canceled();
@@ -80,6 +82,8 @@ public:
 Q_SIGNALS:
     void started();
     void progress(const hyper::TrainingProgress &progress);
+    /** The finished run's weights, kept to be saved (before finished()). */
+    void modelKept(std::shared_ptr<const hyper::KeptModel> model);
     void finished(qint64 runId, double overall);
     /** Refused (empty mix or eval split, bad config) or failed (divergence, store error). */
     void failed(const QString &message);
@@ -99,3 +103,4 @@ private:
 } // namespace hyper
 
 Q_DECLARE_METATYPE(hyper::TrainingProgress)
+Q_DECLARE_METATYPE(std::shared_ptr<const hyper::KeptModel>)

@@ -2,8 +2,14 @@
 
 #include "core/storage/ppmstore.h"
 #include "core/storage/projectstore.h"
+#include "ui/scorefiledialog.h"
 #include "ui/trainingcontroller.h"
 #include "ui/viewhelpers.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 
 #include <QComboBox>
 #include <QDateTime>
@@ -29,7 +35,7 @@ namespace hyper {
 
 namespace {
 
-enum Column { ColId, ColMix, ColModel, ColStatus, ColOverall, ColDevice, ColSeconds, ColStarted, ColConfig, ColCount };
+enum Column { ColId, ColMix, ColModel, ColStatus, ColOverall, ColSaved, ColDevice, ColSeconds, ColStarted, ColConfig, ColCount };
 
 QString clockText(double seconds)
 {
@@ -72,7 +78,7 @@ TrainingView::TrainingView(QWidget *parent)
 
     m_table = new QTableWidget(0, ColCount);
     m_table->setObjectName(QStringLiteral("runsTable"));
-    m_table->setHorizontalHeaderLabels({tr("Run"), tr("Mix"), tr("Model"), tr("Status"), tr("Overall"),
+    m_table->setHorizontalHeaderLabels({tr("Run"), tr("Mix"), tr("Model"), tr("Status"), tr("Overall"), tr("Saved model"),
                                         tr("Device"), tr("Seconds"), tr("Started"), tr("Config")});
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -82,7 +88,27 @@ TrainingView::TrainingView(QWidget *parent)
     connect(m_table, &QTableWidget::itemSelectionChanged, this, [this] {
         const QList<QTableWidgetItem *> items = m_table->selectedItems();
         showRun(items.isEmpty() ? 0 : m_table->item(items.first()->row(), ColId)->data(Qt::UserRole).toLongLong());
+        updateModelButtons();
     });
+    m_saveModel = new QPushButton(tr("Save model…"));
+    m_saveModel->setObjectName(QStringLiteral("saveModelButton"));
+    connect(m_saveModel, &QPushButton::clicked, this, &TrainingView::saveModelAs);
+    m_scoreFile = new QPushButton(tr("Score a file…"));
+    m_scoreFile->setObjectName(QStringLiteral("scoreFileButton"));
+    m_scoreFile->setToolTip(tr("Score the pairs of a file with a saved reward model (JSONL scores)"));
+    connect(m_scoreFile, &QPushButton::clicked, this, [this] {
+        if (ScoreFileDialog *d = openScoreDialog())
+            d->open();
+    });
+    auto *tableBox = new QWidget;
+    auto *tableLayout = new QVBoxLayout(tableBox);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(m_table, 1);
+    auto *modelRow = new QHBoxLayout;
+    modelRow->addWidget(m_saveModel);
+    modelRow->addWidget(m_scoreFile);
+    modelRow->addStretch(1);
+    tableLayout->addLayout(modelRow);
 
     m_runDetail = new QLabel;
     m_runDetail->setObjectName(QStringLiteral("runDetail"));
@@ -95,7 +121,7 @@ TrainingView::TrainingView(QWidget *parent)
     sectionsLayout->addWidget(m_runDetail);
 
     auto *bottom = new QSplitter(Qt::Horizontal);
-    bottom->addWidget(m_table);
+    bottom->addWidget(tableBox);
     bottom->addWidget(sectionsBox);
     bottom->setStretchFactor(0, 3);
     bottom->setStretchFactor(1, 2);
@@ -107,6 +133,11 @@ TrainingView::TrainingView(QWidget *parent)
     layout->addWidget(split, 1);
 
     connect(m_controller, &TrainingController::progress, this, &TrainingView::onProgress);
+    connect(m_controller, &TrainingController::modelKept, this, [this](std::shared_ptr<const KeptModel> model) {
+        m_kept[model->runId] = std::move(model);
+        while (m_kept.size() > kKeptRuns)
+            m_kept.erase(m_kept.begin()); // the oldest run id
+    });
     connect(m_controller, &TrainingController::finished, this, [this](qint64 runId, double overall) {
         showMessage(tr("Run %1 done: Overall %2.").arg(runId).arg(overall, 0, 'f', 3), false);
         onEnded(runId);
@@ -133,9 +164,84 @@ void TrainingView::setProject(ProjectStore *store)
 {
     if (store != m_store && m_controller->isBusy())
         m_controller->cancel();
+    if (store != m_store)
+        m_kept.clear(); // another project's runs
     m_store = store;
     reloadRuns();
     setBusy(m_controller->isBusy());
+}
+
+qint64 TrainingView::selectedRunId() const
+{
+    const QList<QTableWidgetItem *> items = m_table->selectedItems();
+    return items.isEmpty() ? 0 : m_table->item(items.first()->row(), ColId)->data(Qt::UserRole).toLongLong();
+}
+
+void TrainingView::updateModelButtons()
+{
+    const qint64 id = selectedRunId();
+    const bool kept = hasKeptModel(id);
+    m_saveModel->setEnabled(kept && m_store);
+    if (kept)
+        m_saveModel->setToolTip(tr("Write run %1's model as a .safetensors file (hyper score, scripts/score_rm.py, "
+                                   "LM ▸ Judge with a reward model)").arg(id));
+    else
+        m_saveModel->setToolTip(tr("Only runs trained in this window keep their weights (the newest %1). To keep a model "
+                                   "of another run, train it again (a CPU run repeats exactly for a seed) or use "
+                                   "hyper train-rm --model-out.").arg(kKeptRuns));
+    m_scoreFile->setEnabled(m_store != nullptr);
+}
+
+bool TrainingView::saveModel(qint64 runId, const QString &path)
+{
+    const auto it = m_kept.find(runId);
+    if (!m_store || it == m_kept.end()) {
+        showMessage(tr("Run %1's weights are not in memory: only runs trained in this window can be saved.").arg(runId), true);
+        return false;
+    }
+    try {
+        QApplication::setOverrideCursor(Qt::WaitCursor);
+        saveKeptModel(*m_store, *it->second, path);
+        QApplication::restoreOverrideCursor();
+    } catch (const std::exception &e) {
+        QApplication::restoreOverrideCursor();
+        showMessage(tr("The model was not saved: %1").arg(QString::fromUtf8(e.what())), true);
+        return false;
+    }
+    showMessage(tr("Run %1's model saved to %2 (%3 MB).")
+                    .arg(runId)
+                    .arg(QDir::toNativeSeparators(path))
+                    .arg(double(QFileInfo(path).size()) / 1e6, 0, 'f', 1),
+                false);
+    reloadRuns();
+    Q_EMIT projectDataChanged();
+    return true;
+}
+
+void TrainingView::saveModelAs()
+{
+    const qint64 id = selectedRunId();
+    const auto it = std::find_if(m_runs.begin(), m_runs.end(), [id](const RmRunRecord &r) { return r.id == id; });
+    if (!m_store || it == m_runs.end())
+        return;
+    const QFileInfo project(m_store->path());
+    const QString suggested = project.dir().filePath(
+        QStringLiteral("%1-run%2-%3.safetensors").arg(project.completeBaseName()).arg(id).arg(it->model));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save the reward model"), suggested,
+                                                      tr("Reward models (*.safetensors)"));
+    if (!path.isEmpty())
+        saveModel(id, path.endsWith(QLatin1String(".safetensors")) ? path : path + QStringLiteral(".safetensors"));
+}
+
+ScoreFileDialog *TrainingView::openScoreDialog()
+{
+    if (!m_store)
+        return nullptr;
+    const qint64 id = selectedRunId();
+    const auto it = std::find_if(m_runs.begin(), m_runs.end(), [id](const RmRunRecord &r) { return r.id == id; });
+    auto *dialog = new ScoreFileDialog(m_store->path(), it != m_runs.end() ? it->modelPath : QString(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    return dialog;
 }
 
 QString TrainingView::mixText() const
@@ -174,6 +280,7 @@ void TrainingView::startTraining()
     params.config.epochs = m_epochs->value();
     params.config.seed = std::uint64_t(m_seed->value());
     params.config.device = m_device->currentData().toString().toStdString();
+    params.keepWeights = true; // for "Save model…"
     if (!m_controller->start(m_store->path(), params)) {
         showMessage(tr("A run is already in progress."), true);
         return;
@@ -431,6 +538,8 @@ void TrainingView::reloadRuns()
         const QString cells[ColCount] = {
             QString::number(run.id), run.mix, run.model, displayStatus(run),
             done ? QString::number(metrics.value(QStringLiteral("overall")).toDouble(), 'f', 3) : QStringLiteral("—"),
+            !run.modelPath.isEmpty() ? QFileInfo(run.modelPath).fileName()
+                : hasKeptModel(run.id) ? tr("not saved (in memory)") : QString(),
             run.device, run.seconds && run.status != QLatin1String("failed") ? QString::number(*run.seconds, 'f', 1) : QString(),
             view::localTime(run.startedAt, QStringLiteral("yyyy-MM-dd hh:mm:ss")), configSummary(run.config)};
         for (int c = 0; c < ColCount; ++c) {
@@ -439,6 +548,11 @@ void TrainingView::reloadRuns()
                 item->setData(Qt::UserRole, run.id);
             if (c == ColConfig)
                 item->setToolTip(run.config);
+            if (c == ColSaved && !run.modelPath.isEmpty())
+                item->setToolTip(QFileInfo::exists(run.modelPath) ? run.modelPath
+                                                                  : tr("%1 (no longer there)").arg(run.modelPath));
+            if (c == ColSaved && !run.modelPath.isEmpty() && !QFileInfo::exists(run.modelPath))
+                item->setForeground(QColor(140, 140, 140));
             if (c == ColStatus && !run.error.isEmpty())
                 item->setToolTip(run.error);
             if (c == ColStatus && run.status == QLatin1String("failed"))
@@ -451,6 +565,7 @@ void TrainingView::reloadRuns()
         if (m_table->item(row, ColId)->data(Qt::UserRole).toLongLong() == selected)
             m_table->selectRow(row);
     showRun(selected);
+    updateModelButtons();
 }
 
 void TrainingView::showRun(qint64 runId)

@@ -3,6 +3,8 @@
 #include "core/storage/mixqueries.h"
 #include "ui/projectview.h"
 
+#include <map>
+#include <memory>
 #include <vector>
 
 class QComboBox;
@@ -16,7 +18,9 @@ class QTableWidget;
 
 namespace hyper {
 
+class ScoreFileDialog;
 class TrainingController;
+struct KeptModel;
 struct TrainingProgress;
 
 /**
@@ -45,6 +49,18 @@ public:
     /** The mix text the controls select, e.g. "random:0.50". */
     QString mixText() const;
 
+    /** Writes the kept weights of a run trained in this window to `path` and records it
+     *  with the run (what "Save model…" does after its file dialog). False, with the
+     *  reason shown, when the run's weights are not kept or the write fails. */
+    bool saveModel(qint64 runId, const QString &path);
+    /** Whether the weights of the run are still in memory (runs trained here; the newest
+     *  kKeptRuns). */
+    bool hasKeptModel(qint64 runId) const { return m_kept.count(runId) > 0; }
+    /** Opens "Score a file…" with the selected run's saved model (if any). */
+    ScoreFileDialog *openScoreDialog();
+    /** How many finished runs keep their weights in memory for "Save model…". */
+    static constexpr std::size_t kKeptRuns = 3;
+
 public Q_SLOTS:
     /** Starts a run with the current controls; refused (with a message) when busy. */
     void startTraining();
@@ -64,6 +80,9 @@ private:
     void onProgress(const TrainingProgress &p);
     void onEnded(qint64 selectRunId);
     void showRun(qint64 runId);
+    qint64 selectedRunId() const;
+    void updateModelButtons();
+    void saveModelAs();
     QString displayStatus(const RmRunRecord &run) const;
 
     ProjectStore *m_store = nullptr;
@@ -88,6 +107,9 @@ private:
     QCustomPlot *m_sections = nullptr;
     QLabel *m_runDetail = nullptr;
     QTableWidget *m_table = nullptr;
+    QPushButton *m_saveModel = nullptr;
+    QPushButton *m_scoreFile = nullptr;
+    std::map<qint64, std::shared_ptr<const KeptModel>> m_kept; // by run id
 };
 
 } // namespace hyper

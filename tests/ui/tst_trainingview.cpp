@@ -6,8 +6,15 @@
 #include "core/sample/samplegenerator.h"
 #include "core/storage/mixqueries.h"
 #include "core/storage/projectstore.h"
+#include "core/mlbridge/rmscore.h"
+#include "core/storage/lmstore.h"
+#include "ui/rmjudgedialog.h"
+#include "ui/scorefiledialog.h"
 #include "ui/trainingcontroller.h"
 #include "ui/trainingview.h"
+
+#include <QFile>
+#include <QLineEdit>
 
 #include <QApplication>
 #include <QComboBox>
@@ -55,6 +62,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void trainsAndRecordsRun();
+    void savesScoresAndJudgesWithTheModel();
     void cancelStopsWithinASecond_data();
     void cancelStopsWithinASecond();
     void divergenceIsMarkedFailed();
@@ -138,6 +146,70 @@ void TstTrainingView::trainsAndRecordsRun()
     curves->replot();
     sections->replot();
     QVERIFY(m_view->grab().save(QStringLiteral("/tmp/training_view.png")));
+}
+
+void TstTrainingView::savesScoresAndJudgesWithTheModel()
+{
+    // The run trained above keeps its weights: Save model… writes them and the table says
+    // so; Score a file… and LM ▸ Judge with a reward model use the file.
+    auto *table = m_view->findChild<QTableWidget *>(QStringLiteral("runsTable"));
+    auto *save = m_view->findChild<QPushButton *>(QStringLiteral("saveModelButton"));
+    QVERIFY(table && save);
+    table->selectRow(0);
+    const qint64 runId = table->item(0, 0)->data(Qt::UserRole).toLongLong();
+    QVERIFY(m_view->hasKeptModel(runId));
+    QVERIFY(save->isEnabled());
+    QCOMPARE(table->item(0, 5)->text(), QStringLiteral("not saved (in memory)"));
+    const QString model = m_dir.filePath(QStringLiteral("run.safetensors"));
+    QVERIFY(m_view->saveModel(runId, model));
+    QVERIFY(QFileInfo::exists(model));
+    QCOMPARE(readModelSummary(model).runId, runId);
+    QCOMPARE(QString::number(readModelSummary(model).overall, 'f', 3), table->item(0, 4)->text());
+    QCOMPARE(rmRun(*m_store, runId)->modelPath, QFileInfo(model).absoluteFilePath());
+    table->selectRow(0);
+    QCOMPARE(table->item(0, 5)->text(), QStringLiteral("run.safetensors"));
+    // A run the window did not train (none kept) cannot be saved, and says why.
+    QVERIFY(!m_view->saveModel(runId + 1000, m_dir.filePath(QStringLiteral("no.safetensors"))));
+    QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("no.safetensors"))));
+    m_view->grab().save(QStringLiteral("/tmp/training_view_saved.png"));
+
+    const QString pairs = m_dir.filePath(QStringLiteral("pairs.jsonl"));
+    {
+        QFile f(pairs);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        for (int i = 0; i < 25; ++i)
+            f.write(QStringLiteral("{\"id\": \"q%1\", \"prompt\": \"Question %1?\", \"response_a\": \"A careful answer %1 "
+                                   "with steps\", \"response_b\": \"no\"}\n").arg(i).toUtf8());
+    }
+    ScoreFileDialog *dialog = m_view->openScoreDialog();
+    QVERIFY(dialog);
+    QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("modelEdit"))->text(), QFileInfo(model).absoluteFilePath());
+    dialog->setInputFile(pairs);
+    QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("outputEdit"))->text(), m_dir.filePath(QStringLiteral("pairs.scores.jsonl")));
+    dialog->show();
+    dialog->start();
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isRunning(), 60000);
+    QVERIFY2(dialog->message().startsWith(QStringLiteral("Scored 25 pairs")), qPrintable(dialog->message()));
+    QFile scores(m_dir.filePath(QStringLiteral("pairs.scores.jsonl")));
+    QVERIFY(scores.open(QIODevice::ReadOnly));
+    QCOMPARE(scores.readAll().count('\n'), 25);
+    dialog->grab().save(QStringLiteral("/tmp/score_file_dialog.png"));
+    dialog->close();
+
+    RmJudgeDialog judge(*m_store, {});
+    judge.setModelFile(model);
+    QVERIFY(judge.findChild<QLabel *>(QStringLiteral("summaryLabel"))->text().contains(QStringLiteral("bag model")));
+    judge.setJudgeName(QStringLiteral("rm-gui"));
+    judge.setLimit(40);
+    judge.show();
+    QSignalSpy ended(&judge, &RmJudgeDialog::jobEnded);
+    judge.start();
+    QTRY_VERIFY_WITH_TIMEOUT(ended.count() == 1, 60000);
+    LmStore lm(*m_store);
+    QCOMPARE(lm.labelHashes(QStringLiteral("rm-gui")).size(), 40);
+    QVERIFY2(judge.findChild<QLabel *>(QStringLiteral("messageLabel"))->text().startsWith(QStringLiteral("Finished: 40 labels")),
+             qPrintable(judge.findChild<QLabel *>(QStringLiteral("messageLabel"))->text()));
+    judge.grab().save(QStringLiteral("/tmp/rm_judge_dialog.png"));
 }
 
 void TstTrainingView::cancelStopsWithinASecond_data()
