@@ -94,6 +94,7 @@ int cmdSample(const QStringList &args);
 int cmdTrainRm(const QStringList &args);
 int cmdScore(const QStringList &args);
 int benchRm(const QStringList &args);
+int benchScore(const QStringList &args);
 /** hyper counts (cmd_counts.cpp); hyper bench candidates (cmd_bench_candidates.cpp). */
 int cmdCounts(const QStringList &args);
 int benchCandidates(const QStringList &args);

@@ -204,7 +204,7 @@ int benchSearch(const QStringList &args)
 int cmdBench(const QStringList &args)
 {
     if (args.size() < 2)
-        throw UsageError("which bench? import | search | features | rm | candidates | ppm | route | export | lm | lmjobs | packs");
+        throw UsageError("which bench? import | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs");
     QStringList rest = args;
     const QString what = rest.takeAt(1);
     rest[0] += QLatin1Char(' ') + what;
@@ -216,6 +216,8 @@ int cmdBench(const QStringList &args)
         return benchFeatures(rest);
     if (what == QLatin1String("rm"))
         return benchRm(rest);
+    if (what == QLatin1String("score"))
+        return benchScore(rest);
     if (what == QLatin1String("candidates"))
         return benchCandidates(rest);
     if (what == QLatin1String("ppm"))
@@ -230,7 +232,7 @@ int cmdBench(const QStringList &args)
         return benchLmJobs(rest);
     if (what == QLatin1String("packs"))
         return benchPacks(rest);
-    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | candidates | ppm | route | export | lm | lmjobs | packs)").arg(what).toStdString());
+    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs)").arg(what).toStdString());
 }
 
 } // namespace hyper::cli

@@ -2,8 +2,14 @@
 // into cmd_bench.cpp's sub-bench table as "rm").
 #include "app/cli/cli.h"
 #include "core/mlbridge/rmrun.h"
+#include "core/mlbridge/rmscore.h"
 
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
 
 namespace hyper::cli {
 
@@ -41,6 +47,72 @@ int benchRm(const QStringList &args)
                 .arg(f.pairsPerSecond, 0, 'f', 0).arg(f.threads).arg(f.prepareSeconds, 0, 'f', 2)
                 .arg(f.overall, 0, 'f', 4));
     }
+    return 0;
+}
+
+int benchScore(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Saved reward models: file size, load time and CPU scoring rate (pairs/s, tokenizing included) of a bag "
+        "and a transformer model on synthetic pairs, and the same pairs through scripts/score_rm.py (numpy) when "
+        "/usr/bin/python3 has numpy, as a ratio."));
+    addJsonOption(p);
+    p.addOption({QStringLiteral("pairs"), QStringLiteral("Pairs scored by the bag (the transformer: a quarter)."),
+                 QStringLiteral("N"), QStringLiteral("2000")});
+    p.addOption({QStringLiteral("script"), QStringLiteral("scripts/score_rm.py to compare with."), QStringLiteral("PATH"),
+                 QStringLiteral(HYPER_SOURCE_DIR "/scripts/score_rm.py")});
+    p.addOption({QStringLiteral("no-python"), QStringLiteral("Skip the score_rm.py comparison.")});
+    parseOrThrow(p, args);
+    const int pairs = intOption(p, QStringLiteral("pairs"), 10, 1000000);
+    QTemporaryDir tmp;
+    if (!tmp.isValid())
+        throw StoreError("bench score: cannot create a temporary directory");
+    QJsonArray rows;
+    for (const QString model : {QStringLiteral("bag"), QStringLiteral("transformer")}) {
+        const int n = model == QLatin1String("bag") ? pairs : std::max(10, pairs / 4);
+        QDir(tmp.path()).mkdir(model);
+        const RmScoreBenchFigures f = benchScoring(model, n, QDir(tmp.path()).filePath(model));
+        QJsonObject row{{QStringLiteral("model"), model},
+                        {QStringLiteral("pairs"), f.pairs},
+                        {QStringLiteral("file_mb"), double(f.fileBytes) / 1e6},
+                        {QStringLiteral("load_seconds"), f.loadSeconds},
+                        {QStringLiteral("score_seconds"), f.scoreSeconds},
+                        {QStringLiteral("pairs_per_second"), f.pairsPerSecond}};
+        QString line = QStringLiteral("%1: %2 MB file, load %3 s, %4 pairs scored in %5 s = %6 pairs/s (CPU)")
+                           .arg(model, -11)
+                           .arg(double(f.fileBytes) / 1e6, 0, 'f', 1)
+                           .arg(f.loadSeconds, 0, 'f', 2)
+                           .arg(f.pairs)
+                           .arg(f.scoreSeconds, 0, 'f', 2)
+                           .arg(f.pairsPerSecond, 0, 'f', 0);
+        if (!p.isSet(QStringLiteral("no-python")) && QFileInfo::exists(p.value(QStringLiteral("script")))) {
+            QProcess py;
+            QElapsedTimer t;
+            t.start();
+            py.start(QStringLiteral("/usr/bin/python3"), {p.value(QStringLiteral("script")), QStringLiteral("--model"), f.modelPath,
+                                                         f.pairsPath, QStringLiteral("--out"),
+                                                         QDir(tmp.path()).filePath(model + QStringLiteral("-py.jsonl"))});
+            py.waitForFinished(-1);
+            const double seconds = double(t.nsecsElapsed()) / 1e9;
+            if (py.exitCode() == 0) {
+                const double rate = double(f.pairs) / seconds;
+                row.insert(QStringLiteral("python_seconds"), seconds);
+                row.insert(QStringLiteral("python_pairs_per_second"), rate);
+                line += QStringLiteral("; score_rm.py %1 s incl. start and load = %2 pairs/s (hyper %3x faster)")
+                            .arg(seconds, 0, 'f', 2)
+                            .arg(rate, 0, 'f', 0)
+                            .arg(f.pairsPerSecond / rate, 0, 'f', 1);
+            } else {
+                line += QStringLiteral("; score_rm.py failed: %1").arg(QString::fromUtf8(py.readAllStandardError()).trimmed());
+            }
+        }
+        rows.append(row);
+        if (!p.isSet(QStringLiteral("json")))
+            say(line);
+    }
+    if (p.isSet(QStringLiteral("json")))
+        printJson({{QStringLiteral("models"), rows}});
     return 0;
 }
 

@@ -134,6 +134,11 @@ std::pair<torch::Tensor, torch::Tensor> TransformerRewardModelImpl::score(const 
     return {encode(pairs, pairs.chosen, rows, device), encode(pairs, pairs.rejected, rows, device)};
 }
 
+std::size_t RewardModelImpl::evalBatch(const torch::Device &) const
+{
+    return kEvalBatch;
+}
+
 std::shared_ptr<RewardModelImpl> makeRewardModel(const TrainConfig &config)
 {
     if (config.model == "transformer")
@@ -151,8 +156,9 @@ void forEachBatch(RewardModelImpl &model, const TokenizedPairs &pairs, const tor
     torch::NoGradGuard noGrad;
     model.eval();
     std::vector<std::int64_t> rows;
-    for (std::size_t begin = 0; begin < pairs.size(); begin += kEvalBatch) {
-        const std::size_t end = std::min(pairs.size(), begin + kEvalBatch);
+    const std::size_t batch = model.evalBatch(device);
+    for (std::size_t begin = 0; begin < pairs.size(); begin += batch) {
+        const std::size_t end = std::min(pairs.size(), begin + batch);
         rows.resize(end - begin);
         std::iota(rows.begin(), rows.end(), std::int64_t(begin));
         const auto [chosen, rejected] = model.score(pairs, rows, device);

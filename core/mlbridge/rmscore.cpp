@@ -6,11 +6,15 @@
 #include "core/jobs/feedback.h"
 #include "core/ml/modelfile.h"
 #include "core/ml/scorer.h"
+#include "core/ml/trainer.h"
 #include "core/mlbridge/mix.h"
+#include "core/mlbridge/rmrun.h"
+#include "core/sample/samplegenerator.h"
 #include "core/storage/mixqueries.h"
 #include "core/storage/projectstore.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonDocument>
@@ -239,6 +243,75 @@ RmJudgeResult runModelJudge(ProjectStore &store, const RmJudgeParams &params, Fe
     feedback.setProgress(1.0, message);
     r.seconds = double(timer.nsecsElapsed()) / 1e9;
     return r;
+}
+
+RmScoreBenchFigures benchScoring(const QString &model, int pairs, const QString &dirName)
+{
+    const QDir dir(dirName);
+    RmScoreBenchFigures f;
+    f.model = model;
+    f.modelPath = dir.filePath(model + QStringLiteral(".safetensors"));
+    f.pairsPath = dir.filePath(QStringLiteral("pairs.jsonl"));
+    ProjectStore store(dir.filePath(QStringLiteral("bench-%1.hyper").arg(model)), ProjectStore::Mode::CreateNew);
+    SampleParams sample;
+    sample.trainSize = 2000;
+    sample.evalSize = std::max(pairs, 100);
+    Feedback quiet;
+    writeSample(store, sample, quiet);
+    std::vector<ml::PairText> eval = mixEvalPairs(loadMixInstances(store, Split::Eval));
+    std::vector<MixInstance> texts = loadMixInstances(store, Split::Eval);
+    QElapsedTimer timer;
+    timer.start();
+    if (model == QLatin1String("bag")) {
+        RmRunParams params;
+        params.config = ml::TrainConfig::defaults("bag");
+        params.config.device = "cpu";
+        params.modelOut = f.modelPath;
+        runRewardModel(store, params, quiet);
+    } else {
+        ml::TrainConfig config = ml::TrainConfig::defaults("transformer");
+        config.device = "cpu";
+        config.epochs = 1;
+        const std::vector<ml::PairText> few(eval.begin(), eval.begin() + std::min<std::size_t>(32, eval.size()));
+        const ml::Bundle bundle = ml::makeBundle(few, few, config);
+        const ml::TrainResult r = ml::trainBundle(bundle, {}, /*keepWeights=*/true);
+        ml::saveTrainedModel(f.modelPath.toStdString(), bundle, r, {{"mix", "bench: one step"}});
+    }
+    f.trainSeconds = double(timer.nsecsElapsed()) / 1e9;
+    f.fileBytes = QFileInfo(f.modelPath).size();
+
+    // The pairs as A/B texts (what hyper score --input reads), the first `pairs` of them.
+    texts.resize(std::min<std::size_t>(texts.size(), std::size_t(pairs)));
+    std::vector<ml::PairText> ab;
+    QSaveFile out(f.pairsPath);
+    if (!out.open(QIODevice::WriteOnly))
+        throw StoreError("cannot write " + f.pairsPath.toStdString());
+    for (const MixInstance &m : texts) {
+        ml::PairText p;
+        p.prompt = m.prompt;
+        p.chosen = m.responseA;
+        p.rejected = m.responseB;
+        ab.push_back(p);
+        out.write(QJsonDocument(QJsonObject{{QStringLiteral("id"), QString::number(m.id)},
+                                            {QStringLiteral("prompt"), QString::fromStdString(m.prompt)},
+                                            {QStringLiteral("response_a"), QString::fromStdString(m.responseA)},
+                                            {QStringLiteral("response_b"), QString::fromStdString(m.responseB)}})
+                      .toJson(QJsonDocument::Compact)
+                  + '\n');
+    }
+    if (!out.commit())
+        throw StoreError("cannot write " + f.pairsPath.toStdString());
+
+    timer.restart();
+    ml::RewardScorer scorer(f.modelPath.toStdString(), "cpu");
+    f.loadSeconds = double(timer.nsecsElapsed()) / 1e9;
+    std::vector<float> a, b;
+    timer.restart();
+    scorer.score(ab, a, b);
+    f.scoreSeconds = double(timer.nsecsElapsed()) / 1e9;
+    f.pairs = qint64(ab.size());
+    f.pairsPerSecond = f.scoreSeconds > 0 ? double(f.pairs) / f.scoreSeconds : 0.0;
+    return f;
 }
 
 } // namespace hyper

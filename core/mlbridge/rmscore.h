@@ -109,4 +109,22 @@ struct RmJudgeResult {
  *  ml::ModelFileError, StoreError, Canceled. */
 RmJudgeResult runModelJudge(ProjectStore &store, const RmJudgeParams &params, Feedback &feedback);
 
+/** `hyper bench score`: one saved model of the kind on a fresh synthetic sample, scored
+ *  on `pairs` eval pairs of it on the CPU. The bag is trained with its defaults on 2,000
+ *  train instances; the transformer (defaults: 2^18 x 128 table, 256 tokens) for one
+ *  step of 32 pairs only, since its scoring speed does not depend on how well it learnt
+ *  and a CPU step takes ~10 s. The model and the pairs stay in `dir` (for a comparison
+ *  run of scripts/score_rm.py). */
+struct RmScoreBenchFigures {
+    QString model;
+    qint64 pairs = 0;
+    qint64 fileBytes = 0;
+    double trainSeconds = 0;
+    double loadSeconds = 0;      // reading and checking the file, weights into the module
+    double scoreSeconds = 0;     // tokenizing + forward passes of `pairs` pairs
+    double pairsPerSecond = 0;
+    QString modelPath, pairsPath; // in dir: the model, and the pairs as JSONL
+};
+RmScoreBenchFigures benchScoring(const QString &model, int pairs, const QString &dir);
+
 } // namespace hyper
