@@ -168,10 +168,10 @@ void TstTrainingView::savesScoresAndJudgesWithTheModel()
     QCOMPARE(rmRun(*m_store, runId)->modelPath, QFileInfo(model).absoluteFilePath());
     table->selectRow(0);
     QCOMPARE(table->item(0, 5)->text(), QStringLiteral("run.safetensors"));
+    m_view->grab().save(QStringLiteral("/tmp/training_view_saved.png"));
     // A run the window did not train (none kept) cannot be saved, and says why.
     QVERIFY(!m_view->saveModel(runId + 1000, m_dir.filePath(QStringLiteral("no.safetensors"))));
     QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("no.safetensors"))));
-    m_view->grab().save(QStringLiteral("/tmp/training_view_saved.png"));
 
     const QString pairs = m_dir.filePath(QStringLiteral("pairs.jsonl"));
     {
