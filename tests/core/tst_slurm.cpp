@@ -6,6 +6,7 @@
 // ports, proctrack/linuxproc, task/none) and stops by PID.
 #include "clitesthelpers.h"
 
+#include "core/storage/mixqueries.h"
 #include "core/storage/projectstore.h"
 #include "core/storage/sqlite.h"
 
@@ -298,14 +299,26 @@ private Q_SLOTS:
         const QStringList import{QStringLiteral("train-rm"), QStringLiteral("--project"), project,
                                  QStringLiteral("--import-results"), job, QStringLiteral("--json")};
         QCOMPARE(runCli(import).code, 2); // not run yet
+        // The batch script itself, as a node runs it (its #SBATCH lines are comments).
         QProcess p;
-        p.start(QStringLiteral(HYPER_TRAIN_PATH), {QStringLiteral("--job"), job, QStringLiteral("--task"), QStringLiteral("0"),
-                                                   QStringLiteral("--quiet")});
+        p.start(QStringLiteral("/bin/bash"), {job + QStringLiteral("/train-rm.sbatch")});
         QVERIFY(p.waitForFinished(120000));
         QCOMPARE(p.exitCode(), 0);
         const QJsonObject first = cli(import);
         QCOMPARE(first.value(QStringLiteral("overall")).toDouble(), local); // the same model as trained here
         QCOMPARE(first.value(QStringLiteral("already")).toBool(), false);
+        // The task saved its model, the run records it, and it scores as the run did.
+        const QString model = job + QStringLiteral("/results/model.safetensors");
+        QVERIFY(QFileInfo::exists(model));
+        {
+            ProjectStore store(project);
+            QCOMPARE(rmRun(store, first.value(QStringLiteral("run")).toInteger())->modelPath, model);
+        }
+        QCOMPARE(cli({QStringLiteral("score"), QStringLiteral("--model"), model, QStringLiteral("--project"), project,
+                      QStringLiteral("--json")})
+                     .value(QStringLiteral("overall"))
+                     .toDouble(),
+                 local);
         const QJsonObject again = cli(import);
         QCOMPARE(again.value(QStringLiteral("already")).toBool(), true);
         QCOMPARE(again.value(QStringLiteral("run")).toInteger(), first.value(QStringLiteral("run")).toInteger());
