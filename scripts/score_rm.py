@@ -829,9 +829,33 @@ def _scan_element(text, i):
     return None
 
 
+def sniff_delimiter(line):
+    """The delimiter of a header line, as the workbench picks it: the most frequent of
+    tab, comma and semicolon outside quotes (ties prefer tab, then comma)."""
+    counts = {0x09: 0, 0x2C: 0, 0x3B: 0}
+    in_quotes = False
+    for c in line:
+        if c == 0x22:
+            in_quotes = not in_quotes
+        elif not in_quotes and c in counts:
+            counts[c] += 1
+    tabs, commas, semicolons = counts[0x09], counts[0x2C], counts[0x3B]
+    if tabs > 0 and tabs >= commas and tabs >= semicolons:
+        return 0x09
+    if semicolons > commas:
+        return 0x3B
+    return 0x2C
+
+
 def csv_rows(path):
-    """CSV with a header row, as the workbench reads it: every cell a string, quoted
-    fields may span lines, a doubled quote inside quotes is one quote."""
+    """Delimited text with a header row, as the workbench reads it: tab, comma or
+    semicolon (sniffed from the header line), every cell a string, quoted fields may span
+    lines, a doubled quote inside quotes is one quote."""
+    delimiter = 0x2C
+    for _, first_line in _lines(path):
+        if first_line.strip(b" \t\r"):
+            delimiter = sniff_delimiter(first_line)
+            break
     lines = _lines(path)
 
     def record():
@@ -861,7 +885,7 @@ def csv_rows(path):
                         i += 1
                     else:
                         in_quotes, after_close = False, True
-                elif c == 0x2C:
+                elif c == delimiter:
                     fields.append(bytes(field))
                     field = bytearray()
                     quoted = after_close = False
@@ -915,7 +939,7 @@ def open_rows(path):
     name = path.lower()
     if name.endswith(".gz"):
         name = name[:-3]
-    if name.endswith(".csv"):
+    if name.endswith(".csv") or name.endswith(".tsv") or name.endswith(".tab"):
         return csv_rows(path)
     if name.endswith(".jsonl") or name.endswith(".ndjson"):
         return json_lines_rows(path)
@@ -1263,6 +1287,9 @@ class Converter:
                 if _trimmed(s):
                     rec.prompt += "\n\n" + s
                 break
+        # As the importer: an empty row is no pair.
+        if not _trimmed(rec.prompt) and not _trimmed(rec.a) and not _trimmed(rec.b):
+            raise RowError("empty row (no prompt and no responses)")
         rec.id = self._text(row, "id", False) or str(line)
         model_a = self._text(row, "model_a", False)
         model_b = self._text(row, "model_b", False)

@@ -38,11 +38,20 @@ QMap<QString, QString> mapOptions(const QCommandLineParser &p)
     QMap<QString, QString> map;
     for (const QString &m : p.values(QStringLiteral("map"))) {
         const qsizetype eq = m.indexOf(QLatin1Char('='));
-        if (eq <= 0 || eq == m.size() - 1)
+        // FIELD= (no column) switches the field off (docs/IMPORT.md).
+        if (eq <= 0)
             throw UsageError(QStringLiteral("--map needs FIELD=COLUMN, got '%1'").arg(m).toStdString());
         map.insert(m.left(eq), m.mid(eq + 1));
     }
     return map;
+}
+
+QJsonObject sectionsJson(const ml::SectionScores &scores)
+{
+    QJsonObject o;
+    for (const auto &[name, acc] : scores.sections)
+        o.insert(QString::fromStdString(name), acc);
+    return o;
 }
 
 QString requireProject(const QCommandLineParser &parser)

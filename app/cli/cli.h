@@ -8,6 +8,7 @@
 
 #include "core/domain/preference.h"
 #include "core/jobs/feedback.h"
+#include "core/ml/sections.h"
 #include "core/storage/projectstore.h"
 #include <stdexcept>
 
@@ -66,8 +67,12 @@ void addSlurmOptions(QCommandLineParser &parser);
 QString trainCommandOption(const QCommandLineParser &parser);
 
 /** Prints one compact JSON object on stdout. */
-/** The repeatable --map FIELD=COLUMN values (import, score); UsageError when malformed. */
+/** The repeatable --map FIELD=COLUMN values (import, score; an empty COLUMN switches the
+ *  field off); UsageError when malformed. */
 QMap<QString, QString> mapOptions(const QCommandLineParser &parser);
+
+/** {section: accuracy} of RewardBench-style scores (train-rm, score). */
+QJsonObject sectionsJson(const ml::SectionScores &scores);
 
 void printJson(const QJsonObject &object);
 /** Human text on stderr. */
@@ -94,6 +99,7 @@ int cmdSample(const QStringList &args);
 int cmdTrainRm(const QStringList &args);
 int cmdScore(const QStringList &args);
 int benchRm(const QStringList &args);
+int benchImportLong(const QStringList &args);
 int benchScore(const QStringList &args);
 /** hyper counts (cmd_counts.cpp); hyper bench candidates (cmd_bench_candidates.cpp). */
 int cmdCounts(const QStringList &args);

@@ -204,12 +204,14 @@ int benchSearch(const QStringList &args)
 int cmdBench(const QStringList &args)
 {
     if (args.size() < 2)
-        throw UsageError("which bench? import | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs");
+        throw UsageError("which bench? import | import-long | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs");
     QStringList rest = args;
     const QString what = rest.takeAt(1);
     rest[0] += QLatin1Char(' ') + what;
     if (what == QLatin1String("import"))
         return benchImport(rest);
+    if (what == QLatin1String("import-long"))
+        return benchImportLong(rest);
     if (what == QLatin1String("search"))
         return benchSearch(rest);
     if (what == QLatin1String("features"))
@@ -232,7 +234,7 @@ int cmdBench(const QStringList &args)
         return benchLmJobs(rest);
     if (what == QLatin1String("packs"))
         return benchPacks(rest);
-    throw UsageError(QStringLiteral("unknown bench '%1' (import | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs)").arg(what).toStdString());
+    throw UsageError(QStringLiteral("unknown bench '%1' (import | import-long | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs)").arg(what).toStdString());
 }
 
 } // namespace hyper::cli

@@ -62,10 +62,23 @@ int cmdImport(const QStringList &args)
                  QStringLiteral("FIELD=COLUMN")});
     p.addOption({QStringLiteral("na"), QStringLiteral("A label value that means 'no label' (repeatable)."),
                  QStringLiteral("VALUE")});
+    p.addOption({QStringLiteral("label-map"),
+                 QStringLiteral("Read label VALUE as PREF (A, B, tie, A-slightly, B-slightly or a scale name), any case; "
+                                "or a preset: winner, a1a2, a-is-better (repeatable)."),
+                 QStringLiteral("VALUE=PREF|PRESET")});
+    p.addOption({QStringLiteral("label-scale"),
+                 QStringLiteral("Read numeric labels as scores from LO (A better) to HI (B better), cut at 0.1/0.4/0.6/0.9."),
+                 QStringLiteral("LO:HI")});
     p.addOption({QStringLiteral("eval-fraction"),
                  QStringLiteral("Hold out this fraction (0-1) of the rows as the eval split, by a fixed hash of the line."),
                  QStringLiteral("F"), QStringLiteral("0")});
     p.addOption({QStringLiteral("skip-bad-rows"), QStringLiteral("Import the good rows, report the bad ones.")});
+    p.addOption({QStringLiteral("delimiter"), QStringLiteral("Delimited text: auto (sniffed from the header line), comma, tab or semicolon."),
+                 QStringLiteral("auto|comma|tab|semicolon"), QStringLiteral("auto")});
+    p.addOption({QStringLiteral("on-duplicate"),
+                 QStringLiteral("A row whose instance is already there (same split, prompt and responses in either order): "
+                                "skip (add only its new labels; default), keep (add it again) or error."),
+                 QStringLiteral("skip|keep|error"), QStringLiteral("skip")});
     p.addOption({QStringLiteral("no-index"), QStringLiteral("Do not bring the full-text index up to date afterwards.")});
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The file to import."));
     parseOrThrow(p, args);
@@ -82,11 +95,31 @@ int cmdImport(const QStringList &args)
     params.split = *split;
     params.map = mapOptions(p);
     params.naValues = p.values(QStringLiteral("na"));
+    params.labelMap = p.values(QStringLiteral("label-map"));
+    params.labelScale = p.value(QStringLiteral("label-scale"));
     bool fractionOk = false;
     params.evalFraction = p.value(QStringLiteral("eval-fraction")).toDouble(&fractionOk);
     if (!fractionOk || params.evalFraction < 0 || params.evalFraction > 1)
         throw UsageError("--eval-fraction takes a number from 0 to 1");
     params.skipBadRows = p.isSet(QStringLiteral("skip-bad-rows"));
+    const QString delimiter = p.value(QStringLiteral("delimiter"));
+    if (delimiter == QLatin1String("comma"))
+        params.delimiter = ',';
+    else if (delimiter == QLatin1String("tab"))
+        params.delimiter = '\t';
+    else if (delimiter == QLatin1String("semicolon"))
+        params.delimiter = ';';
+    else if (delimiter != QLatin1String("auto"))
+        throw UsageError("--delimiter takes auto, comma, tab or semicolon");
+    const QString onDuplicate = p.value(QStringLiteral("on-duplicate"));
+    if (onDuplicate == QLatin1String("skip"))
+        params.onDuplicate = OnDuplicate::Skip;
+    else if (onDuplicate == QLatin1String("keep"))
+        params.onDuplicate = OnDuplicate::Keep;
+    else if (onDuplicate == QLatin1String("error"))
+        params.onDuplicate = OnDuplicate::Error;
+    else
+        throw UsageError("--on-duplicate takes skip, keep or error");
     if (!QFileInfo::exists(params.file))
         throw ImportError(params.file, 0, QStringLiteral("no such file"));
 
@@ -98,6 +131,16 @@ int cmdImport(const QStringList &args)
         say(QStringLiteral("%1:%2: skipped: %3").arg(params.file).arg(issue.line).arg(issue.message));
     say(QStringLiteral("imported %1 rows (%2 skipped) as '%3' in %4 s")
             .arg(r.imported).arg(r.skipped).arg(r.format).arg(r.seconds, 0, 'f', 2));
+    const ImportMergeCounts &m = r.merged;
+    if (m.duplicateRows || m.labelsKept || m.labelsReplaced || m.instances != r.imported)
+        say(QStringLiteral("%1 new instances; %2 rows of instances already there (their new labels merged); labels: "
+                           "%3 added, %4 already there, %5 replaced by a later row of the same annotator, %6 mirrored "
+                           "(shown B first)")
+                .arg(m.instances).arg(m.duplicateRows).arg(m.labelsAdded).arg(m.labelsKept).arg(m.labelsReplaced)
+                .arg(m.mirrored));
+    if (r.imported > 0 && r.labelled == 0)
+        say(QStringLiteral("warning: no row had a label: name the label columns with --map human=COLUMN, "
+                           "--map human:ANNOTATOR=COLUMN or --map lm:JUDGE=COLUMN (docs/IMPORT.md)"));
     if (!p.isSet(QStringLiteral("no-index"))) {
         Feedback indexing = stderrFeedback(QStringLiteral("indexing"));
         store.updateSearchIndex(indexing);
@@ -108,6 +151,13 @@ int cmdImport(const QStringList &args)
             skipped.append(QJsonObject{{QStringLiteral("line"), issue.line}, {QStringLiteral("message"), issue.message}});
         printJson({{QStringLiteral("imported"), r.imported},
                    {QStringLiteral("skipped"), r.skipped},
+                   {QStringLiteral("labelled"), r.labelled},
+                   {QStringLiteral("instances"), r.merged.instances},
+                   {QStringLiteral("duplicate_rows"), r.merged.duplicateRows},
+                   {QStringLiteral("labels_added"), r.merged.labelsAdded},
+                   {QStringLiteral("labels_already"), r.merged.labelsKept},
+                   {QStringLiteral("labels_replaced"), r.merged.labelsReplaced},
+                   {QStringLiteral("labels_mirrored"), r.merged.mirrored},
                    {QStringLiteral("format"), r.format},
                    {QStringLiteral("seconds"), r.seconds},
                    {QStringLiteral("bytes"), r.bytes},

@@ -10,18 +10,6 @@
 
 namespace hyper::cli {
 
-namespace {
-
-QJsonObject sectionsJson(const ml::SectionScores &s)
-{
-    QJsonObject o;
-    for (const auto &[name, acc] : s.sections)
-        o.insert(QString::fromStdString(name), acc);
-    return o;
-}
-
-} // namespace
-
 int cmdScore(const QStringList &args)
 {
     QCommandLineParser p;

@@ -12,18 +12,6 @@ namespace hyper::cli {
 
 namespace {
 
-QJsonObject sectionsJson(const ml::SectionScores &s)
-{
-    QJsonObject o;
-    for (const auto &[name, acc] : s.sections)
-        o.insert(QString::fromStdString(name), acc);
-    return o;
-}
-
-} // namespace
-
-namespace {
-
 /** --import-results DIR: the finished task of a `--slurm-dir` job becomes a run. */
 int importJob(const QCommandLineParser &p)
 {

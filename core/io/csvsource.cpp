@@ -11,7 +11,8 @@ namespace {
 class CsvSource final : public RowSource
 {
 public:
-    CsvSource(std::unique_ptr<LineReader> reader, const QString &name) : RowSource(std::move(reader), name) {}
+    CsvSource(std::unique_ptr<LineReader> reader, const QString &name, char delimiter)
+        : RowSource(std::move(reader), name), m_delimiter(delimiter) {}
 
     Kind kind() const override { return Kind::Csv; }
     std::vector<std::string> header() const override { return m_header; }
@@ -69,6 +70,7 @@ private:
         bool inQuotes = false;
         bool quoted = false;      // the current field was opened with a quote
         bool afterClose = false;  // just after the closing quote of a quoted field
+        qint64 quoteLine = 0;     // where the open quote was opened (a record may span lines)
         for (;;) {
             checkUtf8(row, line);
             for (std::size_t i = 0; i < line.size(); ++i) {
@@ -87,12 +89,13 @@ private:
                         inQuotes = false;
                         afterClose = true;
                     }
-                } else if (c == ',') {
+                } else if (c == m_delimiter) {
                     m_fields.push_back(std::move(field));
                     field.clear();
                     quoted = afterClose = false;
                 } else if (c == '"' && field.empty() && !quoted) {
                     inQuotes = quoted = true;
+                    quoteLine = m_reader->lineNumber();
                 } else {
                     if (afterClose && !row.bad) {
                         row.bad = true;
@@ -106,7 +109,7 @@ private:
             if (!inQuotes)
                 break;
             if (!m_reader->next(line))
-                throw ImportError(m_name, row.line,
+                throw ImportError(m_name, quoteLine,
                                   QStringLiteral("unterminated quoted field (the quote opened on this line is never closed)"));
             field.push_back('\n');
         }
@@ -140,6 +143,7 @@ private:
         }
     }
 
+    char m_delimiter = ',';
     bool m_headerRead = false;
     std::vector<std::string> m_header;
     std::vector<std::string> m_fields;
@@ -147,9 +151,30 @@ private:
 
 } // namespace
 
-std::unique_ptr<RowSource> makeCsvSource(std::unique_ptr<LineReader> reader, const QString &displayName)
+std::unique_ptr<RowSource> makeCsvSource(std::unique_ptr<LineReader> reader, const QString &displayName, char delimiter)
 {
-    return std::make_unique<CsvSource>(std::move(reader), displayName);
+    return std::make_unique<CsvSource>(std::move(reader), displayName, delimiter);
+}
+
+char sniffDelimiter(std::string_view line)
+{
+    int tabs = 0, commas = 0, semicolons = 0;
+    bool inQuotes = false;
+    for (char c : line) {
+        if (c == '"')
+            inQuotes = !inQuotes;
+        else if (!inQuotes && c == '\t')
+            ++tabs;
+        else if (!inQuotes && c == ',')
+            ++commas;
+        else if (!inQuotes && c == ';')
+            ++semicolons;
+    }
+    if (tabs > 0 && tabs >= commas && tabs >= semicolons)
+        return '\t';
+    if (semicolons > commas)
+        return ';';
+    return ',';
 }
 
 } // namespace hyper

@@ -1,5 +1,7 @@
 #include "core/io/formatspec.h"
 
+#include <algorithm>
+
 #include "core/io/importer.h"
 
 #include <initializer_list>
@@ -56,8 +58,8 @@ void genericColumns(FormatSpec &s)
     set(s, Field::Input, {"input"});
     set(s, Field::ResponseA, {"response_a", "response1", "response_1", "output_1", "answer_1", "answer_a", "completion_a"});
     set(s, Field::ResponseB, {"response_b", "response2", "response_2", "output_2", "answer_2", "answer_b", "completion_b"});
-    set(s, Field::ModelA, {"model_a", "model_1", "model1"});
-    set(s, Field::ModelB, {"model_b", "model_2", "model2"});
+    set(s, Field::ModelA, {"model_a", "model_1", "model1", "generator_1", "generator_a"});
+    set(s, Field::ModelB, {"model_b", "model_2", "model2", "generator_2", "generator_b"});
     set(s, Field::Source, {"source"});
     set(s, Field::Category, {"category", "subset"});
     set(s, Field::Chosen, {"chosen"});
@@ -79,6 +81,9 @@ FormatSpec presetSpec(const std::string &name, const QString &fileStem)
         set(s, Field::Input, {});
         s.pairAnnotator = fileStem.toStdString();
         s.defaultSource = fileStem.toStdString();
+        // A is the chosen response, B the rejected one.
+        set(s, Field::ModelA, {"chosen_model", "model_chosen", "model_a"});
+        set(s, Field::ModelB, {"rejected_model", "model_rejected", "model_b"});
     } else if (name == "multipref") {
         s.shape = Shape::MultiPref;
         set(s, Field::Id, {"comparison_id", "prompt_id"});
@@ -211,7 +216,23 @@ FormatSpec makeFormatSpec(const std::string &format, const ImportParams &params,
                                               .arg(QString::fromStdString(format), formatNames().join(QStringLiteral(", "))));
     FormatSpec s = presetSpec(format, fileStem);
     for (const QString &na : params.naValues)
-        s.naValues.push_back(asciiLower(trimmed(na.toStdString())));
+        s.reading.naValues.push_back(asciiLower(trimmed(na.toStdString())));
+    for (const QString &entry : params.labelMap) {
+        std::string error;
+        if (!addLabelMapEntry(entry.toStdString(), s.reading, error))
+            throw ImportError(params.file, 0, QString::fromStdString(error));
+    }
+    if (!params.labelScale.isEmpty()) {
+        const QStringList parts = params.labelScale.split(QLatin1Char(':'));
+        bool ok1 = false, ok2 = false;
+        const double lo = parts.size() == 2 ? parts[0].trimmed().toDouble(&ok1) : 0.0;
+        const double hi = parts.size() == 2 ? parts[1].trimmed().toDouble(&ok2) : 0.0;
+        if (!ok1 || !ok2 || lo == hi)
+            throw ImportError(params.file, 0,
+                              QStringLiteral("--label-scale needs LO:HI, two different numbers (LO means A better), got '%1'")
+                                  .arg(params.labelScale));
+        s.reading.scale = std::make_pair(lo, hi);
+    }
 
     for (auto it = params.map.cbegin(); it != params.map.cend(); ++it) {
         const QString key = it.key().trimmed();
@@ -232,12 +253,41 @@ FormatSpec makeFormatSpec(const std::string &format, const ImportParams &params,
             s.labels.push_back(std::move(l));
             continue;
         }
+        // Long format: one row per judgement.
+        const std::pair<const char *, std::string *> judgementKeys[] = {
+            {"annotator", &s.judgement.annotator}, {"annotator_kind", &s.judgement.kind},
+            {"time", &s.judgement.time},           {"rationale", &s.judgement.rationale},
+            {"confidence", &s.judgement.confidence}, {"instance", &s.judgement.instance}};
+        bool judgementKey = false;
+        for (const auto &[name, target] : judgementKeys) {
+            if (key == QLatin1String(name)) {
+                if (column.empty())
+                    throw ImportError(params.file, 0, QStringLiteral("--map %1= needs a column").arg(key));
+                *target = column;
+                judgementKey = true;
+            }
+        }
+        if (key.startsWith(QLatin1String("aspect:"))) {
+            const std::string aspect = key.section(QLatin1Char(':'), 1).toStdString();
+            if (aspect != "helpfulness" && aspect != "truthfulness" && aspect != "harmlessness")
+                throw ImportError(params.file, 0, QStringLiteral("--map aspect:NAME=COLUMN: NAME is helpfulness, truthfulness "
+                                                                 "or harmlessness, not '%1'").arg(QString::fromStdString(aspect)));
+            if (column.empty())
+                throw ImportError(params.file, 0, QStringLiteral("--map %1= needs a column").arg(key));
+            s.judgement.aspects.emplace_back(aspect, column);
+            judgementKey = true;
+        }
+        if (judgementKey)
+            continue;
         const std::optional<Field> f = fieldFromName(key.toStdString());
         if (!f) {
             QStringList known;
             for (const char *name : kFieldNames)
                 known << QString::fromLatin1(name);
-            known << QStringLiteral("human") << QStringLiteral("human:ANNOTATOR") << QStringLiteral("lm:JUDGE");
+            known << QStringLiteral("human") << QStringLiteral("human:ANNOTATOR") << QStringLiteral("lm:JUDGE")
+                  << QStringLiteral("annotator") << QStringLiteral("annotator_kind") << QStringLiteral("time")
+                  << QStringLiteral("rationale") << QStringLiteral("confidence") << QStringLiteral("aspect:NAME")
+                  << QStringLiteral("instance");
             throw ImportError(params.file, 0, QStringLiteral("unknown --map field '%1' (known: %2)")
                                                   .arg(key, known.join(QStringLiteral(", "))));
         }
@@ -248,6 +298,8 @@ FormatSpec makeFormatSpec(const std::string &format, const ImportParams &params,
         s.columns[std::size_t(*f)] = column.empty() ? Cols{} : Cols{column};
         s.mapped[std::size_t(*f)] = true;
     }
+    if (!s.judgement.annotator.empty() && std::none_of(s.labels.begin(), s.labels.end(), [](const LabelColumn &l) { return !l.lm; }))
+        throw ImportError(params.file, 0, QStringLiteral("--map annotator=COLUMN needs the label column too: --map human=COLUMN"));
     return s;
 }
 

@@ -45,6 +45,15 @@ struct LabelColumn {
     bool fromMap = false;
 };
 
+/** Long format (docs/IMPORT.md "Long format"): one row per judgement. Columns named by
+ *  --map annotator=, annotator_kind=, time=, rationale=, confidence=, aspect:NAME= and
+ *  instance= ("" = not mapped). */
+struct JudgementColumns {
+    std::string annotator, kind, time, rationale, confidence, instance;
+    std::vector<std::pair<std::string, std::string>> aspects; // helpfulness|truthfulness|harmlessness -> column
+    bool any() const { return !annotator.empty() || !instance.empty(); }
+};
+
 struct FormatSpec;
 /** Preset-specific work after the common mapping (e.g. LLMBar's judges). */
 using PresetHook = void (*)(RowAccess &row, ImportRecord &rec, const FormatSpec &spec);
@@ -60,7 +69,8 @@ struct FormatSpec {
     std::string pairKind = "normal";
     std::string defaultSource;              // when the row has no source column
     PresetHook hook = nullptr;
-    std::vector<std::string> naValues;      // lowercased, trimmed
+    LabelReading reading;                   // --na, --label-map, --label-scale
+    JudgementColumns judgement;             // long format
 
     const std::vector<std::string> &candidates(Field f) const { return columns[std::size_t(f)]; }
 };

@@ -74,7 +74,7 @@ Prepared prepare(const ImportParams &params, bool lenient)
         makeFormatSpec(detectFormat(JsonValue{}, params.map) == "pairs" ? "pairs" : "generic", params, stem);
 
     Prepared p;
-    p.source = RowSource::open(params.file, params.file);
+    p.source = RowSource::open(params.file, params.file, params.delimiter);
     SourceRow row;
     bool found = false;
     while (p.source->next(row)) {
@@ -242,61 +242,36 @@ ImportPreview previewImport(const ImportParams &params, int maxRows)
         if (parser.parse(preview.rows.front().metadataJson, meta))
             preview.warnings << QStringLiteral("kept as metadata: %1").arg(joined(keysOf(meta)));
     }
+    for (const auto &[column, values] : p.converter->seenLabelValues()) {
+        QStringList list;
+        for (const std::string &v : values)
+            if (!v.empty())
+                list << QString::fromStdString(v);
+        preview.labelValues.insert(QString::fromStdString(column), list);
+    }
     return preview;
 }
 
-ImportResult readImportRecords(const ImportParams &params, Feedback &feedback,
-                               const std::function<void(const std::vector<ImportRecord> &)> &onBatch)
+namespace {
+
+/**
+ * Runs the parser thread over the prepared file and hands every batch's records to
+ * onBatch on this thread, in file order; begin() runs once the thread has started (so
+ * the caller's own set-up overlaps the first parsing). Fills the counts, format and bytes
+ * of the result. Throws what the parser threw, or Canceled. The thread is joined before
+ * this returns or throws.
+ */
+ImportResult pump(Prepared &p, const ImportParams &params, Feedback &feedback, const QString &message,
+                  const std::function<void()> &begin,
+                  const std::function<void(const std::vector<ImportRecord> &)> &onBatch)
 {
-    QElapsedTimer timer;
-    timer.start();
-    Prepared p = prepare(params, params.skipBadRows);
     ImportResult result;
     result.format = QString::fromStdString(p.format);
     ImportQueue queue;
     std::thread thread([&] { produce(p, params, queue); });
     ProducerGuard guard{queue, thread};
-    const QString message = QStringLiteral("Reading %1").arg(QFileInfo(params.file).fileName());
-    feedback.setProgress(0.0, message);
-    ImportBatch batch;
-    for (;;) {
-        if (feedback.isCanceled())
-            throw Canceled{};
-        if (!queue.pop(batch))
-            break;
-        if (!batch.records.empty())
-            onBatch(batch.records);
-        result.imported += qint64(batch.records.size());
-        result.skipped += qint64(batch.issues.size());
-        for (ImportIssue &i : batch.issues)
-            result.issues.push_back(std::move(i));
-        result.bytes = batch.bytes;
-        if (batch.last)
-            break;
-        feedback.setProgress(batch.fraction, message);
-        queue.recycle(std::move(batch));
-        batch = ImportBatch{};
-    }
-    feedback.setProgress(1.0, message);
-    result.seconds = double(timer.nsecsElapsed()) / 1e9;
-    return result;
-}
-
-ImportResult runImport(ProjectStore &store, const ImportParams &params, Feedback &feedback)
-{
-    QElapsedTimer timer;
-    timer.start();
-    Prepared p = prepare(params, params.skipBadRows);
-    ImportResult result;
-    result.format = QString::fromStdString(p.format);
-
-    ImportQueue queue;
-    std::unique_ptr<ImportWriter> writer; // declared before the guard: joined first, then rolled back
-    std::thread thread([&] { produce(p, params, queue); });
-    ProducerGuard guard{queue, thread};
-
-    writer = store.beginImport(params.file, result.format);
-    const QString message = QStringLiteral("Importing %1").arg(QFileInfo(params.file).fileName());
+    if (begin)
+        begin();
     feedback.setProgress(0.0, message);
     ImportBatch batch;
     for (;;) {
@@ -304,8 +279,10 @@ ImportResult runImport(ProjectStore &store, const ImportParams &params, Feedback
             throw Canceled{};
         if (!queue.pop(batch)) // rethrows the helper thread's exception
             break;
+        if (!batch.records.empty())
+            onBatch(batch.records);
         for (const ImportRecord &rec : batch.records)
-            writer->add(rec);
+            result.labelled += rec.human.empty() && rec.lm.empty() ? 0 : 1;
         result.imported += qint64(batch.records.size());
         result.skipped += qint64(batch.issues.size());
         for (ImportIssue &i : batch.issues)
@@ -319,6 +296,46 @@ ImportResult runImport(ProjectStore &store, const ImportParams &params, Feedback
     }
     if (feedback.isCanceled())
         throw Canceled{};
+    return result;
+}
+
+} // namespace
+
+ImportResult readImportRecords(const ImportParams &params, Feedback &feedback,
+                               const std::function<void(const std::vector<ImportRecord> &)> &onBatch)
+{
+    QElapsedTimer timer;
+    timer.start();
+    Prepared p = prepare(params, params.skipBadRows);
+    const QString message = QStringLiteral("Reading %1").arg(QFileInfo(params.file).fileName());
+    ImportResult result = pump(p, params, feedback, message, {}, onBatch);
+    feedback.setProgress(1.0, message);
+    result.seconds = double(timer.nsecsElapsed()) / 1e9;
+    return result;
+}
+
+ImportResult runImport(ProjectStore &store, const ImportParams &params, Feedback &feedback)
+{
+    QElapsedTimer timer;
+    timer.start();
+    Prepared p = prepare(params, params.skipBadRows);
+    // Outlives pump(): on an error the parser thread is joined first, then the import
+    // rolls back as the writer goes.
+    std::unique_ptr<ImportWriter> writer;
+    const QString message = QStringLiteral("Importing %1").arg(QFileInfo(params.file).fileName());
+    ImportResult result = pump(
+        p, params, feedback, message,
+        [&] { writer = store.beginImport(params.file, QString::fromStdString(p.format), params.onDuplicate); },
+        [&](const std::vector<ImportRecord> &records) {
+            for (const ImportRecord &rec : records) {
+                try {
+                    writer->add(rec);
+                } catch (const DuplicateRow &e) {
+                    throw ImportError(params.file, rec.line, QString::fromUtf8(e.what()));
+                }
+            }
+        });
+    result.merged = writer->merged();
     writer->commit(result.skipped);
     feedback.setProgress(1.0, message);
     result.seconds = double(timer.nsecsElapsed()) / 1e9;

@@ -29,6 +29,16 @@ struct ImportParams {
     QMap<QString, QString> map;
     bool skipBadRows = false;
     QStringList naValues;               // extra label values meaning "no label"
+    /** --label-map VALUE=PREF entries or preset names (winner, a1a2, a-is-better). */
+    QStringList labelMap;
+    /** --label-scale LO:HI for fractional scores ("" = none). */
+    QString labelScale;
+    /** A row whose instance is already there (same split, prompt and responses in either
+     *  order): merge its new labels (Skip), add it again (Keep), or stop (Error). */
+    OnDuplicate onDuplicate = OnDuplicate::Skip;
+    /** The delimiter of delimited text: 0 sniffs it from the header line (tab, comma or
+     *  semicolon); else ',', '\t' or ';'. */
+    char delimiter = 0;
 };
 
 /** A line that was skipped under skipBadRows. */
@@ -40,6 +50,8 @@ struct ImportIssue {
 struct ImportResult {
     qint64 imported = 0;
     qint64 skipped = 0;
+    qint64 labelled = 0;                // imported records with at least one label
+    ImportMergeCounts merged;           // instances created, duplicates, labels merged
     QString format;                     // the format actually used
     std::vector<ImportIssue> issues;    // every skipped line, in file order
     qint64 bytes = 0;                   // bytes of the (decompressed) input read
@@ -68,6 +80,8 @@ struct ImportPreview {
     QMap<QString, QString> mapping;     // FIELD -> COLUMN actually used
     std::vector<ImportRecord> rows;     // the first rows, parsed
     QStringList warnings;
+    /** The distinct raw values of each label column in the rows read (for a label map). */
+    QMap<QString, QStringList> labelValues;
 };
 
 /** Format names accepted by --format (besides "auto"). */

@@ -27,6 +27,7 @@ struct JsonValue {
     std::vector<JsonValue> items;
 
     bool isNull() const { return type == Type::Null; }
+    bool isBool() const { return type == Type::Bool; }
     bool isString() const { return type == Type::String; }
     bool isNumber() const { return type == Type::Number; }
     bool isArray() const { return type == Type::Array; }

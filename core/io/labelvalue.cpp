@@ -62,18 +62,98 @@ const JsonValue *asArray(const JsonValue &v, JsonValue &storage)
     return &storage;
 }
 
-LabelValue parseLabelValue(const JsonValue &v, LabelVocab vocab, const std::vector<std::string> &naValues)
+const std::map<std::string, std::map<std::string, int>> &labelMapPresets()
+{
+    static const std::map<std::string, std::map<std::string, int>> presets = {
+        // Chatbot Arena style winners.
+        {"winner",
+         {{"model_a", -2}, {"model_b", 2}, {"tie", 0}, {"tie (bothbad)", 0}, {"tie(bothbad)", 0}, {"bothbad", 0},
+          {"both_bad", 0}, {"tie_bothbad", 0}}},
+        // Output 1 / output 2 (e.g. LLMBar-style "a1", "a2").
+        {"a1a2", {{"a1", -2}, {"a2", 2}, {"tie", 0}, {"a1=a2", 0}}},
+        // Wordy comparison scales.
+        {"a-is-better",
+         {{"a-is-better", -2}, {"b-is-better", 2}, {"a-is-much-better", -2}, {"b-is-much-better", 2},
+          {"a-is-slightly-better", -1}, {"b-is-slightly-better", 1}, {"equal", 0}, {"same", 0},
+          {"about-the-same", 0}, {"tie", 0}}},
+    };
+    return presets;
+}
+
+bool addLabelMapEntry(const std::string &entry, LabelReading &reading, std::string &error)
+{
+    const std::string e = asciiLower(trimmed(entry));
+    const auto preset = labelMapPresets().find(e);
+    if (preset != labelMapPresets().end()) {
+        for (const auto &[k, v] : preset->second)
+            reading.map[k] = v;
+        return true;
+    }
+    const std::size_t eq = entry.rfind('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 >= entry.size()) {
+        error = "--label-map needs VALUE=PREF or a preset (winner, a1a2, a-is-better), got '" + entry + "'";
+        return false;
+    }
+    const std::string value = asciiLower(trimmed(entry.substr(0, eq)));
+    const std::string pref = asciiLower(trimmed(entry.substr(eq + 1)));
+    static const std::map<std::string, int> kPrefs = [] {
+        std::map<std::string, int> m = {{"a", -2}, {"b", 2}, {"tie", 0}, {"a-slightly", -1}, {"b-slightly", 1},
+                                        {"a-clearly", -2}, {"b-clearly", 2}};
+        for (int p = -2; p <= 2; ++p)
+            m[asciiLower(preferenceNameUtf8(static_cast<Preference>(p)))] = p;
+        return m;
+    }();
+    const auto it = kPrefs.find(pref);
+    if (value.empty() || it == kPrefs.end()) {
+        error = "--label-map " + entry + ": PREF must be A, B, tie, A-slightly, B-slightly or a scale name "
+                "(A-is-clearly-better ... B-is-clearly-better)";
+        return false;
+    }
+    reading.map[value] = it->second;
+    return true;
+}
+
+int scaledPreference(double t)
+{
+    if (t < 0.1)
+        return -2;
+    if (t < 0.4)
+        return -1;
+    if (t <= 0.6)
+        return 0;
+    if (t <= 0.9)
+        return 1;
+    return 2;
+}
+
+LabelValue parseLabelValue(const JsonValue &v, LabelVocab vocab, const LabelReading &reading)
 {
     LabelValue out;
     if (v.isNull())
         return out;
-    if (v.isString()) {
-        const std::string t = asciiLower(trimmed(v.text));
+    if (v.isBool() && !reading.map.empty()) {
+        const auto it = reading.map.find(v.boolean ? "true" : "false");
+        if (it != reading.map.end()) {
+            out.status = LabelValue::Status::Value;
+            out.preference = it->second;
+            return out;
+        }
+    }
+    if (v.isString() || (v.isNumber() && !reading.map.empty())) {
+        const std::string t = asciiLower(trimmed(v.isString() ? v.text : scalarText(v)));
         if (t.empty())
             return out;
-        for (const std::string &na : naValues)
+        for (const std::string &na : reading.naValues)
             if (t == na)
                 return out;
+        if (const auto it = reading.map.find(t); it != reading.map.end()) {
+            out.status = LabelValue::Status::Value;
+            out.preference = it->second;
+            return out;
+        }
+    }
+    if (v.isString()) {
+        const std::string t = asciiLower(trimmed(v.text));
         out.status = LabelValue::Status::Value;
         if (t == "a") {
             out.preference = toInt(Preference::AClearly);
@@ -102,6 +182,17 @@ LabelValue parseLabelValue(const JsonValue &v, LabelVocab vocab, const std::vect
         }
     }
     double d = 0;
+    if (reading.scale && numberValue(v, d)) {
+        const auto [lo, hi] = *reading.scale;
+        const double t = (d - lo) / (hi - lo);
+        if (!(t >= 0.0 && t <= 1.0)) {
+            out.status = LabelValue::Status::Unknown;
+            return out;
+        }
+        out.status = LabelValue::Status::Value;
+        out.preference = scaledPreference(t);
+        return out;
+    }
     if (!numberValue(v, d) || d != std::floor(d)) {
         out.status = LabelValue::Status::Unknown;
         return out;

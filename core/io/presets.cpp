@@ -81,11 +81,11 @@ void prdHook(RowAccess &row, ImportRecord &rec, const FormatSpec &spec)
     if (scores->isObject()) {
         for (const JsonValue &s : scores->items) {
             col.name = s.key;
-            addLabels(col, s, {}, spec.naValues, rec);
+            addLabels(col, s, {}, spec.reading, rec);
         }
     } else if (const JsonValue *list = asArray(*scores, storage)) {
         col.name = "prd_llm";
-        addLabels(col, *list, {}, spec.naValues, rec);
+        addLabels(col, *list, {}, spec.reading, rec);
     } else {
         throw RowError{"'llm_scores' is neither a map of reviewer to score nor a list"};
     }

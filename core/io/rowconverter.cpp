@@ -57,9 +57,9 @@ std::string RowAccess::leftoverJson() const
 namespace {
 
 void addOne(const LabelColumn &col, const std::string &name, const JsonValue &v, const std::string &rationale,
-            const std::vector<std::string> &naValues, ImportRecord &out)
+            const LabelReading &reading, ImportRecord &out)
 {
-    const LabelValue lv = parseLabelValue(v, col.vocab, naValues);
+    const LabelValue lv = parseLabelValue(v, col.vocab, reading);
     if (lv.status == LabelValue::Status::Empty)
         return;
     if (lv.status == LabelValue::Status::Unknown) {
@@ -94,15 +94,15 @@ void addOne(const LabelColumn &col, const std::string &name, const JsonValue &v,
 } // namespace
 
 void addLabels(const LabelColumn &col, const JsonValue &value, const std::string &rationale,
-               const std::vector<std::string> &naValues, ImportRecord &out)
+               const LabelReading &reading, ImportRecord &out)
 {
     JsonValue storage;
     if (const JsonValue *list = asArray(value, storage)) {
         for (std::size_t i = 0; i < list->items.size(); ++i)
-            addOne(col, col.name + "_" + std::to_string(i + 1), list->items[i], rationale, naValues, out);
+            addOne(col, col.name + "_" + std::to_string(i + 1), list->items[i], rationale, reading, out);
         return;
     }
-    addOne(col, col.name, value, rationale, naValues, out);
+    addOne(col, col.name, value, rationale, reading, out);
 }
 
 namespace {
@@ -190,6 +190,10 @@ void RowConverter::convert(SourceRow &source, ImportRecord &out) const
             break;
         }
     }
+    // An empty row (a CSV line of commas) is no instance. An empty prompt with responses
+    // is kept: real benchmarks have a few (LLMEval2).
+    if (trimmed(out.prompt).empty() && trimmed(out.responseA).empty() && trimmed(out.responseB).empty())
+        throw RowError{"empty row (no prompt and no responses)"};
     out.externalId = text(row, Field::Id, false);
     if (out.externalId.empty())
         out.externalId = std::to_string(source.line);
@@ -214,6 +218,8 @@ void RowConverter::convert(SourceRow &source, ImportRecord &out) const
     if (m_spec.shape == Shape::MultiPref)
         convertMultiPref(row, out);
     convertLabels(row, out);
+    if (m_spec.judgement.any())
+        convertJudgement(row, out);
     if (m_spec.hook)
         m_spec.hook(row, out, m_spec);
     out.metadataJson = row.leftoverJson();
@@ -226,8 +232,91 @@ void RowConverter::convertLabels(RowAccess &row, ImportRecord &out) const
         if (const JsonValue *r = row.takeFirst(col.rationaleColumns))
             rationale = scalarText(*r);
         const JsonValue *v = row.take(col.column);
-        if (v)
-            addLabels(col, *v, rationale, m_spec.naValues, out);
+        if (!v)
+            continue;
+        // The distinct values of the column so far, for the message about an unknown one.
+        std::set<std::string> &seen = m_seenLabels[col.column];
+        if (seen.size() < kSeenLabelValues && !v->isNull()) {
+            JsonValue storage;
+            if (const JsonValue *list = asArray(*v, storage)) {
+                for (const JsonValue &item : list->items)
+                    if (!item.isNull() && seen.size() < kSeenLabelValues)
+                        seen.insert(trimmed(scalarText(item)));
+            } else {
+                seen.insert(trimmed(scalarText(*v)));
+            }
+        }
+        try {
+            addLabels(col, *v, rationale, m_spec.reading, out);
+        } catch (const RowError &e) {
+            std::string values;
+            for (const std::string &s : seen)
+                if (!s.empty())
+                    values += (values.empty() ? "" : ", ") + s;
+            throw RowError{e.message + " (values in this column so far: " + values
+                           + (seen.size() >= kSeenLabelValues ? ", ..." : "")
+                           + "); map them with --label-map VALUE=PREF (PREF: A, B, tie, A-slightly, B-slightly), a "
+                             "preset --label-map winner|a1a2|a-is-better, or --label-scale LO:HI for scores"};
+        }
+    }
+}
+
+void RowConverter::convertJudgement(RowAccess &row, ImportRecord &out) const
+{
+    const JudgementColumns &j = m_spec.judgement;
+    out.judgement = true;
+    const auto cell = [&row](const std::string &column) -> std::string {
+        if (column.empty())
+            return {};
+        const JsonValue *v = row.take(column);
+        return v ? trimmed(scalarText(*v)) : std::string();
+    };
+    if (!j.instance.empty()) {
+        out.instanceKey = cell(j.instance);
+        if (out.instanceKey.empty())
+            throw RowError{"empty instance key in column '" + j.instance + "'"};
+        if (!m_spec.mapped[std::size_t(Field::Id)])
+            out.externalId = out.instanceKey;
+    }
+    if (j.annotator.empty())
+        return;
+    const std::string annotator = cell(j.annotator);
+    if (annotator.empty())
+        throw RowError{"empty annotator in column '" + j.annotator + "'"};
+    const std::string kind = cell(j.kind);
+    const std::string rationale = cell(j.rationale);
+    const auto number = [&](const std::string &column, const char *what) -> std::optional<double> {
+        const std::string t = cell(column);
+        if (t.empty())
+            return std::nullopt;
+        JsonValue v;
+        v.type = JsonValue::Type::String;
+        v.text = t;
+        double d = 0;
+        if (!numberValue(v, d))
+            throw RowError{std::string(what) + " '" + t + "' in column '" + column + "' is not a number"};
+        return d;
+    };
+    const std::optional<double> time = number(j.time, "time");
+    const std::optional<double> confidence = number(j.confidence, "confidence");
+    std::vector<std::pair<std::string, std::optional<int>>> aspects;
+    for (const auto &[aspect, column] : j.aspects) {
+        const JsonValue *v = row.take(column);
+        const LabelValue lv = v ? parseLabelValue(*v, LabelVocab::OneTwoZero, m_spec.reading) : LabelValue{};
+        if (lv.status == LabelValue::Status::Unknown)
+            throw RowError{"unknown label value '" + scalarText(*v) + "' in column '" + column + "'"};
+        aspects.emplace_back(aspect, lv.status == LabelValue::Status::Value ? std::optional(lv.preference) : std::nullopt);
+    }
+    for (ImportHumanLabel &h : out.human) {
+        h.annotator = annotator;
+        if (!kind.empty())
+            h.kind = asciiLower(kind);
+        if (!rationale.empty())
+            h.rationale = rationale;
+        h.timeSpentSeconds = time;
+        h.confidence = confidence;
+        for (const auto &[aspect, value] : aspects)
+            (aspect == "helpfulness" ? h.helpfulness : aspect == "truthfulness" ? h.truthfulness : h.harmlessness) = value;
     }
 }
 

@@ -7,6 +7,9 @@
 #include <QMap>
 #include <QString>
 
+#include <map>
+#include <set>
+
 #include <string>
 #include <vector>
 
@@ -58,6 +61,10 @@ public:
     /** FIELD -> COLUMN as used for this row (human:NAME / lm:JUDGE for labels). */
     QMap<QString, QString> mapping(const JsonValue &row) const;
 
+    /** The distinct raw values each label column held in the rows converted so far (at
+     *  most a dozen a column). */
+    const std::map<std::string, std::set<std::string>> &seenLabelValues() const { return m_seenLabels; }
+
     /** Columns named by --map that the row lacks (checked on the first row). */
     std::vector<std::string> missingMappedColumns(const JsonValue &row) const;
 
@@ -65,9 +72,16 @@ private:
     void convertPairs(RowAccess &row, ImportRecord &out) const;
     void convertMultiPref(RowAccess &row, ImportRecord &out) const;
     void convertLabels(RowAccess &row, ImportRecord &out) const;
+    /** Long format: the annotator, kind, time, confidence, rationale and aspects of the
+     *  row's human label(s), and the instance key. */
+    void convertJudgement(RowAccess &row, ImportRecord &out) const;
     std::string text(RowAccess &row, Field f, bool required) const;
 
     FormatSpec m_spec;
+    /** Distinct values seen per label column (for the unknown-value message); convert()
+     *  runs on one thread per converter. */
+    static constexpr std::size_t kSeenLabelValues = 12;
+    mutable std::map<std::string, std::set<std::string>> m_seenLabels;
     Split m_defaultSplit;
     double m_evalFraction = 0.0;
     std::array<bool, kFieldCount> m_movable{};
@@ -76,7 +90,7 @@ private:
 /** Adds one label (human or judge) read from value, which may be a list (one per
  *  annotator, named NAME_1, NAME_2...). Throws RowError for unknown values. */
 void addLabels(const LabelColumn &col, const JsonValue &value, const std::string &rationale,
-               const std::vector<std::string> &naValues, ImportRecord &out);
+               const LabelReading &reading, ImportRecord &out);
 
 /** An error for a value no vocabulary knows. */
 [[noreturn]] void throwUnknownLabel(const JsonValue &value, const std::string &column);

@@ -3,8 +3,11 @@
 #include "core/io/csvsource.h"
 #include "core/io/importer.h"
 
+#include <QFile>
+
 #include <algorithm>
 #include <cstring>
+#include <optional>
 
 namespace hyper {
 
@@ -285,13 +288,74 @@ char sniff(const QString &path, const QString &displayName)
     return 0;
 }
 
+/** The first non-empty line of the (decompressed) file ("" when none). */
+std::string firstLine(const QString &path, const QString &displayName)
+{
+    LineReader reader(path, displayName);
+    std::string_view line;
+    while (reader.next(line))
+        if (!isBlank(line))
+            return std::string(line);
+    return {};
+}
+
+/** A container format the importer does not read, by its magic bytes: its name and how
+ *  to turn it into a file it reads (docs/IMPORT.md "Other containers"). */
+struct Container {
+    const char *name;
+    const char *recipe;
+};
+
+std::optional<Container> containerOf(const QByteArray &head, const QString &lowerName)
+{
+    const auto starts = [&](const char *magic, int n) { return head.size() >= n && std::memcmp(head.constData(), magic, std::size_t(n)) == 0; };
+    if (starts("PAR1", 4))
+        return Container{"a Parquet file",
+                         "convert it to JSON Lines first, e.g. python3 -c \"import pandas as pd; "
+                         "pd.read_parquet('FILE.parquet').to_json('FILE.jsonl', orient='records', lines=True)\" "
+                         "(or duckdb -c \"COPY (SELECT * FROM 'FILE.parquet') TO 'FILE.jsonl'\")"};
+    if (starts("ARROW1", 6) || starts("FEA1", 4) || (head.size() >= 8 && quint8(head[0]) == 0xff && quint8(head[1]) == 0xff
+                                                     && quint8(head[2]) == 0xff && quint8(head[3]) == 0xff))
+        return Container{"an Arrow/Feather file",
+                         "convert it to JSON Lines first, e.g. python3 -c \"import pandas as pd; "
+                         "pd.read_feather('FILE.arrow').to_json('FILE.jsonl', orient='records', lines=True)\" (a Hugging "
+                         "Face cache file: datasets.Dataset.from_file('FILE.arrow').to_json('FILE.jsonl'))"};
+    if (starts("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8))
+        return Container{"an Excel 97-2003 workbook (.xls)", "save the sheet as CSV (File > Save As > CSV UTF-8), or "
+                                                             "python3 -c \"import pandas as pd; pd.read_excel('FILE.xls').to_csv('FILE.csv', index=False)\""};
+    if (starts("PK\x03\x04", 4) || starts("PK\x05\x06", 4)) {
+        if (lowerName.endsWith(QLatin1String(".xlsx")) || lowerName.endsWith(QLatin1String(".xlsm")))
+            return Container{"an Excel workbook (.xlsx)", "save the sheet as CSV (File > Save As > CSV UTF-8), or "
+                                                          "python3 -c \"import pandas as pd; pd.read_excel('FILE.xlsx').to_csv('FILE.csv', index=False)\""};
+        return Container{"a zip archive", "extract it (unzip FILE.zip) and import the .jsonl, .json or .csv inside; "
+                                          "an .xlsx workbook is a zip too: save it as CSV"};
+    }
+    if (starts("SQLite format 3\0", 16))
+        return Container{"an SQLite database", "a HyPER project is opened, not imported (hyper-workbench FILE); for another "
+                                               "database export a table: sqlite3 -header -csv FILE 'SELECT * FROM TABLE' > FILE.csv"};
+    return std::nullopt;
+}
+
+/** Refuses a container format by name, before anything is read as text. */
+void refuseContainers(const QString &path, const QString &displayName)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return; // LineReader reports it
+    const QByteArray head = f.read(16);
+    if (const std::optional<Container> c = containerOf(head, path.toLower()))
+        throw ImportError(displayName, 0, QStringLiteral("this is %1, which the importer does not read: %2")
+                                              .arg(QLatin1String(c->name), QLatin1String(c->recipe)));
+}
+
 } // namespace
 
-std::unique_ptr<RowSource> RowSource::open(const QString &path, const QString &displayName)
+std::unique_ptr<RowSource> RowSource::open(const QString &path, const QString &displayName, char forced)
 {
+    refuseContainers(path, displayName);
     const QString name = lowerSuffixless(path);
     Kind kind;
-    if (name.endsWith(QLatin1String(".csv"))) {
+    if (name.endsWith(QLatin1String(".csv")) || name.endsWith(QLatin1String(".tsv")) || name.endsWith(QLatin1String(".tab"))) {
         kind = Kind::Csv;
     } else if (name.endsWith(QLatin1String(".jsonl")) || name.endsWith(QLatin1String(".ndjson"))) {
         kind = Kind::JsonLines;
@@ -305,13 +369,16 @@ std::unique_ptr<RowSource> RowSource::open(const QString &path, const QString &d
         else
             kind = Kind::Csv;
     }
+    // Delimited text: tab, comma or semicolon, whatever the name says (a tab-separated
+    // file named .csv is common).
+    const char delimiter = kind != Kind::Csv ? ',' : forced ? forced : sniffDelimiter(firstLine(path, displayName));
     auto reader = std::make_unique<LineReader>(path, displayName);
     switch (kind) {
     case Kind::JsonLines: return std::make_unique<JsonLinesSource>(std::move(reader), displayName);
     case Kind::JsonArray: return std::make_unique<JsonArraySource>(std::move(reader), displayName);
     case Kind::Csv: break;
     }
-    return makeCsvSource(std::move(reader), displayName);
+    return makeCsvSource(std::move(reader), displayName, delimiter);
 }
 
 } // namespace hyper

@@ -36,9 +36,11 @@ public:
 
     virtual ~RowSource() = default;
 
-    /** Opens path, choosing the kind by the name (.jsonl/.ndjson, .json, .csv, each with
-     *  or without .gz) and, for other names, by the first non-blank character. */
-    static std::unique_ptr<RowSource> open(const QString &path, const QString &displayName);
+    /** Opens path, choosing the kind by the name (.jsonl/.ndjson, .json, .csv/.tsv, each
+     *  with or without .gz) and, for other names, by the first non-blank character.
+     *  Container formats (Parquet, Arrow, xlsx, zip, SQLite) are refused by name.
+     *  delimiter 0 sniffs a delimited file's from its header line. */
+    static std::unique_ptr<RowSource> open(const QString &path, const QString &displayName, char delimiter = 0);
 
     /** The next record; false at the end of the file. */
     virtual bool next(SourceRow &row) = 0;

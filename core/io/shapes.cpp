@@ -86,6 +86,25 @@ void splitMessages(const JsonValue &list, const char *column, std::string &promp
     }
 }
 
+/** A prompt given as a message list (TRL's conversational format): a lone user message is
+ *  its text, several turns keep their roles ("User: ...\n\nAssistant: ..."), as the
+ *  context before a response is rendered. */
+std::string promptFromMessages(const JsonValue &list)
+{
+    if (list.items.size() == 1 && roleOf(list.items[0]) == "user")
+        return contentText(list.items[0].find("content"));
+    std::string prompt;
+    for (const JsonValue &m : list.items) {
+        std::string role = roleOf(m);
+        if (!role.empty())
+            role[0] = char(role[0] - 'a' + 'A');
+        if (!prompt.empty())
+            prompt += "\n\n";
+        prompt += role + ": " + contentText(m.find("content"));
+    }
+    return prompt;
+}
+
 } // namespace
 
 void RowConverter::convertPairs(RowAccess &row, ImportRecord &out) const
@@ -122,7 +141,9 @@ void RowConverter::convertPairs(RowAccess &row, ImportRecord &out) const
     }
 
     if (JsonValue *p = row.takeFirst(m_spec.candidates(Field::Prompt))) {
-        out.prompt = scalarText(*p);
+        JsonValue promptStore;
+        const JsonValue *promptList = messageList(*p, promptStore);
+        out.prompt = promptList ? promptFromMessages(*promptList) : scalarText(*p);
     } else if (haveDerived) {
         out.prompt = std::move(derivedPrompt);
     } else if (out.responseA.find(kAssistantTurn) != std::string::npos) {
@@ -180,7 +201,7 @@ void RowConverter::convertMultiPref(RowAccess &row, ImportRecord &out) const
             if (!ann.isObject())
                 throw RowError{"'" + where + "' is not an object"};
             const JsonValue *overall = ann.find("overall_pref");
-            const LabelValue ov = overall ? parseLabelValue(*overall, LabelVocab::OneTwoZero, m_spec.naValues)
+            const LabelValue ov = overall ? parseLabelValue(*overall, LabelVocab::OneTwoZero, m_spec.reading)
                                           : LabelValue{};
             if (ov.status == LabelValue::Status::Unknown)
                 throwUnknownLabel(*overall, where + ".overall_pref");
@@ -206,7 +227,7 @@ void RowConverter::convertMultiPref(RowAccess &row, ImportRecord &out) const
                 const std::string p = a.prefix;
                 if (p != "overall") {
                     const JsonValue *pref = ann.find(p + "_pref");
-                    const LabelValue lv = pref ? parseLabelValue(*pref, LabelVocab::OneTwoZero, m_spec.naValues)
+                    const LabelValue lv = pref ? parseLabelValue(*pref, LabelVocab::OneTwoZero, m_spec.reading)
                                                : LabelValue{};
                     if (lv.status == LabelValue::Status::Unknown)
                         throwUnknownLabel(*pref, where + "." + p + "_pref");

@@ -2,6 +2,8 @@
 
 #include "core/domain/types.h"
 
+#include <QtGlobal>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -48,6 +50,26 @@ struct ImportRecord {
     std::string metadataJson;             // a JSON object, or empty
     std::vector<ImportHumanLabel> human;
     std::vector<ImportLmLabel> lm;
+    /** Long format (--map annotator=): each row is one judgement of an instance; the
+     *  writer merges rows of the same instance and records the shown order. */
+    bool judgement = false;
+    /** --map instance=COLUMN: rows with the same value are one instance ("" = by content). */
+    std::string instanceKey;
+};
+
+/** What an import does with a row whose instance the project (or the file) already has:
+ *  Skip adds only its labels that are new (matched by annotator or judge and instance),
+ *  Keep adds it as another instance, Error stops the import. */
+enum class OnDuplicate { Skip, Keep, Error };
+
+/** What the writer merged (ImportWriter::merged()). */
+struct ImportMergeCounts {
+    qint64 instances = 0;        // instances created
+    qint64 duplicateRows = 0;    // rows of an instance already there (Skip)
+    qint64 labelsAdded = 0;      // labels written
+    qint64 labelsKept = 0;       // labels the project had already (same annotator/judge): not written
+    qint64 labelsReplaced = 0;   // the same annotator twice on an instance in this file: the later row won
+    qint64 mirrored = 0;         // labels of rows that showed B first, mirrored into the instance's frame
 };
 
 } // namespace hyper

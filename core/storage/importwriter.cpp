@@ -1,30 +1,89 @@
 // The bulk write path of an import: one transaction, statements prepared once, values
 // bound straight from the parser's UTF-8 strings.
+#include "core/storage/labelrows.h"
 #include "core/storage/projectstore.h"
 #include "core/storage/sqlite.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <sqlite3.h>
+#include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace hyper {
+
+namespace {
+
+/** The content hash of an instance: SHA-256 (first 16 bytes) of its split, prompt and the
+ *  two responses in canonical (bytewise) order, so a row showing them the other way round
+ *  is the same instance. With an instance key (--map instance=) the key stands for the
+ *  texts. */
+QByteArray contentHash(std::string_view split, std::string_view prompt, std::string_view a, std::string_view b,
+                       std::string_view key = {})
+{
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    const auto part = [&h](std::string_view t) {
+        h.addData(QByteArrayView(t.data(), qsizetype(t.size())));
+        h.addData(QByteArrayView("\0", 1));
+    };
+    part(split);
+    if (!key.empty()) {
+        part("instance-key");
+        part(key);
+    } else {
+        part(prompt);
+        part(std::min(a, b));
+        part(std::max(a, b));
+    }
+    return h.result().left(16);
+}
+
+} // namespace
 
 struct ImportWriter::Impl {
     explicit Impl(sqlite3 *db)
         : db(db), tx(db),
           insInstance(db, "INSERT INTO instances(ext_id, split, model_a, model_b, source, category,"
-                          " import_id, n_human, n_lm, human_pref, lm_pref)"
-                          " VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+                          " import_id, n_human, n_lm, human_pref, lm_pref, content_hash)"
+                          " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
           insTexts(db, "INSERT INTO instance_texts(id, prompt, response_a, response_b, metadata)"
                        " VALUES (?,?,?,?,?)"),
           insHuman(db, "INSERT INTO human_labels(instance_id, annotator_id, overall, helpfulness,"
                        " truthfulness, harmlessness, reasons, rationale, confidence, time_spent,"
-                       " created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)"),
+                       " created_at, shown_order) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
           insLm(db, "INSERT INTO lm_labels(instance_id, judge_id, overall, verdict_orig, verdict_swapped,"
                     " rationale, raw, created_at) VALUES (?,?,?,?,?,?,?,?)"),
+          findInstance(db, "SELECT i.id, t.response_a FROM instances i JOIN instance_texts t ON t.id = i.id"
+                           " WHERE i.content_hash = ? ORDER BY i.id LIMIT 1"),
+          findEarlier(db, "SELECT i.id, t.response_a FROM instances i JOIN instance_texts t ON t.id = i.id"
+                          " WHERE i.content_hash = ? AND i.import_id IS NOT ? ORDER BY i.id LIMIT 1"),
+          findHuman(db, "SELECT id FROM human_labels WHERE instance_id = ? AND annotator_id = ? ORDER BY id DESC LIMIT 1"),
+          findLm(db, "SELECT id FROM lm_labels WHERE instance_id = ? AND judge_id = ? ORDER BY id DESC LIMIT 1"),
           now(QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString())
     {
     }
+
+    /** Instances written before schema 8 get their hash, once, in the import's transaction. */
+    void backfillHashes()
+    {
+        sql::Stmt s(db, "SELECT i.id, i.split, t.prompt, t.response_a, t.response_b FROM instances i"
+                        " JOIN instance_texts t ON t.id = i.id WHERE i.content_hash IS NULL");
+        // Read first, then write: updating the column the scan may walk by its index
+        // while the scan runs could skip or revisit rows.
+        std::vector<std::pair<std::int64_t, QByteArray>> hashes;
+        while (s.step())
+            hashes.emplace_back(s.i64(0), contentHash(s.utf8(1), s.utf8(2), s.utf8(3), s.utf8(4)));
+        sql::Stmt up(db, "UPDATE instances SET content_hash = ? WHERE id = ?");
+        for (const auto &[id, h] : hashes) {
+            up.bindBlob(1, h.constData(), std::size_t(h.size())).bind(2, id);
+            up.run();
+        }
+    }
+
+    /** Writes the row's labels into an existing instance (mirrored when the row shows the
+     *  responses the other way round), by the rules of ImportWriter::add. */
+    void mergeLabels(std::int64_t instanceId, const ImportRecord &r, bool mirrored);
 
     std::int64_t idFor(std::unordered_map<std::string, std::int64_t> &cache, const char *table,
                        const std::string &name, const std::string &kind)
@@ -53,16 +112,102 @@ struct ImportWriter::Impl {
 
     sqlite3 *db;
     sql::Transaction tx;
-    sql::Stmt insInstance, insTexts, insHuman, insLm;
+    sql::Stmt insInstance, insTexts, insHuman, insLm, findInstance, findEarlier, findHuman, findLm;
     std::string now;
     std::int64_t importId = 0;
+    OnDuplicate onDuplicate = OnDuplicate::Skip;
     std::unordered_map<std::string, std::int64_t> annotators, judges;
     std::vector<int> votes;
+    /** Labels written by this import, by (instance, annotator or judge): a later row of
+     *  the same annotator replaces the earlier one. */
+    std::set<std::pair<std::int64_t, std::int64_t>> ourHuman, ourLm;
+    ImportMergeCounts counts;
+    std::int64_t lastInstance = 0;
 };
 
-ImportWriter::ImportWriter(ProjectStore &store, QString file, QString format)
+namespace {
+
+int mirror(int p, bool mirrored)
+{
+    return mirrored ? -p : p;
+}
+
+std::optional<int> mirror(const std::optional<int> &p, bool mirrored)
+{
+    return p ? std::optional<int>(mirror(*p, mirrored)) : std::nullopt;
+}
+
+} // namespace
+
+void ImportWriter::Impl::mergeLabels(std::int64_t instanceId, const ImportRecord &r, bool mirrored)
+{
+    const char *shown = r.judgement ? (mirrored ? "BA" : "AB") : "";
+    for (const ImportHumanLabel &h : r.human) {
+        const std::int64_t who = idFor(annotators, "annotators", h.annotator, h.kind);
+        findHuman.bind(1, instanceId).bind(2, who);
+        const std::optional<std::int64_t> existing = findHuman.step() ? std::optional(findHuman.i64(0)) : std::nullopt;
+        findHuman.reset();
+        if (existing && !ourHuman.count({instanceId, who})) {
+            ++counts.labelsKept; // the project had it before this import
+            continue;
+        }
+        if (existing) {
+            sql::Stmt del(db, "DELETE FROM human_labels WHERE id = ?");
+            del.bind(1, *existing);
+            del.run();
+            ++counts.labelsReplaced;
+        } else {
+            ++counts.labelsAdded;
+        }
+        auto &q = insHuman;
+        q.bind(1, instanceId).bind(2, who);
+        q.bind(3, mirror(h.overall, mirrored)).bind(4, mirror(h.helpfulness, mirrored));
+        q.bind(5, mirror(h.truthfulness, mirrored)).bind(6, mirror(h.harmlessness, mirrored));
+        q.bind(7, std::string_view(h.reasonsJson)).bind(8, std::string_view(h.rationale));
+        q.bind(9, h.confidence).bind(10, h.timeSpentSeconds);
+        q.bind(11, std::string_view(now)).bind(12, std::string_view(shown));
+        q.run();
+        ourHuman.insert({instanceId, who});
+        counts.mirrored += mirrored ? 1 : 0;
+    }
+    for (const ImportLmLabel &l : r.lm) {
+        const std::int64_t who = idFor(judges, "judges", l.judge, {});
+        findLm.bind(1, instanceId).bind(2, who);
+        const std::optional<std::int64_t> existing = findLm.step() ? std::optional(findLm.i64(0)) : std::nullopt;
+        findLm.reset();
+        if (existing && !ourLm.count({instanceId, who})) {
+            ++counts.labelsKept;
+            continue;
+        }
+        if (existing) {
+            sql::Stmt del(db, "DELETE FROM lm_labels WHERE id = ?");
+            del.bind(1, *existing);
+            del.run();
+            ++counts.labelsReplaced;
+        } else {
+            ++counts.labelsAdded;
+        }
+        auto &q = insLm;
+        q.bind(1, instanceId).bind(2, who);
+        q.bind(3, mirror(l.overall, mirrored));
+        // A swapped row's "original" order is the instance's swapped one.
+        q.bind(4, mirror(mirrored ? l.verdictSwapped : l.verdictOriginal, mirrored));
+        q.bind(5, mirror(mirrored ? l.verdictOriginal : l.verdictSwapped, mirrored));
+        q.bind(6, std::string_view(l.rationale)).bind(7, std::string_view(l.raw));
+        q.bind(8, std::string_view(now));
+        q.run();
+        ourLm.insert({instanceId, who});
+        counts.mirrored += mirrored ? 1 : 0;
+    }
+    refreshInstanceStats(db, instanceId);
+}
+
+ImportWriter::ImportWriter(ProjectStore &store, QString file, QString format, OnDuplicate onDuplicate)
     : d(std::make_unique<Impl>(store.handle()))
 {
+    d->onDuplicate = onDuplicate;
+    if (onDuplicate != OnDuplicate::Keep)
+        d->backfillHashes();
     sql::Stmt s(d->db, "INSERT INTO imports(file, format, imported_at, rows, skipped) VALUES (?,?,?,0,0)");
     s.bind(1, file).bind(2, format).bind(3, std::string_view(d->now));
     s.run();
@@ -71,15 +216,65 @@ ImportWriter::ImportWriter(ProjectStore &store, QString file, QString format)
 
 ImportWriter::~ImportWriter() = default; // Impl's Transaction rolls back unless committed
 
-std::unique_ptr<ImportWriter> ProjectStore::beginImport(const QString &file, const QString &format)
+std::unique_ptr<ImportWriter> ProjectStore::beginImport(const QString &file, const QString &format,
+                                                        OnDuplicate onDuplicate)
 {
-    return std::unique_ptr<ImportWriter>(new ImportWriter(*this, file, format));
+    return std::unique_ptr<ImportWriter>(new ImportWriter(*this, file, format, onDuplicate));
+}
+
+const ImportMergeCounts &ImportWriter::merged() const
+{
+    static const ImportMergeCounts none;
+    return d ? d->counts : none;
 }
 
 void ImportWriter::add(const ImportRecord &r)
 {
     if (!d)
         throw StoreError("import already finished");
+    const std::string_view split = r.split == Split::Train ? "train" : "eval";
+    const QByteArray hash = contentHash(split, r.prompt, r.responseA, r.responseB, r.instanceKey);
+    // Long-format rows always meet their instance's other rows; whole rows meet an
+    // instance already there unless duplicates are kept.
+    // A whole row meets only instances of earlier imports: rows of one file with the same
+    // texts stay separate instances, as the data sets that have them mean them (PRD
+    // judges each pair in both orders, PandaLM repeats pairs with other labels).
+    if (r.judgement || d->onDuplicate != OnDuplicate::Keep) {
+        sql::Stmt &find = r.judgement ? d->findInstance : d->findEarlier;
+        find.bindBlob(1, hash.constData(), std::size_t(hash.size()));
+        if (!r.judgement)
+            find.bind(2, d->importId);
+        if (find.step()) {
+            const std::int64_t id = find.i64(0);
+            const bool mirrored = find.utf8(1) != std::string_view(r.responseA);
+            find.reset();
+            if (d->onDuplicate == OnDuplicate::Error && !r.judgement)
+                throw DuplicateRow("the same prompt and responses as instance " + std::to_string(id)
+                                   + " (--on-duplicate skip merges its labels, keep adds it again)");
+            if (!r.judgement)
+                ++d->counts.duplicateRows;
+            d->mergeLabels(id, r, mirrored);
+            ++m_added;
+            return;
+        }
+        find.reset();
+    }
+    if (r.judgement) {
+        // The first row of a long-format instance creates it; its labels go in as merges
+        // so that a later row of the same annotator replaces them.
+        ImportRecord bare = r;
+        bare.human.clear();
+        bare.lm.clear();
+        bare.judgement = false;
+        insertInstance(bare, hash);
+        d->mergeLabels(d->lastInstance, r, false);
+        return;
+    }
+    insertInstance(r, hash);
+}
+
+void ImportWriter::insertInstance(const ImportRecord &r, const QByteArray &hash)
+{
     auto &s = d->insInstance;
     s.bind(1, std::string_view(r.externalId));
     s.bind(2, std::string_view(r.split == Split::Train ? "train" : "eval"));
@@ -96,8 +291,11 @@ void ImportWriter::add(const ImportRecord &r)
         if (l.overall)
             d->votes.push_back(*l.overall);
     s.bind(11, foldedMajority(d->votes.data(), d->votes.size()));
+    s.bindBlob(12, hash.constData(), std::size_t(hash.size()));
     s.run();
     const std::int64_t instanceId = sqlite3_last_insert_rowid(d->db);
+    d->lastInstance = instanceId;
+    ++d->counts.instances;
     auto &t = d->insTexts;
     t.bind(1, instanceId).bind(2, std::string_view(r.prompt));
     t.bind(3, std::string_view(r.responseA)).bind(4, std::string_view(r.responseB));
@@ -110,8 +308,9 @@ void ImportWriter::add(const ImportRecord &r)
         q.bind(3, h.overall).bind(4, h.helpfulness).bind(5, h.truthfulness).bind(6, h.harmlessness);
         q.bind(7, std::string_view(h.reasonsJson)).bind(8, std::string_view(h.rationale));
         q.bind(9, h.confidence).bind(10, h.timeSpentSeconds);
-        q.bind(11, std::string_view(d->now));
+        q.bind(11, std::string_view(d->now)).bind(12, std::string_view(""));
         q.run();
+        ++d->counts.labelsAdded;
     }
     for (const auto &l : r.lm) {
         auto &q = d->insLm;
@@ -120,6 +319,7 @@ void ImportWriter::add(const ImportRecord &r)
         q.bind(6, std::string_view(l.rationale)).bind(7, std::string_view(l.raw));
         q.bind(8, std::string_view(d->now));
         q.run();
+        ++d->counts.labelsAdded;
     }
     ++m_added;
 }

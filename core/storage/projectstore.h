@@ -43,7 +43,7 @@ class ProjectStore
 public:
     enum class Mode { OpenExisting, CreateNew, OpenOrCreate };
 
-    static constexpr int kSchemaVersion = 7;
+    static constexpr int kSchemaVersion = 8;
 
     /** Opens (or creates) the project. With checkIntegrity the whole file is verified
      *  (PRAGMA integrity_check) before the constructor returns; the GUI passes false
@@ -74,7 +74,8 @@ public:
 
     /** Starts an all-or-nothing import: nothing is visible until commit(). Only one
      *  writer at a time per project. */
-    std::unique_ptr<ImportWriter> beginImport(const QString &file, const QString &format);
+    std::unique_ptr<ImportWriter> beginImport(const QString &file, const QString &format,
+                                              OnDuplicate onDuplicate = OnDuplicate::Skip);
 
     /** Brings the full-text index up to date with all instances (resumable: only rows
      *  not yet indexed are added). Cancels through feedback. */
@@ -142,19 +143,31 @@ private:
  * Bulk writer of one import (one transaction, prepared statements bound straight from
  * UTF-8). Destroying it without commit() rolls everything back.
  */
+/** A row whose instance is already there, under OnDuplicate::Error; what() names it. */
+class DuplicateRow : public StoreError
+{
+public:
+    using StoreError::StoreError;
+};
+
 class ImportWriter
 {
 public:
     ~ImportWriter();
+    /** Adds the row: a new instance, or (OnDuplicate::Skip, and always for long-format
+     *  rows) its labels merged into the instance with the same content hash or instance
+     *  key. Throws DuplicateRow (OnDuplicate::Error), StoreError. */
     void add(const ImportRecord &record);
     /** Records the import (file, format, counts) and commits. Returns the import id. */
     qint64 commit(qint64 skipped);
     void rollback();
     qint64 added() const { return m_added; }
+    const ImportMergeCounts &merged() const;
 
 private:
     friend class ProjectStore;
-    explicit ImportWriter(ProjectStore &store, QString file, QString format);
+    explicit ImportWriter(ProjectStore &store, QString file, QString format, OnDuplicate onDuplicate);
+    void insertInstance(const ImportRecord &record, const QByteArray &hash);
     struct Impl;
     std::unique_ptr<Impl> d;
     qint64 m_added = 0;

@@ -292,7 +292,15 @@ const char *const kV7 = R"SQL(
 ALTER TABLE rm_runs ADD COLUMN model_path TEXT NOT NULL DEFAULT '';
 )SQL";
 
-const char *const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
+// Version 8: an instance's content hash (split, prompt, responses in canonical order), so
+// that importing the same rows again adds nothing (core/storage/importwriter.cpp; NULL for
+// rows written before: the next import fills them in).
+const char *const kV8 = R"SQL(
+ALTER TABLE instances ADD COLUMN content_hash BLOB;
+CREATE INDEX instances_content_hash ON instances(content_hash);
+)SQL";
+
+const char *const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
 
 } // namespace
 

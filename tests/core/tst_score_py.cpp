@@ -93,7 +93,8 @@ private Q_SLOTS:
             row(QStringLiteral("plain"), QStringLiteral("How do I cook item 3?"), QStringLiteral("Great helpful answer with detail"),
                 QStringLiteral("bad")),
             row(QStringLiteral("empty-a"), QStringLiteral("Say hi"), QString(), QStringLiteral("Hello there! How can I help?")),
-            row(QStringLiteral("all-empty"), QString(), QString(), QString()),
+            row(QStringLiteral("empty-prompt"), QString(), QStringLiteral("only responses"), QString()),
+            row(QStringLiteral("empty-responses"), QStringLiteral("?"), QString(), QString()),
             row(QStringLiteral("utf8"), QStringLiteral("Grüße aus 東京!"), QStringLiteral("こんにちは、元気ですか"),
                 QStringLiteral("Hallo -- WELCOME to Tokyo/東京 :)")),
             row(QStringLiteral("long"), longText, longText + QStringLiteral(" extra"), QStringLiteral("short answer")),
@@ -142,7 +143,7 @@ private Q_SLOTS:
         const auto got = readScores(py.readAllStandardOutput());
 
         QCOMPARE(got.keys(), expected.keys());
-        QCOMPARE(got.size(), 36);
+        QCOMPARE(got.size(), 37);
         double worst = 0;
         for (auto it = expected.begin(); it != expected.end(); ++it) {
             const auto [a, b] = got.value(it.key());
