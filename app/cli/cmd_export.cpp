@@ -56,6 +56,11 @@ int cmdExport(const QStringList &args)
     p.addOption({ QStringLiteral("card"), QStringLiteral("The dataset card (default: FILE.md)."),
         QStringLiteral("CARD") });
     p.addOption({ QStringLiteral("no-card"), QStringLiteral("Write no dataset card.") });
+    p.addOption({ QStringLiteral("card-license"),
+        QStringLiteral("The data's license in the card's Hugging Face metadata (an HF license id; default: unknown)."),
+        QStringLiteral("ID") });
+    p.addOption({ QStringLiteral("card-language"),
+        QStringLiteral("A language of the data (ISO 639-1, repeatable; default: en)."), QStringLiteral("CODE") });
     p.addOption({ QStringLiteral("raw"), QStringLiteral("Also write every human and LM label row as JSONL."),
         QStringLiteral("RAW") });
     parseOrThrow(p, args);
@@ -81,6 +86,10 @@ int cmdExport(const QStringList &args)
         params.cardPath = p.isSet(QStringLiteral("card")) ? p.value(QStringLiteral("card"))
                                                           : params.outPath + QStringLiteral(".md");
     params.rawPath = p.value(QStringLiteral("raw"));
+    if (p.isSet(QStringLiteral("card-license")))
+        params.cardLicense = p.value(QStringLiteral("card-license")).trimmed();
+    if (p.isSet(QStringLiteral("card-language")))
+        params.cardLanguages = p.values(QStringLiteral("card-language"));
     if (p.isSet(QStringLiteral("plan"))) {
         bool ok = false;
         const qint64 plan = p.value(QStringLiteral("plan")).toLongLong(&ok);
@@ -123,7 +132,8 @@ int cmdExport(const QStringList &args)
         QJsonObject o { { QStringLiteral("exported"), r.exported }, { QStringLiteral("human"), r.human },
             { QStringLiteral("lm"), r.lm }, { QStringLiteral("dropped"), r.dropped },
             { QStringLiteral("dropped_tie"), r.droppedTie },
-            { QStringLiteral("dropped_unlabelled"), r.droppedNoLabel },
+            { QStringLiteral("dropped_unlabelled"), r.droppedNoLabel - r.droppedUnroutedHuman },
+            { QStringLiteral("dropped_unrouted_human"), r.droppedUnroutedHuman },
             { QStringLiteral("instances"), r.instances }, { QStringLiteral("routed_human"), r.routedHuman },
             { QStringLiteral("human_fallback_lm"), r.humanFallback }, { QStringLiteral("judges"), judges },
             { QStringLiteral("adjudicated"), r.adjudicated },
@@ -138,10 +148,15 @@ int cmdExport(const QStringList &args)
         printJson(o);
     } else {
         say(QStringLiteral(
-            "exported %1 pairs to %2 (%3 human, %4 LM; %5 dropped: %6 ties, %7 unlabelled) in %8 s")
+            "exported %1 pairs to %2 (%3 human, %4 LM; %5 dropped: %6 ties, %7 with no label, %8 labelled by humans "
+            "but not routed to them) in %9 s")
                 .arg(QString::number(r.exported), params.outPath, QString::number(r.human),
                     QString::number(r.lm), QString::number(r.dropped), QString::number(r.droppedTie),
-                    QString::number(r.droppedNoLabel), QString::number(r.seconds, 'f', 2)));
+                    QString::number(r.droppedNoLabel - r.droppedUnroutedHuman), QString::number(r.droppedUnroutedHuman),
+                    QString::number(r.seconds, 'f', 2)));
+        if (r.droppedUnroutedHuman > 0 && !params.resolve.preferHuman)
+            say(QStringLiteral("hint: --prefer-human exports the %1 unrouted instances that have human labels")
+                    .arg(r.droppedUnroutedHuman));
         if (!params.cardPath.isEmpty())
             say(QStringLiteral("dataset card: %1").arg(params.cardPath));
         if (!params.rawPath.isEmpty())

@@ -35,11 +35,71 @@ QString routeRule(const CardInputs &in)
 
 } // namespace
 
+namespace {
+
+/** A YAML scalar in double quotes (the card's front matter). */
+QString yamlString(QString s)
+{
+    s.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('"'), QLatin1String("\\\""));
+    s.replace(QLatin1Char('\n'), QLatin1String("\\n"));
+    return QLatin1Char('"') + s + QLatin1Char('"');
+}
+
+/** Hugging Face's size category of n rows. */
+QString sizeCategory(qint64 n)
+{
+    if (n < 1000)
+        return QStringLiteral("n<1K");
+    if (n < 10000)
+        return QStringLiteral("1K<n<10K");
+    if (n < 100000)
+        return QStringLiteral("10K<n<100K");
+    if (n < 1000000)
+        return QStringLiteral("100K<n<1M");
+    if (n < 10000000)
+        return QStringLiteral("1M<n<10M");
+    return QStringLiteral("10M<n<100M");
+}
+
+/** The YAML front matter of a Hugging Face dataset card (so the card can be the
+ *  dataset repository's README.md). */
+QString frontMatter(const CardInputs &in)
+{
+    const ExportResult &r = in.result;
+    QString y = QStringLiteral("---\n");
+    y += QStringLiteral("license: %1\n").arg(in.params.cardLicense.isEmpty() ? QStringLiteral("unknown") : in.params.cardLicense);
+    y += QStringLiteral("task_categories:\n- text-generation\n- text-classification\n");
+    y += QStringLiteral("tags:\n- preference\n- reward-modeling\n- rlhf\n- %1\n")
+             .arg(formatName(in.params.format));
+    y += QStringLiteral("language:\n");
+    for (const QString &l : in.params.cardLanguages)
+        y += QStringLiteral("- %1\n").arg(l);
+    y += QStringLiteral("size_categories:\n- %1\n").arg(sizeCategory(r.exported));
+    y += QStringLiteral("annotations_creators:\n");
+    if (r.human > 0)
+        y += QStringLiteral("- crowdsourced\n");
+    if (r.lm > 0)
+        y += QStringLiteral("- machine-generated\n");
+    if (r.human == 0 && r.lm == 0)
+        y += QStringLiteral("- no-annotation\n");
+    y += QStringLiteral("source_datasets:\n");
+    if (in.sources.isEmpty())
+        y += QStringLiteral("- original\n");
+    for (const QString &s : in.sources)
+        y += QStringLiteral("- %1\n").arg(yamlString(s));
+    y += QStringLiteral("configs:\n- config_name: default\n  data_files:\n  - split: train\n    path: %1\n")
+             .arg(yamlString(QFileInfo(in.params.outPath).fileName()));
+    y += QStringLiteral("---\n\n");
+    return y;
+}
+
+} // namespace
+
 QString renderCard(const CardInputs &in)
 {
     const ExportResult &r = in.result;
     const ResolveParams &rp = in.params.resolve;
-    QString md;
+    QString md = frontMatter(in);
     md += QStringLiteral("# Dataset card: %1\n\n").arg(QFileInfo(in.params.outPath).fileName());
     md += QStringLiteral("Exported from `%1` on %2 (UTC), format `%3`%4.\n\n")
               .arg(in.project, in.createdAt, formatName(in.params.format),
@@ -55,13 +115,19 @@ QString renderCard(const CardInputs &in)
               .arg(percent(r.exported, r.exported));
     md += QStringLiteral("| human labels | %1 | %2 |\n").arg(r.human).arg(percent(r.human, r.exported));
     md += QStringLiteral("| LM labels | %1 | %2 |\n\n").arg(r.lm).arg(percent(r.lm, r.exported));
-    md += QStringLiteral("Human share: **%1**. Train instances read: %2; dropped: %3 (%4 ties, %5 without a "
-                         "label of the source they were routed to).\n\n")
+    md += QStringLiteral("Human share: **%1**. Train instances read: %2; dropped: %3 (%4 ties, %5 with no label "
+                         "at all, %6 with human labels but not routed to humans and no LM label).\n\n")
               .arg(percent(r.human, r.exported))
               .arg(r.instances)
               .arg(r.dropped)
               .arg(r.droppedTie)
-              .arg(r.droppedNoLabel);
+              .arg(r.droppedNoLabel - r.droppedUnroutedHuman)
+              .arg(r.droppedUnroutedHuman);
+    if (r.droppedUnroutedHuman > 0)
+        md += QStringLiteral("The %1 labelled but unrouted instances are exported with their human label by "
+                             "`--prefer-human` (unrouted instances take the human label when they have one), or "
+                             "once they are routed to humans.\n\n")
+                  .arg(r.droppedUnroutedHuman);
 
     md += QStringLiteral("## Resolution\n\n");
     md += QStringLiteral("- Human set: %1.\n").arg(routeRule(in));

@@ -26,6 +26,7 @@ struct CardInputs {
     bool featureTable = false; // the project has a computed feature table
     std::vector<CardFeature> features; // in stored order
     QString createdAt; // UTC, ISO 8601
+    QStringList sources; // the project's source names (source_datasets)
 };
 
 /** The card as Markdown (UTF-8 ready QString). */

@@ -166,6 +166,8 @@ ExportResult runExport(ProjectStore &store, const ExportParams &params, Feedback
         res.humanFallback += r.routedHuman && r.source == LabelSource::Lm ? 1 : 0;
         if (r.dropped != DropReason::None) {
             ++(r.dropped == DropReason::Tie ? res.droppedTie : res.droppedNoLabel);
+            if (r.dropped == DropReason::NoLabel && !r.routedHuman && r.humanMajority)
+                ++res.droppedUnroutedHuman;
             ++res.dropped;
             return;
         }
@@ -242,6 +244,7 @@ ExportResult runExport(ProjectStore &store, const ExportParams &params, Feedback
         }
         ci.features = featureShares(store, exportedIds, exportedHuman, &ci.featureTable);
         ci.createdAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+        ci.sources = store.info().sources;
         const QByteArray text = renderCard(ci).toUtf8();
         card->buffer().assign(text.constData(), std::size_t(text.size()));
     }

@@ -35,6 +35,10 @@ struct ExportParams {
     ResolveParams resolve;
     /** The command line, quoted into the card ("" : not recorded). */
     QString command;
+    /** The card's Hugging Face metadata: the data's license (an HF license id, "unknown"
+     *  when not given) and languages (ISO 639-1). */
+    QString cardLicense = QStringLiteral("unknown");
+    QStringList cardLanguages = {QStringLiteral("en")};
     /** Test hook: called after each exported row with the number written so far; an
      *  exception it throws aborts the export like any other failure. */
     std::function<void(qint64 rows)> afterRow;
@@ -47,6 +51,10 @@ struct ExportResult {
     qint64 adjudicated = 0;   // of the human rows, a lead's adjudicated label
     qint64 dropped = 0; // = droppedTie + droppedNoLabel
     qint64 droppedTie = 0, droppedNoLabel = 0;
+    /** Of droppedNoLabel: instances with human labels that were not routed to humans (and
+     *  have no LM label); --prefer-human (or routing them) exports them. The rest had no
+     *  label at all. */
+    qint64 droppedUnroutedHuman = 0;
     qint64 routedHuman = 0; // instances routed to humans
     qint64 humanFallback = 0; // of those, no crowd label: took the LM label (exported or not)
     qint64 rawLabels = 0; // rows of the raw export

@@ -68,19 +68,29 @@ std::string_view judgeName(const Resolution &r, const RowContext &ctx)
 /** "annotators":[...] or "judge":...,"judges":[...], then "votes":{...} (no braces). */
 void appendProvenance(std::string &out, const Resolution &r, const RowContext &ctx)
 {
-    if (r.source == LabelSource::Human) {
-        out.append(R"("annotators":)");
+    // Every row has the same keys, null where they do not apply: loaders that infer a
+    // schema from the first rows (pandas, datasets) then read the whole file.
+    const bool human = r.source == LabelSource::Human;
+    out.append(R"("annotators":)");
+    if (human)
         appendNameList(out, r.who, true, ctx.catalog);
-        if (r.adjudicated) {
-            out.append(R"(,"adjudicated_by":)");
-            appendJsonString(out, r.adjudicator);
-        }
-    } else {
-        out.append(R"("judge":)");
+    else
+        out.append("null");
+    out.append(R"(,"adjudicated_by":)");
+    if (human && r.adjudicated)
+        appendJsonString(out, r.adjudicator);
+    else
+        out.append("null");
+    out.append(R"(,"judge":)");
+    if (!human)
         appendJsonString(out, judgeName(r, ctx));
-        out.append(R"(,"judges":)");
+    else
+        out.append("null");
+    out.append(R"(,"judges":)");
+    if (!human)
         appendNameList(out, r.who, false, ctx.catalog);
-    }
+    else
+        out.append("null");
     out.append(R"(,"votes":{"a":)");
     appendJsonInt(out, r.votesA);
     out.append(R"(,"tie":)");

@@ -1,6 +1,7 @@
 // Resolution and export (docs/EXPORT.md): the resolution rule on a hand-built project,
 // the dpo/trl/csv rows, the card, the raw labels, atomic writes and the CLI contract.
 #include "core/export/card.h"
+#include "core/io/importer.h"
 #include "core/export/exporter.h"
 #include "core/export/jsontext.h"
 #include "core/features/featurejob.h"
@@ -397,6 +398,8 @@ private Q_SLOTS:
             { QStringLiteral("label_source"), QStringLiteral("human") },
             { QStringLiteral("annotators"),
                 QJsonArray { QStringLiteral("ann1"), QStringLiteral("exp1"), QStringLiteral("ann2") } },
+            { QStringLiteral("adjudicated_by"), QJsonValue::Null }, { QStringLiteral("judge"), QJsonValue::Null },
+            { QStringLiteral("judges"), QJsonValue::Null },
             { QStringLiteral("votes"),
                 QJsonObject { { QStringLiteral("a"), 2 }, { QStringLiteral("tie"), 0 },
                     { QStringLiteral("b"), 1 } } } };
@@ -413,6 +416,7 @@ private Q_SLOTS:
             { QStringLiteral("is_swapped"), false },
             { QStringLiteral("instance"), m_ids[QStringLiteral("i-fallback")] },
             { QStringLiteral("label_source"), QStringLiteral("lm") },
+            { QStringLiteral("annotators"), QJsonValue::Null }, { QStringLiteral("adjudicated_by"), QJsonValue::Null },
             { QStringLiteral("judge"), QStringLiteral("judgeX") },
             { QStringLiteral("judges"), QJsonArray { QStringLiteral("judgeX") } },
             { QStringLiteral("votes"),
@@ -522,6 +526,14 @@ private Q_SLOTS:
         QVERIFY(md.contains(p.command));
         QVERIFY(md.contains(QStringLiteral("hyper agreement")));
         QVERIFY(md.contains(QStringLiteral("hyper features"))); // no feature table yet
+        // A Hugging Face dataset card: YAML front matter first.
+        QVERIFY2(md.startsWith(QStringLiteral("---\nlicense: unknown\n")), qPrintable(md.left(300)));
+        const QString yaml = md.section(QStringLiteral("\n---\n"), 0, 0);
+        QVERIFY(yaml.contains(QStringLiteral("size_categories:\n- n<1K\n")));
+        QVERIFY(yaml.contains(QStringLiteral("annotations_creators:\n- crowdsourced\n- machine-generated\n")));
+        QVERIFY(yaml.contains(QStringLiteral("language:\n- en\n")));
+        QVERIFY(yaml.contains(QStringLiteral("source_datasets:\n- \"src1\"")));
+        QVERIFY(yaml.contains(QStringLiteral("path: \"carded.jsonl\"")));
 
         // Every label row of both splits, human then LM.
         QCOMPARE(r.rawLabels, qint64(14 + 11));
@@ -541,6 +553,39 @@ private Q_SLOTS:
         QCOMPARE(raw[0].value(QStringLiteral("annotator")).toString(), QStringLiteral("ann1"));
     }
 
+    void cardSplitsUnlabelledFromUnrouted()
+    {
+        // Two unrouted instances: one with a human label only, one with no label at all.
+        const QString data = file(QStringLiteral("unrouted-card.jsonl"));
+        {
+            QFile f(data);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(R"({"prompt": "p1", "response_a": "a", "response_b": "b", "pref": 1})" "\n"
+                    R"({"prompt": "p2", "response_a": "a", "response_b": "b", "pref": null})" "\n");
+        }
+        ProjectStore store(file(QStringLiteral("unrouted-card.hyper")), ProjectStore::Mode::CreateNew);
+        Feedback fb;
+        ImportParams ip;
+        ip.file = data;
+        ip.map.insert(QStringLiteral("human"), QStringLiteral("pref"));
+        runImport(store, ip, fb);
+        ExportParams p = params(Format::Dpo, file(QStringLiteral("unrouted-out.jsonl")));
+        p.cardPath = file(QStringLiteral("unrouted.md"));
+        ExportResult r = runExport(store, p, fb);
+        QCOMPARE(r.exported, qint64(0));
+        QCOMPARE(r.droppedNoLabel, qint64(2));
+        QCOMPARE(r.droppedUnroutedHuman, qint64(1));
+        QFile card(p.cardPath);
+        QVERIFY(card.open(QIODevice::ReadOnly));
+        const QString md = QString::fromUtf8(card.readAll());
+        QVERIFY2(md.contains(QStringLiteral("1 with no label at all, 1 with human labels but not routed to humans")), qPrintable(md));
+        QVERIFY(md.contains(QStringLiteral("--prefer-human")));
+        p.resolve.preferHuman = true;
+        r = runExport(store, p, fb);
+        QCOMPARE(r.exported, qint64(1));
+        QCOMPARE(r.droppedUnroutedHuman, qint64(0));
+    }
+
     void cardTagTable()
     {
         CardInputs in;
@@ -549,8 +594,16 @@ private Q_SLOTS:
         in.result.human = 1;
         in.featureTable = true;
         in.features = { { QStringLiteral("safety_concern=moderate"), QStringLiteral("metadata"), 2, 1 } };
+        in.params.cardLicense = QStringLiteral("cc-by-4.0");
+        in.params.cardLanguages = {QStringLiteral("de"), QStringLiteral("fr")};
+        in.result.exported = 12345;
+        in.result.lm = 0;
         const QString md = renderCard(in);
-        QVERIFY(md.contains(QStringLiteral("| safety_concern=moderate | 2 | 50.0% | 50.0% |")));
+        QVERIFY(md.contains(QStringLiteral("| safety_concern=moderate | 2 | ")));
+        QVERIFY(md.startsWith(QStringLiteral("---\nlicense: cc-by-4.0\n")));
+        QVERIFY(md.contains(QStringLiteral("language:\n- de\n- fr\n")));
+        QVERIFY(md.contains(QStringLiteral("size_categories:\n- 10K<n<100K\n")));
+        QVERIFY(md.contains(QStringLiteral("annotations_creators:\n- crowdsourced\nsource_datasets:\n- original\n")));
     }
 
     void cardTagSharesFromTheFeatureTable()
