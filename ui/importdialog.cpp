@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -38,7 +39,7 @@ ImportDialog::ImportDialog(QWidget *parent)
     : QDialog(parent)
 {
     setWindowTitle(tr("Import Preference Data"));
-    resize(1000, 680);
+    resize(1000, 800);
 
     m_file = new QLineEdit(this);
     m_file->setPlaceholderText(tr(".jsonl, .json or .csv, optionally .gz"));
@@ -65,6 +66,45 @@ ImportDialog::ImportDialog(QWidget *parent)
     m_skipBad = new QCheckBox(tr("Skip bad rows (report them instead of failing)"), this);
     m_skipBad->setChecked(settings::importSkipBadRows.value());
 
+    m_labelColumn = new QComboBox(this);
+    m_labelColumn->setObjectName(QStringLiteral("labelColumnCombo"));
+    m_labelColumn->setToolTip(tr("A column of human labels (--map human=COLUMN)"));
+    m_annotatorColumn = new QComboBox(this);
+    m_annotatorColumn->setObjectName(QStringLiteral("annotatorColumnCombo"));
+    m_annotatorColumn->setToolTip(tr("Long format: each row is one judgement by the annotator this column names; rows of the "
+                                     "same pair (in either order) become one instance (--map annotator=COLUMN)"));
+    fillColumnChoices();
+    m_delimiter = new QComboBox(this);
+    m_delimiter->setObjectName(QStringLiteral("delimiterCombo"));
+    m_delimiter->addItem(tr("Detect"), 0);
+    m_delimiter->addItem(tr("Comma"), int(','));
+    m_delimiter->addItem(tr("Tab"), int('\t'));
+    m_delimiter->addItem(tr("Semicolon"), int(';'));
+    m_delimiter->setToolTip(tr("For delimited text (.csv, .tsv): detected from the header line unless set"));
+    m_onDuplicate = new QComboBox(this);
+    m_onDuplicate->setObjectName(QStringLiteral("duplicateCombo"));
+    m_onDuplicate->addItem(tr("Merge its new labels (skip the row)"), int(OnDuplicate::Skip));
+    m_onDuplicate->addItem(tr("Add it again"), int(OnDuplicate::Keep));
+    m_onDuplicate->addItem(tr("Stop the import"), int(OnDuplicate::Error));
+    m_onDuplicate->setToolTip(tr("A row whose pair an earlier import brought in (same split, prompt and responses)"));
+    auto *columnsRow = new QHBoxLayout;
+    columnsRow->addWidget(new QLabel(tr("Labels:"), this));
+    columnsRow->addWidget(m_labelColumn, 1);
+    columnsRow->addWidget(new QLabel(tr("Annotator (one row per judgement):"), this));
+    columnsRow->addWidget(m_annotatorColumn, 1);
+    auto *optionsRow = new QHBoxLayout;
+    optionsRow->addWidget(new QLabel(tr("Delimiter:"), this));
+    optionsRow->addWidget(m_delimiter);
+    optionsRow->addWidget(new QLabel(tr("A pair already in the project:"), this));
+    optionsRow->addWidget(m_onDuplicate, 1);
+    m_labelMap = new QTableWidget(0, 2, this);
+    m_labelMap->setObjectName(QStringLiteral("labelMapTable"));
+    m_labelMap->setHorizontalHeaderLabels({tr("Label value in the file"), tr("Reads as")});
+    m_labelMap->verticalHeader()->hide();
+    m_labelMap->horizontalHeader()->setStretchLastSection(true);
+    m_labelMap->setFixedHeight(m_labelMap->fontMetrics().lineSpacing() * 6 + 12);
+    m_labelMap->setToolTip(tr("The values the label columns hold in the preview rows (--label-map VALUE=PREF)"));
+
     auto *form = new QFormLayout;
     // addRow(QString, QLayout*) sets no buddy, so the mnemonic needs its own label.
     auto *fileLabel = new QLabel(tr("&File:"), this);
@@ -72,7 +112,10 @@ ImportDialog::ImportDialog(QWidget *parent)
     form->addRow(fileLabel, fileRow);
     form->addRow(tr("F&ormat:"), m_format);
     form->addRow(tr("&Split:"), m_split);
+    form->addRow(tr("Columns:"), columnsRow);
     form->addRow(tr("Extra &mapping:"), m_map);
+    form->addRow(tr("Reading:"), optionsRow);
+    form->addRow(tr("Label &values:"), m_labelMap);
     form->addRow(QString(), m_skipBad);
 
     m_summary = new QLabel(this);
@@ -114,6 +157,8 @@ ImportDialog::ImportDialog(QWidget *parent)
     connect(m_map, &QPlainTextEdit::textChanged, this, schedule);
     connect(m_format, &QComboBox::currentIndexChanged, this, schedule);
     connect(m_split, &QComboBox::currentIndexChanged, this, schedule);
+    for (QComboBox *c : {m_labelColumn, m_annotatorColumn, m_delimiter, m_onDuplicate})
+        connect(c, &QComboBox::currentIndexChanged, this, schedule);
     connect(browseButton, &QPushButton::clicked, this, &ImportDialog::browse);
     connect(m_buttons, &QDialogButtonBox::accepted, this, [this] {
         if (m_debounce.isActive() && !refreshPreview())
@@ -171,8 +216,112 @@ ImportParams ImportDialog::params() const
     p.format = m_format->currentData().toString();
     p.split = Split(m_split->currentData().toInt());
     parseMapLines(m_map->toPlainText(), &p.map, nullptr);
+    if (const QString c = m_labelColumn->currentData().toString(); !c.isEmpty())
+        p.map.insert(QStringLiteral("human"), c);
+    if (const QString c = m_annotatorColumn->currentData().toString(); !c.isEmpty())
+        p.map.insert(QStringLiteral("annotator"), c);
+    p.delimiter = char(m_delimiter->currentData().toInt());
+    p.onDuplicate = OnDuplicate(m_onDuplicate->currentData().toInt());
+    for (auto it = m_labelChoices.cbegin(); it != m_labelChoices.cend(); ++it) {
+        if (it.value() == QLatin1String("none"))
+            p.naValues << it.key();
+        else if (!it.value().isEmpty())
+            p.labelMap << it.key() + QLatin1Char('=') + it.value();
+    }
     p.skipBadRows = m_skipBad->isChecked();
     return p;
+}
+
+void ImportDialog::fillColumnChoices()
+{
+    for (QComboBox *combo : {m_labelColumn, m_annotatorColumn}) {
+        const QString current = combo->currentData().toString();
+        const QSignalBlocker block(combo);
+        combo->clear();
+        combo->addItem(combo == m_labelColumn ? tr("(as the format reads them)") : tr("(none: one row per pair)"), QString());
+        for (const QString &c : std::as_const(m_preview.columns))
+            combo->addItem(c, c);
+        if (!current.isEmpty() && combo->findData(current) < 0)
+            combo->addItem(current, current); // keep a choice the preview cannot list now
+        combo->setCurrentIndex(std::max(0, combo->findData(current)));
+    }
+}
+
+void ImportDialog::fillLabelTable()
+{
+    QStringList values;
+    for (auto it = m_preview.labelValues.cbegin(); it != m_preview.labelValues.cend(); ++it)
+        for (const QString &v : it.value())
+            if (!values.contains(v.toLower()))
+                values << v.toLower();
+    for (auto it = m_labelChoices.cbegin(); it != m_labelChoices.cend(); ++it)
+        if (!values.contains(it.key()))
+            values << it.key();
+    values.sort();
+    const QSignalBlocker block(m_labelMap);
+    m_labelMap->setRowCount(int(values.size()));
+    static const std::pair<const char *, const char *> kChoices[] = {
+        {"as read", ""}, {"A clearly better", "A-is-clearly-better"}, {"A slightly better", "A-is-slightly-better"},
+        {"Tie", "Tie"}, {"B slightly better", "B-is-slightly-better"}, {"B clearly better", "B-is-clearly-better"},
+        {"no label", "none"}};
+    for (int r = 0; r < int(values.size()); ++r) {
+        auto *item = new QTableWidgetItem(values[r]);
+        item->setFlags(item->flags() & ~Qt::ItemIsEditable);
+        m_labelMap->setItem(r, 0, item);
+        auto *combo = new QComboBox(m_labelMap);
+        for (const auto &[text, pref] : kChoices)
+            combo->addItem(tr(text), QString::fromLatin1(pref));
+        combo->setCurrentIndex(std::max(0, combo->findData(m_labelChoices.value(values[r]))));
+        const QString value = values[r];
+        connect(combo, &QComboBox::currentIndexChanged, this, [this, combo, value] {
+            setLabelReading(value, combo->currentData().toString());
+        });
+        m_labelMap->setCellWidget(r, 1, combo);
+    }
+    m_labelMap->resizeColumnToContents(0);
+}
+
+void ImportDialog::setLabelColumn(const QString &column)
+{
+    if (m_labelColumn->findData(column) < 0)
+        m_labelColumn->addItem(column, column);
+    m_labelColumn->setCurrentIndex(m_labelColumn->findData(column));
+}
+
+void ImportDialog::setAnnotatorColumn(const QString &column)
+{
+    if (m_annotatorColumn->findData(column) < 0)
+        m_annotatorColumn->addItem(column, column);
+    m_annotatorColumn->setCurrentIndex(m_annotatorColumn->findData(column));
+}
+
+void ImportDialog::setDelimiter(char delimiter)
+{
+    m_delimiter->setCurrentIndex(std::max(0, m_delimiter->findData(int(delimiter))));
+}
+
+void ImportDialog::setOnDuplicate(OnDuplicate onDuplicate)
+{
+    m_onDuplicate->setCurrentIndex(m_onDuplicate->findData(int(onDuplicate)));
+}
+
+void ImportDialog::setLabelReading(const QString &value, const QString &pref)
+{
+    if (pref.isEmpty())
+        m_labelChoices.remove(value.toLower());
+    else
+        m_labelChoices.insert(value.toLower(), pref);
+    m_previewOk = false;
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
+    m_debounce.start();
+}
+
+QStringList ImportDialog::labelValuesShown() const
+{
+    QStringList out;
+    for (int r = 0; r < m_labelMap->rowCount(); ++r)
+        out << m_labelMap->item(r, 0)->text();
+    return out;
 }
 
 bool ImportDialog::refreshPreview()
@@ -199,6 +348,8 @@ bool ImportDialog::refreshPreview()
     }
     m_error.clear();
     m_previewOk = true;
+    fillColumnChoices();
+    fillLabelTable();
     showPreview();
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
     return true;

@@ -43,6 +43,17 @@ public:
     /** Runs the preview now; returns whether it succeeded. */
     bool refreshPreview();
 
+    /** For tests and scripted use: the long-format columns, the delimiter (0 = sniff),
+     *  what a duplicate row does, and how a label value reads ("" = as the importer
+     *  reads it, "none" = no label, else a PREF of --label-map). */
+    void setLabelColumn(const QString &column);
+    void setAnnotatorColumn(const QString &column);
+    void setDelimiter(char delimiter);
+    void setOnDuplicate(OnDuplicate onDuplicate);
+    void setLabelReading(const QString &value, const QString &pref);
+    /** The label values the preview found, as listed in the label-map table. */
+    QStringList labelValuesShown() const;
+
     /** For tests. */
     QString detectedFormat() const { return m_preview.format; }
     int previewRowCount() const;
@@ -51,6 +62,8 @@ public:
 private:
     void browse();
     void showPreview();
+    void fillColumnChoices();
+    void fillLabelTable();
     void showError(const QString &message);
 
     QLineEdit *m_file = nullptr;
@@ -58,6 +71,12 @@ private:
     QComboBox *m_split = nullptr;
     QPlainTextEdit *m_map = nullptr;
     QCheckBox *m_skipBad = nullptr;
+    QComboBox *m_labelColumn = nullptr;
+    QComboBox *m_annotatorColumn = nullptr;
+    QComboBox *m_delimiter = nullptr;
+    QComboBox *m_onDuplicate = nullptr;
+    QTableWidget *m_labelMap = nullptr;
+    QMap<QString, QString> m_labelChoices;   // value (lowercased) -> "" | "none" | PREF
     QLabel *m_summary = nullptr;
     QLabel *m_mapping = nullptr;
     QTableWidget *m_rows = nullptr;
