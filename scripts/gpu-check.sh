@@ -25,11 +25,11 @@ TP=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
 ABI=$(python3 -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
 
 step build hyper-train against "$TP" "(cxx11 abi $ABI)"
-G=""
-command -v ninja > /dev/null && G="-G Ninja"
+G=()
+command -v ninja > /dev/null && G=(-G Ninja)
 T=/tmp/hml/app/train/hyper-train
 start=$(date +%s)
-cmake -S . -B /tmp/hml $G -DHYPER_ML_ONLY=ON -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$TP" \
+cmake -S . -B /tmp/hml "${G[@]}" -DHYPER_ML_ONLY=ON -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$TP" \
     -DCMAKE_CXX_FLAGS="-D_GLIBCXX_USE_CXX11_ABI=$ABI" > "$OUT/cmake.txt" 2>&1 || tail -40 "$OUT/cmake.txt"
 cmake --build /tmp/hml -j "$(nproc)" --target hyper-train > "$OUT/build.txt" 2>&1 || grep -m 20 -B 2 -A 6 'error' "$OUT/build.txt"
 echo "build: $(( $(date +%s) - start )) s"
@@ -39,7 +39,7 @@ for m in bag transformer; do
     step "$m: train on cuda, save the model"
     /usr/bin/time -f "%e s wall, %M KB max RSS" $T "$B/$m.bundle" --out "$OUT/$m-train-cuda.json" \
         --model-out "/tmp/$m-cuda.safetensors" --device cuda
-    cat "$OUT/$m-train-cuda.json" | head -c 600; echo
+    head -c 600 "$OUT/$m-train-cuda.json"; echo
     ls -l "/tmp/$m-cuda.safetensors"
     for d in cuda cpu; do
         step "$m: score the train split on $d"
@@ -72,4 +72,4 @@ for m in bag transformer; do
     /usr/bin/time -f "%e s wall" python3 scripts/score_rm.py --model "/tmp/$m-cuda.safetensors" "$B/pairs.jsonl" > "$OUT/$m-py.jsonl" \
         && head -2 "$OUT/$m-py.jsonl"
 done
-step done
+step "all steps ran"
