@@ -48,7 +48,7 @@ QString counts(const exporting::ExportResult &r)
     return QObject::tr("%1 rows (%2 human, %3 LM), %4 dropped (%5 ties, %6 without a label, %7 labelled by humans but "
                        "not routed to them, which hyper export --prefer-human exports) of %8 train instances")
         .arg(r.exported).arg(r.human).arg(r.lm).arg(r.dropped).arg(r.droppedTie)
-        .arg(r.droppedNoLabel - r.droppedUnroutedHuman).arg(r.droppedUnroutedHuman)
+        .arg(r.droppedWithoutAnyLabel()).arg(r.droppedUnroutedHuman)
         .arg(r.instances);
 }
 

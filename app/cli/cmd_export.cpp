@@ -132,7 +132,7 @@ int cmdExport(const QStringList &args)
         QJsonObject o { { QStringLiteral("exported"), r.exported }, { QStringLiteral("human"), r.human },
             { QStringLiteral("lm"), r.lm }, { QStringLiteral("dropped"), r.dropped },
             { QStringLiteral("dropped_tie"), r.droppedTie },
-            { QStringLiteral("dropped_unlabelled"), r.droppedNoLabel - r.droppedUnroutedHuman },
+            { QStringLiteral("dropped_unlabelled"), r.droppedWithoutAnyLabel() },
             { QStringLiteral("dropped_unrouted_human"), r.droppedUnroutedHuman },
             { QStringLiteral("instances"), r.instances }, { QStringLiteral("routed_human"), r.routedHuman },
             { QStringLiteral("human_fallback_lm"), r.humanFallback }, { QStringLiteral("judges"), judges },
@@ -152,7 +152,7 @@ int cmdExport(const QStringList &args)
             "but not routed to them) in %9 s")
                 .arg(QString::number(r.exported), params.outPath, QString::number(r.human),
                     QString::number(r.lm), QString::number(r.dropped), QString::number(r.droppedTie),
-                    QString::number(r.droppedNoLabel - r.droppedUnroutedHuman), QString::number(r.droppedUnroutedHuman),
+                    QString::number(r.droppedWithoutAnyLabel()), QString::number(r.droppedUnroutedHuman),
                     QString::number(r.seconds, 'f', 2)));
         if (r.droppedUnroutedHuman > 0 && !params.resolve.preferHuman)
             say(QStringLiteral("hint: --prefer-human exports the %1 unrouted instances that have human labels")

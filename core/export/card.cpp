@@ -121,7 +121,7 @@ QString renderCard(const CardInputs &in)
               .arg(r.instances)
               .arg(r.dropped)
               .arg(r.droppedTie)
-              .arg(r.droppedNoLabel - r.droppedUnroutedHuman)
+              .arg(r.droppedWithoutAnyLabel())
               .arg(r.droppedUnroutedHuman);
     if (r.droppedUnroutedHuman > 0)
         md += QStringLiteral("The %1 labelled but unrouted instances are exported with their human label by "

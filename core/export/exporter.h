@@ -55,6 +55,8 @@ struct ExportResult {
      *  have no LM label); --prefer-human (or routing them) exports them. The rest had no
      *  label at all. */
     qint64 droppedUnroutedHuman = 0;
+    /** Of droppedNoLabel: instances with no label of any source. */
+    qint64 droppedWithoutAnyLabel() const { return droppedNoLabel - droppedUnroutedHuman; }
     qint64 routedHuman = 0; // instances routed to humans
     qint64 humanFallback = 0; // of those, no crowd label: took the LM label (exported or not)
     qint64 rawLabels = 0; // rows of the raw export

@@ -148,8 +148,8 @@ std::shared_ptr<RewardModelImpl> makeRewardModel(const TrainConfig &config)
 
 namespace {
 
-/** Calls fn(first row, chosen scores, rejected scores) per batch of kEvalBatch pairs, on
- *  the CPU. */
+/** Calls fn(first row, chosen scores, rejected scores) per batch of the model's
+ *  evalBatch() pairs, the scores on the CPU. */
 template <typename Fn>
 void forEachBatch(RewardModelImpl &model, const TokenizedPairs &pairs, const torch::Device &device, Fn fn)
 {

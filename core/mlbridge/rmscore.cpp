@@ -3,6 +3,7 @@
 // project and files and writes the results.
 #include "core/mlbridge/rmscore.h"
 
+#include "core/io/jsonvalue.h"
 #include "core/jobs/feedback.h"
 #include "core/ml/modelfile.h"
 #include "core/ml/scorer.h"
@@ -94,7 +95,7 @@ ScoreFileResult scoreFile(const ScoreFileParams &params, Feedback &feedback)
     r.device = QString::fromStdString(scorer.device());
     std::vector<ml::PairText> pairs;
     std::vector<float> a, b;
-    QByteArray lines;
+    std::string lines;
     double scoring = 0;
     const ImportResult read = readImportRecords(params.input, feedback, [&](const std::vector<ImportRecord> &records) {
         pairs.clear();
@@ -111,14 +112,11 @@ ScoreFileResult scoreFile(const ScoreFileParams &params, Feedback &feedback)
         scoring += double(t.nsecsElapsed()) / 1e9;
         lines.clear();
         for (std::size_t i = 0; i < records.size(); ++i) {
-            const QJsonObject idOnly{{QStringLiteral("id"), QString::fromStdString(records[i].externalId)}};
-            // {"id": ..., "score_a": ..., "score_b": ...}: the id through QJson for escaping.
-            QByteArray line = QJsonDocument(idOnly).toJson(QJsonDocument::Compact);
-            line.chop(1);
-            line += ",\"score_a\":" + number(a[i]).toUtf8() + ",\"score_b\":" + number(b[i]).toUtf8() + "}\n";
-            lines += line;
+            lines += "{\"id\":";
+            appendJsonString(lines, records[i].externalId);
+            lines += ",\"score_a\":" + number(a[i]).toStdString() + ",\"score_b\":" + number(b[i]).toStdString() + "}\n";
         }
-        if (out.write(lines) != lines.size())
+        if (out.write(lines.data(), qint64(lines.size())) != qint64(lines.size()))
             throw StoreError("cannot write " + params.out.toStdString() + ": " + out.errorString().toStdString());
         r.pairs += qint64(records.size());
     });
@@ -258,8 +256,8 @@ RmScoreBenchFigures benchScoring(const QString &model, int pairs, const QString 
     sample.evalSize = std::max(pairs, 100);
     Feedback quiet;
     writeSample(store, sample, quiet);
-    std::vector<ml::PairText> eval = mixEvalPairs(loadMixInstances(store, Split::Eval));
     std::vector<MixInstance> texts = loadMixInstances(store, Split::Eval);
+    const std::vector<ml::PairText> eval = mixEvalPairs(texts);
     QElapsedTimer timer;
     timer.start();
     if (model == QLatin1String("bag")) {

@@ -315,19 +315,16 @@ void ImportWriter::add(const ImportRecord &r)
     }
     if (r.judgement) {
         // The first row of a long-format instance creates it; its labels go in as merges
-        // so that a later row of the same annotator replaces them.
-        ImportRecord bare = r;
-        bare.human.clear();
-        bare.lm.clear();
-        bare.judgement = false;
-        insertInstance(bare, hash);
+        // so that a later row of the same annotator replaces them (mergeLabels refreshes
+        // the statistics bound here).
+        insertInstance(r, hash, /*withLabels=*/false);
         d->mergeLabels(d->lastInstance, r, false);
         return;
     }
-    insertInstance(r, hash);
+    insertInstance(r, hash, /*withLabels=*/true);
 }
 
-void ImportWriter::insertInstance(const ImportRecord &r, const QByteArray &hash)
+void ImportWriter::insertInstance(const ImportRecord &r, const QByteArray &hash, bool withLabels)
 {
     auto &s = d->insInstance;
     s.bind(1, std::string_view(r.externalId));
@@ -355,6 +352,9 @@ void ImportWriter::insertInstance(const ImportRecord &r, const QByteArray &hash)
     t.bind(3, std::string_view(r.responseA)).bind(4, std::string_view(r.responseB));
     t.bind(5, std::string_view(r.metadataJson));
     t.run();
+    ++m_added;
+    if (!withLabels)
+        return;
 
     for (const auto &h : r.human) {
         auto &q = d->insHuman;
@@ -375,7 +375,6 @@ void ImportWriter::insertInstance(const ImportRecord &r, const QByteArray &hash)
         q.run();
         ++d->counts.labelsAdded;
     }
-    ++m_added;
 }
 
 qint64 ImportWriter::commit(qint64 skipped)

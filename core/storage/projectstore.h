@@ -167,7 +167,8 @@ public:
 private:
     friend class ProjectStore;
     explicit ImportWriter(ProjectStore &store, QString file, QString format, OnDuplicate onDuplicate);
-    void insertInstance(const ImportRecord &record, const QByteArray &hash);
+    /** A new instance from the row; its labels too unless withLabels is false. */
+    void insertInstance(const ImportRecord &record, const QByteArray &hash, bool withLabels);
     struct Impl;
     std::unique_ptr<Impl> d;
     qint64 m_added = 0;
