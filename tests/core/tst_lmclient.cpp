@@ -243,7 +243,8 @@ private Q_SLOTS:
         QCOMPARE(r.attempts, 2);
         QCOMPARE(r.httpStatus, 0);
         QVERIFY2(r.error.startsWith(QStringLiteral("timeout after 0.25 s after 2 attempts")), qPrintable(r.error));
-        QVERIFY2(o.seconds >= 0.49 && o.seconds < 1.4, qPrintable(QString::number(o.seconds)));
+        QVERIFY2(o.seconds >= 0.49 && o.seconds < 2.5, // waiting out the server: 3 s
+                  qPrintable(QString::number(o.seconds)));
         QCOMPARE(server.requestCount(), 2);
     }
 
@@ -375,7 +376,8 @@ private Q_SLOTS:
         Feedback feedback;
         QTimer::singleShot(200, [&feedback] { feedback.cancel(); });
         const Outcome o = runMany(client, 50, feedback);
-        QVERIFY2(o.seconds < 0.6, qPrintable(QString::number(o.seconds)));
+        // the server answers after 3 s; the margin is for a loaded CI box
+        QVERIFY2(o.seconds < 1.5, qPrintable(QString::number(o.seconds)));
         QCOMPARE(o.pulled, 4);
         QCOMPARE(int(o.results.size()), 4);
         for (const ChatResult &r : o.results) {
@@ -398,7 +400,8 @@ private Q_SLOTS:
         Feedback feedback;
         QTimer::singleShot(300, [&feedback] { feedback.cancel(); });
         const Outcome o = runMany(client, 1, feedback);
-        QVERIFY2(o.seconds < 0.7, qPrintable(QString::number(o.seconds)));
+        // the back-off asked for is 30 s; the margin is for a loaded CI box
+        QVERIFY2(o.seconds < 3.0, qPrintable(QString::number(o.seconds)));
         QCOMPARE(int(o.results.size()), 1);
         QCOMPARE(o.results[0].error, QStringLiteral("canceled"));
         QCOMPARE(o.results[0].httpStatus, 429);
@@ -530,7 +533,7 @@ private Q_SLOTS:
             QCOMPARE(r.attempts, 0);
             QVERIFY2(r.error.contains(QStringLiteral("is not an http:// or https:// URL")), qPrintable(r.error));
         }
-        QVERIFY(o.seconds < 1.0);
+        QVERIFY2(o.seconds < 3.0, qPrintable(QString::number(o.seconds))); // no retry back-off
     }
 
     void zeroTimeoutMeansNone()

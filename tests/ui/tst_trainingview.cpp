@@ -119,12 +119,17 @@ void TstTrainingView::trainsAndRecordsRun()
     QTest::mouseClick(train, Qt::LeftButton);
     QVERIFY(m_view->controller()->isBusy());
     QVERIFY(!train->isEnabled());
+    QElapsedTimer runClock;
+    runClock.start();
     sinceTick.start();
     ticker.start();
     QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 120000);
     ticker.stop();
-    qInfo("longest GUI event-loop gap during the run: %lld ms", maxGapMs);
-    QVERIFY2(maxGapMs < 300, qPrintable(QString::number(maxGapMs)));
+    qInfo("longest GUI event-loop gap during the run: %lld ms (run took %lld ms)", maxGapMs, runClock.elapsed());
+    // A training step on the GUI thread would stall the timer for the whole run (seconds
+    // here). The bound leaves room for the scheduler of a loaded 2-core CI box running two
+    // test executables at once (325 ms was seen there), not for a step on the GUI thread.
+    QVERIFY2(maxGapMs < 1000, qPrintable(QString::number(maxGapMs)));
     QVERIFY(progress.count() >= 2);
     const double overall = finished.first().at(1).toDouble();
     QVERIFY2(overall > 0.5 && overall <= 1.0, qPrintable(QString::number(overall)));
