@@ -92,6 +92,7 @@ InstanceDetailView::InstanceDetailView(QWidget *parent)
     m_title = headerLabel(this);
     m_promptHeader = headerLabel(this);
     m_prompt = new MarkdownView(this);
+    m_prompt->setObjectName(QStringLiteral("promptView"));
     m_headerA = headerLabel(this);
     m_headerB = headerLabel(this);
     m_responseA = new MarkdownView(this);
@@ -199,9 +200,18 @@ void InstanceDetailView::showInstance(qint64 instanceId)
         facts << tr("routed to %1").arg(inst->route.toHtmlEscaped());
     m_title->setText(facts.join(QStringLiteral(" &nbsp;·&nbsp; ")));
 
-    m_promptHeader->setText(tr("<b>Prompt</b> &nbsp;·&nbsp; <span style='color:#666'>%1</span>")
-                                .arg(labelformat::lengthText(inst->prompt.size())));
-    m_prompt->setMarkdownText(inst->prompt);
+    if (inst->conversation.isEmpty()) {
+        m_promptHeader->setText(tr("<b>Prompt</b> &nbsp;·&nbsp; <span style='color:#666'>%1</span>")
+                                    .arg(labelformat::lengthText(inst->prompt.size())));
+        m_prompt->setMarkdownText(inst->prompt);
+    } else {
+        const int turns = int(inst->conversation.size());
+        m_promptHeader->setText(tr("<b>Prompt</b> &nbsp;·&nbsp; <span style='color:#666'>a conversation of %1"
+                                   " &nbsp;·&nbsp; %2</span>")
+                                    .arg(turns == 1 ? tr("1 turn") : tr("%1 turns").arg(turns),
+                                         labelformat::lengthText(inst->prompt.size())));
+        m_prompt->setConversation(inst->conversation, inst->prompt);
+    }
     m_headerA->setText(responseHeader(QStringLiteral("A"), inst->modelA, inst->responseA));
     m_headerB->setText(responseHeader(QStringLiteral("B"), inst->modelB, inst->responseB));
     m_responseA->setMarkdownText(inst->responseA);

@@ -811,7 +811,12 @@ void LabelView::fillTexts()
     const Instance &i = *m_current;
     m_instanceLabel->setText(tr("Instance %1%2").arg(i.id).arg(
         i.externalId.isEmpty() ? QString() : QStringLiteral(" · %1").arg(i.externalId)));
-    m_prompt->setMarkdownText(i.prompt);
+    if (i.conversation.isEmpty())
+        m_prompt->setMarkdownText(i.prompt);
+    else {
+        m_prompt->setConversation(i.conversation, i.prompt);
+        m_prompt->scrollToLastTurn();
+    }
     if (m_diff) {
         applyDiff();
         return;

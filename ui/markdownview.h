@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/domain/types.h"
+
 #include <QTextBrowser>
 
 namespace hyper {
@@ -20,13 +22,20 @@ public:
 
     /** Renders text as Markdown; the plain text stays available as source(). */
     void setMarkdownText(const QString &text);
-    /** The text last given to setMarkdownText. */
+    /** Renders a conversation as turns: each a role heading over its text (Markdown),
+     *  shaded by role. sourceText() becomes plainText (the prompt's "Role: text" form). */
+    void setConversation(const QList<Turn> &turns, const QString &plainText);
+    /** Scrolls a conversation so that its last turn starts at the top (as far as the
+     *  scroll range allows): the turn the responses answer. */
+    void scrollToLastTurn();
+    /** The text last given to setMarkdownText or setConversation. */
     QString sourceText() const { return m_source; }
 
 private:
     void applyFixedPitchToCode();
 
     QString m_source;
+    int m_lastTurnAt = -1; // document position of the last turn's heading; -1: none
 };
 
 } // namespace hyper

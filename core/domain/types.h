@@ -37,11 +37,20 @@ struct InstanceSummary {
     QString route;          // "" (unrouted), "human" or "lm"
 };
 
+/** One turn of a conversation prompt (Instance::conversation). */
+struct Turn {
+    QString role;     // "user", "assistant", "system", ... (lower-case)
+    QString content;
+};
+
 struct Instance {
     qint64 id = 0;
     QString externalId;
     Split split = Split::Train;
     QString prompt;
+    /** The prompt's turns when it was imported as a message list (not a lone user turn);
+     *  empty for a plain prompt. `prompt` holds the same turns as "Role: text" paragraphs. */
+    QList<Turn> conversation;
     QString responseA;
     QString responseB;
     QString modelA;

@@ -32,13 +32,27 @@ std::string_view rejectedText(const ExportInstance &in, const Resolution &r)
     return r.label < 0 ? in.responseB : in.responseA;
 }
 
-/** [{"role":"user","content":P},{"role":"assistant","content":R}] with P already a JSON
- *  literal (escaped once per row, used three times). */
-void appendMessages(std::string &out, const std::string &promptLiteral, std::string_view response)
+/** The prompt's turns as a JSON message list: the stored conversation, or
+ *  [{"role":"user","content":P}] with P already a JSON literal. */
+void appendPromptTurns(std::string &out, const ExportInstance &in, const std::string &promptLiteral)
 {
+    if (!in.promptMessages.empty()) {
+        out.append(in.promptMessages);
+        return;
+    }
     out.append(R"([{"role":"user","content":)");
     out.append(promptLiteral);
-    out.append(R"(},{"role":"assistant","content":)");
+    out.append("}]");
+}
+
+/** The prompt's turns followed by {"role":"assistant","content":R} (the prompt literal is
+ *  escaped once per row, used three times). */
+void appendMessages(std::string &out, const ExportInstance &in, const std::string &promptLiteral,
+                    std::string_view response)
+{
+    appendPromptTurns(out, in, promptLiteral);
+    out.pop_back(); // the list's ']'
+    out.append(R"(,{"role":"assistant","content":)");
     appendJsonString(out, response);
     out.append("}]");
 }
@@ -157,9 +171,9 @@ void appendDpoRow(std::string &out, const ExportInstance &in, const Resolution &
     out.append(R"(,"prompt":)");
     out.append(prompt);
     out.append(R"(,"chosen":)");
-    appendMessages(out, prompt, chosenText(in, r));
+    appendMessages(out, in, prompt, chosenText(in, r));
     out.append(R"(,"rejected":)");
-    appendMessages(out, prompt, rejectedText(in, r));
+    appendMessages(out, in, prompt, rejectedText(in, r));
     out.append(R"(,"chosen_model":)");
     appendJsonString(out, a ? in.modelA : in.modelB);
     out.append(R"(,"rejected_model":)");
@@ -187,9 +201,12 @@ void appendTrlRow(std::string &out, const ExportInstance &in, const Resolution &
         out.append("}\n");
         return;
     }
-    out.append(R"({"prompt":[{"role":"user","content":)");
-    appendJsonString(out, in.prompt);
-    out.append(R"(}],"chosen":[{"role":"assistant","content":)");
+    std::string prompt;
+    if (in.promptMessages.empty())
+        appendJsonString(prompt, in.prompt);
+    out.append(R"({"prompt":)");
+    appendPromptTurns(out, in, prompt);
+    out.append(R"(,"chosen":[{"role":"assistant","content":)");
     appendJsonString(out, chosenText(in, r));
     out.append(R"(}],"rejected":[{"role":"assistant","content":)");
     appendJsonString(out, rejectedText(in, r));

@@ -24,14 +24,14 @@ struct RowContext {
 };
 
 /** METHOD.md §8: id, source, prompt, chosen and rejected as [user, assistant] message
- *  lists, chosen_model, rejected_model, is_swapped (human label), then the project's own
+ *  lists (the stored turns then the assistant's, for a conversation prompt), chosen_model, rejected_model, is_swapped (human label), then the project's own
  *  provenance: instance, label_source, annotators (human) or judge + judges (LM), votes.
  *  The resolution must not be dropped. */
 void appendDpoRow(std::string &out, const ExportInstance &in, const Resolution &r, const RowContext &ctx);
 
 /** TRL's preference format: {"prompt", "chosen", "rejected"} strings, or with
- *  conversational the prompt as a [user] message list and chosen/rejected as
- *  [assistant] message lists. */
+ *  conversational the prompt as a message list (the stored turns of a conversation
+ *  prompt, else [user]) and chosen/rejected as [assistant] message lists. */
 void appendTrlRow(std::string &out, const ExportInstance &in, const Resolution &r, bool conversational);
 
 /** The CSV header (CRLF line end, RFC 4180). */

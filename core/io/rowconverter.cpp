@@ -169,7 +169,7 @@ void RowConverter::convert(SourceRow &source, ImportRecord &out) const
     if (m_spec.shape == Shape::Pairs) {
         convertPairs(row, out);
     } else {
-        out.prompt = text(row, Field::Prompt, true);
+        takePrompt(row, out);
         out.responseA = text(row, Field::ResponseA, true);
         out.responseB = text(row, Field::ResponseB, true);
     }

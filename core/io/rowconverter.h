@@ -70,6 +70,8 @@ public:
 
 private:
     void convertPairs(RowAccess &row, ImportRecord &out) const;
+    /** The prompt of a wide row: text, or a message list kept as turns. */
+    void takePrompt(RowAccess &row, ImportRecord &out) const;
     void convertMultiPref(RowAccess &row, ImportRecord &out) const;
     void convertLabels(RowAccess &row, ImportRecord &out) const;
     /** Long format: the annotator, kind, time, confidence, rationale and aspects of the

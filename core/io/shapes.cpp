@@ -4,6 +4,7 @@
 #include "core/io/rowconverter.h"
 
 #include "core/domain/preference.h"
+#include "core/io/jsonvalue.h"
 
 namespace hyper {
 
@@ -56,9 +57,51 @@ const JsonValue *messageList(const JsonValue &v, JsonValue &storage)
     return list;
 }
 
-/** Splits a message list into the prompt (the turns before the last assistant turn) and
- *  the response (that turn's content). */
-void splitMessages(const JsonValue &list, const char *column, std::string &prompt, std::string &response)
+/** "user" -> "User" (ASCII; roles are lower-cased by roleOf). */
+std::string roleTitle(std::string role)
+{
+    if (!role.empty() && role[0] >= 'a' && role[0] <= 'z')
+        role[0] = char(role[0] - 'a' + 'A');
+    return role;
+}
+
+/** The context turns [0, end) of a message list: a lone user turn is its text; several
+ *  turns become "Role: text" paragraphs (the prompt's text, which features, hashes and
+ *  reward models read) and, in messagesJson, the list itself as canonical JSON
+ *  [{"role":"...","content":"..."},...] so the conversation is kept as turns. */
+std::string contextOf(const JsonValue &list, std::size_t end, std::string &messagesJson)
+{
+    messagesJson.clear();
+    if (end == 0)
+        return {};
+    if (end == 1 && roleOf(list.items[0]) == "user")
+        return contentText(list.items[0].find("content"));
+    std::string prompt;
+    messagesJson.push_back('['); // cleared above
+    for (std::size_t i = 0; i < end; ++i) {
+        const std::string role = roleOf(list.items[i]);
+        const std::string content = contentText(list.items[i].find("content"));
+        if (!prompt.empty())
+            prompt += "\n\n";
+        prompt += roleTitle(role);
+        prompt += ": ";
+        prompt += content;
+        if (i)
+            messagesJson += ',';
+        messagesJson += "{\"role\":";
+        appendJsonString(messagesJson, role);
+        messagesJson += ",\"content\":";
+        appendJsonString(messagesJson, content);
+        messagesJson += '}';
+    }
+    messagesJson += ']';
+    return prompt;
+}
+
+/** Splits a message list into the prompt (the turns before the last assistant turn, see
+ *  contextOf) and the response (that turn's content). */
+void splitMessages(const JsonValue &list, const char *column, std::string &prompt, std::string &messagesJson,
+                   std::string &response)
 {
     std::size_t last = list.items.size();
     for (std::size_t i = list.items.size(); i-- > 0;) {
@@ -70,42 +113,33 @@ void splitMessages(const JsonValue &list, const char *column, std::string &promp
     if (last == list.items.size())
         throw RowError{std::string("'") + column + "' has no assistant message"};
     response = contentText(list.items[last].find("content"));
-    prompt.clear();
-    if (last == 1 && roleOf(list.items[0]) == "user") {
-        prompt = contentText(list.items[0].find("content"));
-        return;
-    }
-    // Several turns: keep the whole context before the response, with its roles.
-    for (std::size_t i = 0; i < last; ++i) {
-        std::string role = roleOf(list.items[i]);
-        if (!role.empty())
-            role[0] = char(role[0] - 'a' + 'A');
-        if (!prompt.empty())
-            prompt += "\n\n";
-        prompt += role + ": " + contentText(list.items[i].find("content"));
-    }
-}
-
-/** A prompt given as a message list (TRL's conversational format): a lone user message is
- *  its text, several turns keep their roles ("User: ...\n\nAssistant: ..."), as the
- *  context before a response is rendered. */
-std::string promptFromMessages(const JsonValue &list)
-{
-    if (list.items.size() == 1 && roleOf(list.items[0]) == "user")
-        return contentText(list.items[0].find("content"));
-    std::string prompt;
-    for (const JsonValue &m : list.items) {
-        std::string role = roleOf(m);
-        if (!role.empty())
-            role[0] = char(role[0] - 'a' + 'A');
-        if (!prompt.empty())
-            prompt += "\n\n";
-        prompt += role + ": " + contentText(m.find("content"));
-    }
-    return prompt;
+    prompt = contextOf(list, last, messagesJson);
 }
 
 } // namespace
+
+void RowConverter::takePrompt(RowAccess &row, ImportRecord &out) const
+{
+    // The first prompt column present: a message list there (an array, or a cell holding
+    // one) is a conversation; anything else is text.
+    for (const std::string &c : m_spec.candidates(Field::Prompt)) {
+        const JsonValue *v = row.peek(c);
+        if (!v || v->isNull())
+            continue;
+        JsonValue storage;
+        const JsonValue *list = messageList(*v, storage);
+        bool turns = list != nullptr;
+        for (std::size_t i = 0; turns && i < list->items.size(); ++i)
+            turns = list->items[i].isObject() && list->items[i].find("role");
+        if (turns) {
+            out.prompt = contextOf(*list, list->items.size(), out.promptMessagesJson);
+            row.take(c);
+            return;
+        }
+        break;
+    }
+    out.prompt = text(row, Field::Prompt, true);
+}
 
 void RowConverter::convertPairs(RowAccess &row, ImportRecord &out) const
 {
@@ -126,14 +160,14 @@ void RowConverter::convertPairs(RowAccess &row, ImportRecord &out) const
     JsonValue chosenStore, rejectedStore;
     const JsonValue *chosenList = messageList(*chosen, chosenStore);
     const JsonValue *rejectedList = messageList(*rejected, rejectedStore);
-    std::string derivedPrompt;
+    std::string derivedPrompt, derivedJson;
     bool haveDerived = false;
     if (chosenList || rejectedList) {
         if (!chosenList || !rejectedList)
             throw RowError{"'" + chosenCol + "' and '" + rejectedCol + "' must both be message lists or both be text"};
-        std::string otherPrompt;
-        splitMessages(*chosenList, chosenCol.c_str(), derivedPrompt, out.responseA);
-        splitMessages(*rejectedList, rejectedCol.c_str(), otherPrompt, out.responseB);
+        std::string otherPrompt, otherJson;
+        splitMessages(*chosenList, chosenCol.c_str(), derivedPrompt, derivedJson, out.responseA);
+        splitMessages(*rejectedList, rejectedCol.c_str(), otherPrompt, otherJson, out.responseB);
         haveDerived = true;
     } else {
         out.responseA = scalarText(*chosen);
@@ -142,10 +176,18 @@ void RowConverter::convertPairs(RowAccess &row, ImportRecord &out) const
 
     if (JsonValue *p = row.takeFirst(m_spec.candidates(Field::Prompt))) {
         JsonValue promptStore;
-        const JsonValue *promptList = messageList(*p, promptStore);
-        out.prompt = promptList ? promptFromMessages(*promptList) : scalarText(*p);
+        if (const JsonValue *promptList = messageList(*p, promptStore)) {
+            out.prompt = contextOf(*promptList, promptList->items.size(), out.promptMessagesJson);
+        } else {
+            out.prompt = scalarText(*p);
+            // A text prompt beside chosen/rejected lists that carry the same turns (this
+            // tool's dpo export): keep the turns.
+            if (haveDerived && !derivedJson.empty() && derivedPrompt == out.prompt)
+                out.promptMessagesJson = std::move(derivedJson);
+        }
     } else if (haveDerived) {
         out.prompt = std::move(derivedPrompt);
+        out.promptMessagesJson = std::move(derivedJson);
     } else if (out.responseA.find(kAssistantTurn) != std::string::npos) {
         // HH-RLHF: both texts are whole dialogues. The prompt is their shared prefix up
         // to and including the last "\n\nAssistant:" inside it; a few rows diverge

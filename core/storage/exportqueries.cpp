@@ -134,7 +134,7 @@ void forEachExportInstance(ProjectStore &store, Split split, const ExportCatalog
         judges);
     sql::Stmt s(db,
         "SELECT i.id, i.ext_id, i.source, i.category, i.model_a, i.model_b, i.route,"
-        " t.prompt, t.response_a, t.response_b, d.overall, d.lead FROM instances i"
+        " t.prompt, t.response_a, t.response_b, d.overall, d.lead, t.prompt_messages FROM instances i"
         " JOIN instance_texts t ON t.id = i.id LEFT JOIN adjudications d ON d.instance_id = i.id"
         " WHERE i.split = ? ORDER BY i.id");
     s.bind(1, splitName(split));
@@ -152,6 +152,7 @@ void forEachExportInstance(ProjectStore &store, Split split, const ExportCatalog
         row.responseB = s.utf8(9);
         row.adjudicated = s.isNull(10) ? std::nullopt : std::optional<int>(int(s.i64(10)));
         row.adjudicator = s.isNull(11) ? std::string_view() : s.utf8(11);
+        row.promptMessages = s.utf8(12);
         row.human.clear();
         row.lm.clear();
         human.take(row.id, row.human);

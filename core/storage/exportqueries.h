@@ -48,6 +48,8 @@ struct ExportInstance {
     qint64 id = 0;
     std::string_view externalId, source, category, modelA, modelB, route;
     std::string_view prompt, responseA, responseB;
+    /** The prompt's turns as a JSON message list when it was imported as one; empty else. */
+    std::string_view promptMessages;
     std::vector<ExportVote> human; // every human label (gold ones too), in label order
     std::vector<ExportVote> lm; // usable LM verdicts (overall not null), in label order
     std::optional<int> adjudicated; // a lead's final label (adjudications), -2..2

@@ -41,6 +41,10 @@ struct ImportRecord {
     std::string externalId;
     Split split = Split::Train;
     std::string prompt;
+    /** A prompt given as a message list of more than one lone user turn: the list as
+     *  canonical JSON, [{"role":"...","content":"..."},...] (roles lower-case, content as
+     *  text); empty otherwise. `prompt` holds the same turns as "Role: text" paragraphs. */
+    std::string promptMessagesJson;
     std::string responseA;
     std::string responseB;
     std::string modelA;

@@ -95,8 +95,8 @@ struct ImportWriter::Impl {
           insInstance(db, "INSERT INTO instances(ext_id, split, model_a, model_b, source, category,"
                           " import_id, n_human, n_lm, human_pref, lm_pref, content_hash)"
                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
-          insTexts(db, "INSERT INTO instance_texts(id, prompt, response_a, response_b, metadata)"
-                       " VALUES (?,?,?,?,?)"),
+          insTexts(db, "INSERT INTO instance_texts(id, prompt, response_a, response_b, metadata, prompt_messages)"
+                       " VALUES (?,?,?,?,?,?)"),
           insHuman(db, "INSERT INTO human_labels(instance_id, annotator_id, overall, helpfulness,"
                        " truthfulness, harmlessness, reasons, rationale, confidence, time_spent,"
                        " created_at, shown_order) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"),
@@ -350,7 +350,7 @@ void ImportWriter::insertInstance(const ImportRecord &r, const QByteArray &hash,
     auto &t = d->insTexts;
     t.bind(1, instanceId).bind(2, std::string_view(r.prompt));
     t.bind(3, std::string_view(r.responseA)).bind(4, std::string_view(r.responseB));
-    t.bind(5, std::string_view(r.metadataJson));
+    t.bind(5, std::string_view(r.metadataJson)).bind(6, std::string_view(r.promptMessagesJson));
     t.run();
     ++m_added;
     if (!withLabels)

@@ -202,7 +202,7 @@ std::vector<InstanceSummary> ProjectStore::listInstances(const InstanceFilter &f
 std::optional<Instance> ProjectStore::instance(qint64 id) const
 {
     sql::Stmt s(m_db, "SELECT i.id, i.ext_id, i.split, t.prompt, t.response_a, t.response_b, i.model_a,"
-                      " i.model_b, i.source, i.category, t.metadata, i.route"
+                      " i.model_b, i.source, i.category, t.metadata, i.route, t.prompt_messages"
                       " FROM instances i JOIN instance_texts t ON t.id = i.id WHERE i.id = ?");
     s.bind(1, std::int64_t(id));
     if (!s.step())
@@ -222,6 +222,12 @@ std::optional<Instance> ProjectStore::instance(qint64 id) const
     if (!meta.empty())
         r.metadata = QJsonDocument::fromJson(QByteArray(meta.data(), qsizetype(meta.size()))).object();
     r.route = s.text(11);
+    const std::string_view turns = s.utf8(12);
+    if (!turns.empty()) {
+        const QJsonArray list = QJsonDocument::fromJson(QByteArray(turns.data(), qsizetype(turns.size()))).array();
+        for (const QJsonValue &t : list)
+            r.conversation.push_back(Turn{t[QLatin1String("role")].toString(), t[QLatin1String("content")].toString()});
+    }
     return r;
 }
 

@@ -109,8 +109,9 @@ PackFileInfo writePackFile(ProjectStore &project, const QString &path, const QSt
             sql::exec(db, "INSERT INTO main.instances(id, ext_id, split, source, category, route)"
                           " SELECT i.id, i.ext_id, 'train', i.source, i.category, 'human'"
                           " FROM src.instances i JOIN temp.pick p ON p.id = i.id;"
-                          " INSERT INTO main.instance_texts(id, prompt, response_a, response_b, metadata)"
-                          " SELECT t.id, t.prompt, t.response_a, t.response_b, ''"
+                          " INSERT INTO main.instance_texts(id, prompt, response_a, response_b, metadata,"
+                          " prompt_messages)"
+                          " SELECT t.id, t.prompt, t.response_a, t.response_b, '', t.prompt_messages"
                           " FROM src.instance_texts t JOIN temp.pick p ON p.id = t.id;");
             {
                 sql::Stmt a(db, "INSERT INTO main.annotators(name, kind, origin) VALUES (?, ?, 'workbench')");

@@ -43,7 +43,7 @@ class ProjectStore
 public:
     enum class Mode { OpenExisting, CreateNew, OpenOrCreate };
 
-    static constexpr int kSchemaVersion = 8;
+    static constexpr int kSchemaVersion = 9;
 
     /** Opens (or creates) the project. With checkIntegrity the whole file is verified
      *  (PRAGMA integrity_check) before the constructor returns; the GUI passes false

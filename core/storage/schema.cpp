@@ -300,7 +300,14 @@ ALTER TABLE instances ADD COLUMN content_hash BLOB;
 CREATE INDEX instances_content_hash ON instances(content_hash);
 )SQL";
 
-const char *const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8};
+// Version 9: a prompt imported as a message list keeps its turns, as canonical JSON
+// [{"role","content"},...] ('' for a plain prompt; the prompt column holds the same turns
+// as "Role: text" paragraphs, which features, hashes and reward models read).
+const char *const kV9 = R"SQL(
+ALTER TABLE instance_texts ADD COLUMN prompt_messages TEXT NOT NULL DEFAULT '';
+)SQL";
+
+const char *const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9};
 
 } // namespace
 

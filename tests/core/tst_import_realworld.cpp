@@ -9,6 +9,7 @@
 #include "core/storage/projectstore.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSqlDatabase>
@@ -453,6 +454,128 @@ private Q_SLOTS:
         db.close();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(tag);
+    }
+
+    void conversationsStayStructured()
+    {
+        // A message-list prompt is stored as turns (the prompt column holds them as
+        // "Role: text" paragraphs), read back as turns, and exported back as the same list
+        // by trl --conversational and dpo; both exports re-import to the same instances
+        // with the turns kept. A lone user turn stays a plain prompt.
+        const QJsonArray turns = QJsonDocument::fromJson(R"j([
+            {"role":"system","content":"Answer briefly."},
+            {"role":"user","content":"What is 2+2?"},
+            {"role":"assistant","content":"4."},
+            {"role":"user","content":[{"type":"text","text":"And 3+3?"}]}])j").array();
+        QCOMPARE(turns.size(), 4);
+        QByteArray file;
+        const auto row = [&](const QJsonValue &prompt, const QString &a, const QString &b) {
+            QJsonObject o;
+            o[QStringLiteral("prompt")] = prompt;
+            o[QStringLiteral("chosen")] = QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")}, {QStringLiteral("content"), a}}};
+            o[QStringLiteral("rejected")] = QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")}, {QStringLiteral("content"), b}}};
+            file += QJsonDocument(o).toJson(QJsonDocument::Compact) + '\n';
+        };
+        row(turns, QStringLiteral("6."), QStringLiteral("Seven."));
+        row(QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), QStringLiteral("Say hi.")}}},
+            QStringLiteral("Hi!"), QStringLiteral("No."));
+        const QString in = write(QStringLiteral("conv.jsonl"), file);
+        // The same conversation in a wide CSV: the prompt cell holds the list as JSON.
+        const QString wide = write(QStringLiteral("conv-wide.csv"),
+                                   "prompt,response_a,response_b\n\"" + QJsonDocument(turns).toJson(QJsonDocument::Compact).replace('"', "\"\"")
+                                       + "\",Twelve.,12\n");
+        const QString project = m_dir.filePath(QStringLiteral("conv.hyper"));
+        Feedback quiet;
+        const QString flat = QStringLiteral("System: Answer briefly.\n\nUser: What is 2+2?\n\nAssistant: 4.\n\nUser: And 3+3?");
+        const auto checkTurns = [&](const Instance &inst) {
+            QCOMPARE(inst.prompt, flat);
+            QCOMPARE(int(inst.conversation.size()), 4);
+            const QStringList roles{QStringLiteral("system"), QStringLiteral("user"), QStringLiteral("assistant"), QStringLiteral("user")};
+            const QStringList texts{QStringLiteral("Answer briefly."), QStringLiteral("What is 2+2?"), QStringLiteral("4."), QStringLiteral("And 3+3?")};
+            for (int i = 0; i < 4; ++i) {
+                QCOMPARE(inst.conversation.at(i).role, roles.at(i));
+                QCOMPARE(inst.conversation.at(i).content, texts.at(i));
+            }
+        };
+        {
+            ProjectStore store(project, ProjectStore::Mode::CreateNew);
+            ImportParams ip;
+            ip.file = in;
+            const ImportResult r = runImport(store, ip, quiet);
+            QCOMPARE(r.imported, qint64(2));
+            const auto first = store.instance(1);
+            QVERIFY(first);
+            checkTurns(*first);
+            const auto second = store.instance(2);
+            QVERIFY(second);
+            QCOMPARE(second->prompt, QStringLiteral("Say hi."));
+            QVERIFY(second->conversation.isEmpty());
+            ip.file = wide;
+            QCOMPARE(runImport(store, ip, quiet).imported, qint64(1));
+            const auto third = store.instance(3);
+            QVERIFY(third);
+            checkTurns(*third);
+        }
+        // The text of each written line, as JSON.
+        const auto lines = [](const QString &path) {
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly))
+                qFatal("cannot read %s", qPrintable(path));
+            QList<QJsonObject> out;
+            for (const QByteArray &l : f.readAll().split('\n'))
+                if (!l.isEmpty())
+                    out << QJsonDocument::fromJson(l).object();
+            return out;
+        };
+        const QJsonArray flatTurns = QJsonDocument::fromJson(R"j([
+            {"role":"system","content":"Answer briefly."},
+            {"role":"user","content":"What is 2+2?"},
+            {"role":"assistant","content":"4."},
+            {"role":"user","content":"And 3+3?"}])j").array();
+        exporting::ExportParams ep;
+        ep.resolve.preferHuman = true;
+        ep.format = exporting::Format::Trl;
+        ep.conversational = true;
+        ep.outPath = m_dir.filePath(QStringLiteral("conv-trl.jsonl"));
+        exporting::ExportParams dpo = ep;
+        dpo.format = exporting::Format::Dpo;
+        dpo.conversational = false;
+        dpo.outPath = m_dir.filePath(QStringLiteral("conv-dpo.jsonl"));
+        {
+            ProjectStore store(project);
+            QCOMPARE(exporting::runExport(store, ep, quiet).exported, qint64(2)); // the CSV row has no label
+            QCOMPARE(exporting::runExport(store, dpo, quiet).exported, qint64(2));
+        }
+        const QList<QJsonObject> trl = lines(ep.outPath);
+        QCOMPARE(trl.size(), 2);
+        QCOMPARE(trl[0][QStringLiteral("prompt")].toArray(), flatTurns);
+        QCOMPARE(trl[1][QStringLiteral("prompt")].toArray(),
+                 (QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), QStringLiteral("Say hi.")}}}));
+        const QList<QJsonObject> dpoRows = lines(dpo.outPath);
+        QCOMPARE(dpoRows.size(), 2);
+        QCOMPARE(dpoRows[0][QStringLiteral("prompt")].toString(), flat);
+        QJsonArray chosen = flatTurns;
+        chosen.append(QJsonObject{{QStringLiteral("role"), QStringLiteral("assistant")}, {QStringLiteral("content"), QStringLiteral("6.")}});
+        QCOMPARE(dpoRows[0][QStringLiteral("chosen")].toArray(), chosen);
+        // Both exports re-import to the same instances (nothing new here), and into a new
+        // project with the turns.
+        for (const QString &path : {ep.outPath, dpo.outPath}) {
+            ImportParams ip;
+            ip.file = path;
+            {
+                ProjectStore store(project);
+                const ImportResult r = runImport(store, ip, quiet);
+                QCOMPARE(r.merged.instances, qint64(0));
+                QCOMPARE(r.merged.duplicateRows, qint64(2));
+            }
+            const QString fresh = m_dir.filePath(QFileInfo(path).completeBaseName() + QStringLiteral(".hyper"));
+            ProjectStore store(fresh, ProjectStore::Mode::CreateNew);
+            QCOMPARE(runImport(store, ip, quiet).imported, qint64(2));
+            const auto back = store.instance(1);
+            QVERIFY(back);
+            checkTurns(*back);
+            QVERIFY(store.instance(2)->conversation.isEmpty());
+        }
     }
 
     void unterminatedQuoteNamesItsLine()

@@ -18,6 +18,7 @@
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTextBrowser>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -49,6 +50,11 @@ void fillProject(const QString &path)
         r.modelB = "llama-y";
         r.source = i % 2 ? "odd" : "even";
         r.category = "explain";
+        if (i == kRows - 1) { // the last one is a conversation, kept as turns
+            r.prompt = "System: Be kind.\n\nUser: " + promptOf(i) + "\n\nAssistant: A function that calls itself.\n\nUser: Simpler?";
+            r.promptMessagesJson = R"j([{"role":"system","content":"Be kind."},{"role":"user","content":")j" + promptOf(i)
+                                   + R"j("},{"role":"assistant","content":"A function that calls itself."},{"role":"user","content":"Simpler?"}])j";
+        }
         ImportHumanLabel h;
         h.annotator = "alice";
         h.kind = "expert";
@@ -144,6 +150,21 @@ void TestGuiSmoke::browse()
     QVERIFY(w.detailView()->responseAText().contains(QStringLiteral("def f(n)")));
     QCOMPARE(w.detailView()->humanLabelRows(), 1);
     QCOMPARE(w.detailView()->lmLabelRows(), 1);
+
+    // A conversation prompt is shown as its turns, each under a role heading.
+    w.selectRow(kRows - 1);
+    QVERIFY(w.detailView()->promptText().startsWith(QStringLiteral("System: Be kind.")));
+    auto *promptView = w.detailView()->findChild<QTextBrowser *>(QStringLiteral("promptView"));
+    QVERIFY(promptView);
+    const QString shown = promptView->toPlainText();
+    QVERIFY2(shown.startsWith(QStringLiteral("System  ·  turn 1 of 4\nBe kind.\nUser  ·  turn 2 of 4\nExplain recursion")),
+             qPrintable(shown));
+    QVERIFY2(shown.contains(QStringLiteral("Assistant  ·  turn 3 of 4\nA function that calls itself.\nUser  ·  turn 4 of 4\nSimpler?")),
+             qPrintable(shown));
+    if (const QString keep = qEnvironmentVariable("HYPER_SCREENSHOT_DIR"); !keep.isEmpty())
+        w.grab().save(keep + QStringLiteral("/gui_smoke_conversation.png"));
+    w.selectRow(5);
+    QCOMPARE(promptView->toPlainText(), QStringLiteral("Explain recursion to a child, case 5."));
 
     // Typing in the search box filters after the debounce.
     w.filterBar()->searchEdit()->setText(QStringLiteral("mirrors"));
