@@ -1,11 +1,14 @@
 #include "ui/lmjobdialog.h"
 
+#include "ui/lmselectionbox.h"
+
 #include "core/jobs/feedback.h"
 #include "core/lm/judge.h"
 #include "core/lm/lmjob.h"
 #include "core/storage/lmstore.h"
 #include "core/storage/projectstore.h"
 #include "ui/lmendpointsdialog.h"
+#include "ui/lmselectionbox.h"
 #include "ui/taskcontroller.h"
 #include "ui/viewhelpers.h"
 
@@ -51,7 +54,6 @@ LmJobDialog::LmJobDialog(Kind kind, ProjectStore &store, std::vector<qint64> sel
     : QDialog(parent)
     , m_kind(kind)
     , m_store(store)
-    , m_selected(std::move(selectedIds))
     , m_tasks(new TaskController(QStringLiteral("hyper-lm-job"), this))
     , m_paused(std::make_shared<std::atomic<bool>>(false))
 {
@@ -104,35 +106,8 @@ LmJobDialog::LmJobDialog(Kind kind, ProjectStore &store, std::vector<qint64> sel
         form->addRow(QString(), m_overwrite);
     }
 
-    auto *scopeBox = new QGroupBox(tr("Instances"));
-    auto *scopeLayout = new QVBoxLayout(scopeBox);
-    m_scope = new QButtonGroup(this);
-    auto radio = [&](Scope scope, const QString &text, const QString &name) {
-        auto *r = new QRadioButton(text);
-        r->setObjectName(name);
-        m_scope->addButton(r, int(scope));
-        scopeLayout->addWidget(r);
-        return r;
-    };
-    QRadioButton *selected = radio(Scope::Selected, tr("Selected on the Dataset tab (%1)").arg(m_selected.size()),
-                                   QStringLiteral("scopeSelected"));
-    selected->setEnabled(!m_selected.empty());
-    radio(Scope::RoutedLm, tr("Routed to the LM (the applied plan)"), QStringLiteral("scopeRoutedLm"));
-    radio(Scope::Unlabelled,
-          judge ? tr("Train instances without a label by this judge") : tr("Train instances missing a tag"),
-          QStringLiteral("scopeUnlabelled"));
-    radio(Scope::All, tr("Every train instance"), QStringLiteral("scopeAll"));
-    setScope(m_selected.empty() ? Scope::Unlabelled : Scope::Selected);
-    m_limit = new QSpinBox;
-    m_limit->setObjectName(QStringLiteral("limitSpin"));
-    m_limit->setRange(0, 10000000);
-    m_limit->setSpecialValueText(tr("no limit"));
-    m_limit->setToolTip(tr("At most this many instances (lowest ids first)"));
-    auto *limitRow = new QHBoxLayout;
-    limitRow->addWidget(new QLabel(tr("Limit:")));
-    limitRow->addWidget(m_limit);
-    limitRow->addStretch(1);
-    scopeLayout->addLayout(limitRow);
+    m_selection = new LmSelectionBox(std::move(selectedIds),
+                                     judge ? tr("Train instances without a label by this judge") : tr("Train instances missing a tag"));
 
     m_progress = new QProgressBar;
     m_progress->setObjectName(QStringLiteral("jobProgress"));
@@ -168,7 +143,7 @@ LmJobDialog::LmJobDialog(Kind kind, ProjectStore &store, std::vector<qint64> sel
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
-    layout->addWidget(scopeBox);
+    layout->addWidget(m_selection);
     layout->addWidget(m_progress);
     layout->addWidget(m_counts);
     layout->addWidget(m_message);
@@ -310,15 +285,9 @@ void LmJobDialog::chooseTemplateFile()
     }
 }
 
-void LmJobDialog::setScope(Scope scope)
-{
-    if (QAbstractButton *b = m_scope->button(int(scope)); b && b->isEnabled())
-        b->setChecked(true);
-}
-
 void LmJobDialog::setLimit(int limit)
 {
-    m_limit->setValue(limit);
+    m_selection->setLimit(limit);
 }
 
 void LmJobDialog::setBothOrders(bool both)
@@ -366,9 +335,7 @@ void LmJobDialog::setBusy(bool busy)
                                                         m_bothOrders, m_overwrite})
         if (w)
             w->setEnabled(!busy);
-    for (QAbstractButton *b : m_scope->buttons())
-        b->setEnabled(!busy && (m_scope->id(b) != int(Scope::Selected) || !m_selected.empty()));
-    m_limit->setEnabled(!busy);
+    m_selection->setInputsEnabled(!busy);
     if (!busy) {
         m_paused->store(false);
         m_pause->setText(tr("Pause"));
@@ -426,23 +393,7 @@ bool LmJobDialog::start()
     }
     const lm::EndpointConfig endpoint = lm::endpointFromSaved(*saved);
 
-    LmSelection selection;
-    switch (Scope(m_scope->checkedId())) {
-    case Scope::Selected:
-        selection.kind = LmSelection::Kind::Ids;
-        selection.ids = m_selected;
-        break;
-    case Scope::RoutedLm:
-        selection.kind = LmSelection::Kind::RoutedLm;
-        break;
-    case Scope::Unlabelled:
-        selection.kind = LmSelection::Kind::Unlabelled;
-        break;
-    case Scope::All:
-        selection.kind = LmSelection::Kind::All;
-        break;
-    }
-    selection.limit = m_limit->value();
+    const LmSelection selection = m_selection->selection();
 
     const bool judge = m_kind == Kind::Judge;
     lm::JudgeJobConfig judgeConfig;

@@ -6,19 +6,17 @@
 #include <memory>
 #include <vector>
 
-class QButtonGroup;
 class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
-class QRadioButton;
-class QSpinBox;
 class QTableWidget;
 
 namespace hyper {
 
+class LmSelectionBox;
 class ProjectStore;
 class TaskController;
 
@@ -43,12 +41,10 @@ class LmJobDialog : public QDialog
 
 public:
     enum class Kind { Judge, Tag };
-    enum class Scope { Selected, RoutedLm, Unlabelled, All };
 
     LmJobDialog(Kind kind, ProjectStore &store, std::vector<qint64> selectedIds, QWidget *parent = nullptr);
     ~LmJobDialog() override;
 
-    void setScope(Scope scope);
     void setLimit(int limit);
     void setBothOrders(bool both);
     /** Chooses the saved endpoint by name; false when there is none. */
@@ -87,7 +83,6 @@ private:
 
     Kind m_kind;
     ProjectStore &m_store;
-    std::vector<qint64> m_selected;
     TaskController *m_tasks = nullptr;
     std::shared_ptr<std::atomic<bool>> m_paused;
 
@@ -99,8 +94,7 @@ private:
     QComboBox *m_template = nullptr;
     QCheckBox *m_bothOrders = nullptr;
     QCheckBox *m_overwrite = nullptr;
-    QButtonGroup *m_scope = nullptr;
-    QSpinBox *m_limit = nullptr;
+    LmSelectionBox *m_selection = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_counts = nullptr;
     QLabel *m_failuresTitle = nullptr;

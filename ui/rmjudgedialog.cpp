@@ -4,6 +4,7 @@
 #include "core/ml/modelfile.h"
 #include "core/mlbridge/rmscore.h"
 #include "core/storage/projectstore.h"
+#include "ui/lmselectionbox.h"
 #include "ui/taskcontroller.h"
 #include "ui/viewhelpers.h"
 
@@ -28,10 +29,9 @@
 namespace hyper {
 
 RmJudgeDialog::RmJudgeDialog(ProjectStore &store, std::vector<qint64> selectedIds, QWidget *parent)
-    : QDialog(parent)
+    : JobDialog(QStringLiteral("hyper-rm-judge"), tr("A job is running: cancel it first (what it wrote stays)."),
+                tr("Canceled: the batches written before the cancel are kept; Start again labels the rest."), parent)
     , m_store(store)
-    , m_selected(std::move(selectedIds))
-    , m_tasks(new TaskController(QStringLiteral("hyper-rm-judge"), this))
 {
     setWindowTitle(tr("Judge with a reward model"));
     m_model = new QLineEdit;
@@ -84,71 +84,13 @@ RmJudgeDialog::RmJudgeDialog(ProjectStore &store, std::vector<qint64> selectedId
     form->addRow(tr("Cut points:"), cutsRow);
     form->addRow(QString(), cutsNote);
 
-    auto *scopeBox = new QGroupBox(tr("Instances"));
-    auto *scopeLayout = new QVBoxLayout(scopeBox);
-    m_scope = new QButtonGroup(this);
-    auto radio = [&](Scope scope, const QString &text, const QString &name) {
-        auto *r = new QRadioButton(text);
-        r->setObjectName(name);
-        m_scope->addButton(r, int(scope));
-        scopeLayout->addWidget(r);
-        return r;
-    };
-    radio(Scope::Selected, tr("Selected on the Dataset tab (%1)").arg(m_selected.size()), QStringLiteral("scopeSelected"))
-        ->setEnabled(!m_selected.empty());
-    radio(Scope::RoutedLm, tr("Routed to the LM (the applied plan)"), QStringLiteral("scopeRoutedLm"));
-    radio(Scope::Unlabelled, tr("Train instances without a label by this judge"), QStringLiteral("scopeUnlabelled"));
-    radio(Scope::All, tr("Every train instance"), QStringLiteral("scopeAll"));
-    setScope(m_selected.empty() ? Scope::Unlabelled : Scope::Selected);
-    m_limit = new QSpinBox;
-    m_limit->setObjectName(QStringLiteral("limitSpin"));
-    m_limit->setRange(0, 10000000);
-    m_limit->setSpecialValueText(tr("no limit"));
-    auto *limitRow = new QHBoxLayout;
-    limitRow->addWidget(new QLabel(tr("Limit:")));
-    limitRow->addWidget(m_limit);
-    limitRow->addStretch(1);
-    scopeLayout->addLayout(limitRow);
-
-    m_progress = new QProgressBar;
-    m_progress->setObjectName(QStringLiteral("jobProgress"));
-    m_progress->setRange(0, 1000);
-    m_message = new QLabel;
-    m_message->setObjectName(QStringLiteral("messageLabel"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-
-    auto *buttons = new QDialogButtonBox;
-    m_start = buttons->addButton(tr("Start"), QDialogButtonBox::ActionRole);
-    m_start->setObjectName(QStringLiteral("startButton"));
-    m_cancel = buttons->addButton(tr("Cancel job"), QDialogButtonBox::ActionRole);
-    m_cancel->setObjectName(QStringLiteral("cancelButton"));
-    m_close = buttons->addButton(QDialogButtonBox::Close);
-    connect(m_start, &QPushButton::clicked, this, &RmJudgeDialog::start);
-    connect(m_cancel, &QPushButton::clicked, this, &RmJudgeDialog::cancel);
-    connect(m_close, &QPushButton::clicked, this, &RmJudgeDialog::reject);
+    m_selection = new LmSelectionBox(std::move(selectedIds), tr("Train instances without a label by this judge"));
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
-    layout->addWidget(scopeBox);
-    layout->addWidget(m_progress);
-    layout->addWidget(m_message);
-    layout->addWidget(buttons);
+    layout->addWidget(m_selection);
+    addJobControls(layout, QStringLiteral("jobProgress"), tr("Start"));
     resize(640, sizeHint().height());
-
-    connect(m_tasks, &TaskController::progress, this, [this](double fraction, const QString &text) {
-        m_progress->setValue(int(fraction * 1000.0 + 0.5));
-        if (!text.isEmpty())
-            setMessage(text, false);
-    });
-    connect(m_tasks, &TaskController::failed, this, [this](const QString &message) { setMessage(message, true); });
-    connect(m_tasks, &TaskController::canceled, this, [this] {
-        setMessage(tr("Canceled: the batches written before the cancel are kept; Start again labels the rest."), false);
-    });
-    connect(m_tasks, &TaskController::ended, this, [this] {
-        setBusy(false);
-        Q_EMIT jobEnded();
-    });
     setBusy(false);
     setMessage(tr("Choose a saved reward model."), false);
 }
@@ -164,26 +106,15 @@ void RmJudgeDialog::setJudgeName(const QString &name)
     m_judgeName->setText(name);
 }
 
-void RmJudgeDialog::setScope(Scope scope)
-{
-    if (QAbstractButton *b = m_scope->button(int(scope)); b && b->isEnabled())
-        b->setChecked(true);
-}
-
 void RmJudgeDialog::setLimit(int limit)
 {
-    m_limit->setValue(limit);
+    m_selection->setLimit(limit);
 }
 
 void RmJudgeDialog::setCuts(double tie, double clear)
 {
     m_tie->setValue(tie);
     m_clear->setValue(clear);
-}
-
-bool RmJudgeDialog::isRunning() const
-{
-    return m_tasks->isRunning();
 }
 
 void RmJudgeDialog::chooseModel()
@@ -237,15 +168,7 @@ void RmJudgeDialog::start()
         setMessage(tr("The “clearly” cut must be larger than the tie cut."), true);
         return;
     }
-    const Scope scope = Scope(m_scope->checkedId());
-    LmSelection &sel = params.selection;
-    sel.kind = scope == Scope::Selected ? LmSelection::Kind::Ids
-        : scope == Scope::RoutedLm      ? LmSelection::Kind::RoutedLm
-        : scope == Scope::Unlabelled    ? LmSelection::Kind::Unlabelled
-                                        : LmSelection::Kind::All;
-    if (scope == Scope::Selected)
-        sel.ids = m_selected;
-    sel.limit = m_limit->value();
+    params.selection = m_selection->selection();
     m_progress->setValue(0);
     const bool started = m_tasks->start(
         m_store.path(), tr("Judge with a reward model"),
@@ -273,34 +196,12 @@ void RmJudgeDialog::start()
     }
 }
 
-void RmJudgeDialog::cancel()
-{
-    m_tasks->cancel();
-}
-
-void RmJudgeDialog::reject()
-{
-    if (m_tasks->isRunning()) {
-        setMessage(tr("A job is running: cancel it first (what it wrote stays)."), true);
-        return;
-    }
-    QDialog::reject();
-}
-
-void RmJudgeDialog::setBusy(bool busy)
+void RmJudgeDialog::setInputsEnabled(bool enabled)
 {
     for (QWidget *w : {static_cast<QWidget *>(m_model), static_cast<QWidget *>(m_browse), static_cast<QWidget *>(m_judgeName),
-                       static_cast<QWidget *>(m_tie), static_cast<QWidget *>(m_clear), static_cast<QWidget *>(m_limit),
-                       static_cast<QWidget *>(m_start), static_cast<QWidget *>(m_close)})
-        w->setEnabled(!busy);
-    for (QAbstractButton *b : m_scope->buttons())
-        b->setEnabled(!busy && (m_scope->id(b) != int(Scope::Selected) || !m_selected.empty()));
-    m_cancel->setEnabled(busy);
-}
-
-void RmJudgeDialog::setMessage(const QString &text, bool error)
-{
-    view::setMessage(m_message, text, error);
+                       static_cast<QWidget *>(m_tie), static_cast<QWidget *>(m_clear)})
+        w->setEnabled(enabled);
+    m_selection->setInputsEnabled(enabled);
 }
 
 } // namespace hyper

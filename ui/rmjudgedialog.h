@@ -1,20 +1,18 @@
 #pragma once
 
-#include <QDialog>
+#include "ui/jobdialog.h"
+
 #include <vector>
 
-class QButtonGroup;
 class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
-class QProgressBar;
 class QPushButton;
-class QSpinBox;
 
 namespace hyper {
 
+class LmSelectionBox;
 class ProjectStore;
-class TaskController;
 
 /**
  * LM ▸ "Judge with a reward model…" (docs/GUI.md): a saved reward model fills LM labels
@@ -27,56 +25,37 @@ class TaskController;
  * Ownership: a child dialog of MainWindow; the store belongs to MainWindow. Thread
  * affinity: the GUI thread; the job runs in its TaskController's thread.
  */
-class RmJudgeDialog : public QDialog
+class RmJudgeDialog : public JobDialog
 {
     Q_OBJECT
 
 public:
-    enum class Scope { Selected, RoutedLm, Unlabelled, All };
-
     RmJudgeDialog(ProjectStore &store, std::vector<qint64> selectedIds, QWidget *parent = nullptr);
 
     /** For tests and scripted use: what the dialog's controls set. */
     void setModelFile(const QString &path);
     void setJudgeName(const QString &name);
-    void setScope(Scope scope);
     void setLimit(int limit);
     void setCuts(double tie, double clear);
-    bool isRunning() const;
 
 public Q_SLOTS:
-    void start();
-    void cancel();
-
-Q_SIGNALS:
-    /** After a run ends (labels may have been written). */
-    void jobEnded();
+    void start() override;
 
 protected:
-    void reject() override;
+    void setInputsEnabled(bool enabled) override;
 
 private:
     void chooseModel();
     void showSummary();
-    void setBusy(bool busy);
-    void setMessage(const QString &text, bool error);
 
     ProjectStore &m_store;
-    std::vector<qint64> m_selected;
-    TaskController *m_tasks = nullptr;
     QLineEdit *m_model = nullptr;
     QPushButton *m_browse = nullptr;
     QLabel *m_summary = nullptr;
     QLineEdit *m_judgeName = nullptr;
     QDoubleSpinBox *m_tie = nullptr;
     QDoubleSpinBox *m_clear = nullptr;
-    QButtonGroup *m_scope = nullptr;
-    QSpinBox *m_limit = nullptr;
-    QProgressBar *m_progress = nullptr;
-    QLabel *m_message = nullptr;
-    QPushButton *m_start = nullptr;
-    QPushButton *m_cancel = nullptr;
-    QPushButton *m_close = nullptr;
+    LmSelectionBox *m_selection = nullptr;
 };
 
 } // namespace hyper

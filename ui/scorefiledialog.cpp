@@ -21,9 +21,9 @@
 namespace hyper {
 
 ScoreFileDialog::ScoreFileDialog(const QString &projectPath, const QString &model, QWidget *parent)
-    : QDialog(parent)
+    : JobDialog(QStringLiteral("hyper-score"), tr("Scoring is running: cancel it first."),
+                tr("Canceled: no scores file was written."), parent)
     , m_projectPath(projectPath)
-    , m_tasks(new TaskController(QStringLiteral("hyper-score"), this))
 {
     setWindowTitle(tr("Score a file with a reward model"));
     const QString folder = QFileInfo(projectPath).absolutePath();
@@ -66,38 +66,10 @@ ScoreFileDialog::ScoreFileDialog(const QString &projectPath, const QString &mode
         m_device->addItem(d, d);
     form->addRow(tr("Device:"), m_device);
 
-    m_progress = new QProgressBar;
-    m_progress->setObjectName(QStringLiteral("scoreProgress"));
-    m_progress->setRange(0, 1000);
-    m_message = new QLabel;
-    m_message->setObjectName(QStringLiteral("messageLabel"));
-    m_message->setWordWrap(true);
-    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *buttons = new QDialogButtonBox;
-    m_start = buttons->addButton(tr("Score"), QDialogButtonBox::ActionRole);
-    m_start->setObjectName(QStringLiteral("startButton"));
-    m_cancel = buttons->addButton(tr("Cancel job"), QDialogButtonBox::ActionRole);
-    m_cancel->setObjectName(QStringLiteral("cancelButton"));
-    m_close = buttons->addButton(QDialogButtonBox::Close);
-    connect(m_start, &QPushButton::clicked, this, &ScoreFileDialog::start);
-    connect(m_cancel, &QPushButton::clicked, this, &ScoreFileDialog::cancel);
-    connect(m_close, &QPushButton::clicked, this, &ScoreFileDialog::reject);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
-    layout->addWidget(m_progress);
-    layout->addWidget(m_message);
-    layout->addWidget(buttons);
+    addJobControls(layout, QStringLiteral("scoreProgress"), tr("Score"));
     resize(640, sizeHint().height());
-
-    connect(m_tasks, &TaskController::progress, this, [this](double fraction, const QString &) {
-        m_progress->setValue(int(fraction * 1000.0 + 0.5));
-    });
-    connect(m_tasks, &TaskController::failed, this, [this](const QString &text) { setMessage(text, true); });
-    connect(m_tasks, &TaskController::canceled, this, [this] { setMessage(tr("Canceled: no scores file was written."), false); });
-    connect(m_tasks, &TaskController::ended, this, [this] {
-        setBusy(false);
-        Q_EMIT jobEnded();
-    });
     setModelFile(model);
     setBusy(false);
 }
@@ -123,16 +95,6 @@ void ScoreFileDialog::setInputFile(const QString &path)
 void ScoreFileDialog::setOutputFile(const QString &path)
 {
     m_output->setText(path);
-}
-
-bool ScoreFileDialog::isRunning() const
-{
-    return m_tasks->isRunning();
-}
-
-QString ScoreFileDialog::message() const
-{
-    return m_message->text();
 }
 
 void ScoreFileDialog::start()
@@ -175,33 +137,13 @@ void ScoreFileDialog::start()
     }
 }
 
-void ScoreFileDialog::cancel()
-{
-    m_tasks->cancel();
-}
-
-void ScoreFileDialog::reject()
-{
-    if (m_tasks->isRunning()) {
-        setMessage(tr("Scoring is running: cancel it first."), true);
-        return;
-    }
-    QDialog::reject();
-}
-
-void ScoreFileDialog::setBusy(bool busy)
+void ScoreFileDialog::setInputsEnabled(bool enabled)
 {
     for (QWidget *w : {static_cast<QWidget *>(m_model), static_cast<QWidget *>(m_input), static_cast<QWidget *>(m_output),
-                       static_cast<QWidget *>(m_device), static_cast<QWidget *>(m_start), static_cast<QWidget *>(m_close)})
-        w->setEnabled(!busy);
+                       static_cast<QWidget *>(m_device)})
+        w->setEnabled(enabled);
     for (QPushButton *b : m_browse)
-        b->setEnabled(!busy);
-    m_cancel->setEnabled(busy);
-}
-
-void ScoreFileDialog::setMessage(const QString &text, bool error)
-{
-    view::setMessage(m_message, text, error);
+        b->setEnabled(enabled);
 }
 
 } // namespace hyper

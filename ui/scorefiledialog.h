@@ -1,16 +1,14 @@
 #pragma once
 
-#include <QDialog>
+#include "ui/jobdialog.h"
+
+#include <QList>
 
 class QComboBox;
-class QLabel;
 class QLineEdit;
-class QProgressBar;
 class QPushButton;
 
 namespace hyper {
-
-class TaskController;
 
 /**
  * Training ▸ "Score a file…" (docs/GUI.md): a saved reward model scores every pair of a
@@ -23,7 +21,7 @@ class TaskController;
  * runs in its TaskController's thread (which opens the project only because every task
  * does; scoring does not touch it).
  */
-class ScoreFileDialog : public QDialog
+class ScoreFileDialog : public JobDialog
 {
     Q_OBJECT
 
@@ -33,35 +31,20 @@ public:
     void setModelFile(const QString &path);
     void setInputFile(const QString &path);
     void setOutputFile(const QString &path);
-    bool isRunning() const;
-    QString message() const;
 
 public Q_SLOTS:
-    void start();
-    void cancel();
-
-Q_SIGNALS:
-    void jobEnded();
+    void start() override;
 
 protected:
-    void reject() override;
+    void setInputsEnabled(bool enabled) override;
 
 private:
-    void setBusy(bool busy);
-    void setMessage(const QString &text, bool error);
-
     QString m_projectPath;
-    TaskController *m_tasks = nullptr;
     QLineEdit *m_model = nullptr;
     QLineEdit *m_input = nullptr;
     QLineEdit *m_output = nullptr;
     QComboBox *m_device = nullptr;
     QList<QPushButton *> m_browse;
-    QProgressBar *m_progress = nullptr;
-    QLabel *m_message = nullptr;
-    QPushButton *m_start = nullptr;
-    QPushButton *m_cancel = nullptr;
-    QPushButton *m_close = nullptr;
 };
 
 } // namespace hyper

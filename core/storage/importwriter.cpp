@@ -132,6 +132,12 @@ struct ImportWriter::Impl {
     /** Writes the row's labels into an existing instance (mirrored when the row shows the
      *  responses the other way round), by the rules of ImportWriter::add. */
     void mergeLabels(std::int64_t instanceId, const ImportRecord &r, bool mirrored);
+    /** Whether a label of `who` on the instance is to be written (counted as added or
+     *  replaced): not when the project had one before this import (counted as kept); one
+     *  written earlier by this import is deleted first (the later row wins). */
+    bool makeRoom(sql::Stmt &find, const char *deleteSql,
+                  const std::set<std::pair<std::int64_t, std::int64_t>> &ours, std::int64_t instanceId,
+                  std::int64_t who);
 
     std::int64_t idFor(std::unordered_map<std::string, std::int64_t> &cache, const char *table,
                        const std::string &name, const std::string &kind)
@@ -189,26 +195,35 @@ std::optional<int> mirror(const std::optional<int> &p, bool mirrored)
 
 } // namespace
 
+bool ImportWriter::Impl::makeRoom(sql::Stmt &find, const char *deleteSql,
+                                  const std::set<std::pair<std::int64_t, std::int64_t>> &ours,
+                                  std::int64_t instanceId, std::int64_t who)
+{
+    find.bind(1, instanceId).bind(2, who);
+    const std::optional<std::int64_t> existing = find.step() ? std::optional(find.i64(0)) : std::nullopt;
+    find.reset();
+    if (existing && !ours.count({instanceId, who})) {
+        ++counts.labelsKept; // the project had it before this import
+        return false;
+    }
+    if (existing) {
+        sql::Stmt del(db, deleteSql);
+        del.bind(1, *existing);
+        del.run();
+        ++counts.labelsReplaced;
+    } else {
+        ++counts.labelsAdded;
+    }
+    return true;
+}
+
 void ImportWriter::Impl::mergeLabels(std::int64_t instanceId, const ImportRecord &r, bool mirrored)
 {
     const char *shown = r.judgement ? (mirrored ? "BA" : "AB") : "";
     for (const ImportHumanLabel &h : r.human) {
         const std::int64_t who = idFor(annotators, "annotators", h.annotator, h.kind);
-        findHuman.bind(1, instanceId).bind(2, who);
-        const std::optional<std::int64_t> existing = findHuman.step() ? std::optional(findHuman.i64(0)) : std::nullopt;
-        findHuman.reset();
-        if (existing && !ourHuman.count({instanceId, who})) {
-            ++counts.labelsKept; // the project had it before this import
+        if (!makeRoom(findHuman, "DELETE FROM human_labels WHERE id = ?", ourHuman, instanceId, who))
             continue;
-        }
-        if (existing) {
-            sql::Stmt del(db, "DELETE FROM human_labels WHERE id = ?");
-            del.bind(1, *existing);
-            del.run();
-            ++counts.labelsReplaced;
-        } else {
-            ++counts.labelsAdded;
-        }
         auto &q = insHuman;
         q.bind(1, instanceId).bind(2, who);
         q.bind(3, mirror(h.overall, mirrored)).bind(4, mirror(h.helpfulness, mirrored));
@@ -222,21 +237,8 @@ void ImportWriter::Impl::mergeLabels(std::int64_t instanceId, const ImportRecord
     }
     for (const ImportLmLabel &l : r.lm) {
         const std::int64_t who = idFor(judges, "judges", l.judge, {});
-        findLm.bind(1, instanceId).bind(2, who);
-        const std::optional<std::int64_t> existing = findLm.step() ? std::optional(findLm.i64(0)) : std::nullopt;
-        findLm.reset();
-        if (existing && !ourLm.count({instanceId, who})) {
-            ++counts.labelsKept;
+        if (!makeRoom(findLm, "DELETE FROM lm_labels WHERE id = ?", ourLm, instanceId, who))
             continue;
-        }
-        if (existing) {
-            sql::Stmt del(db, "DELETE FROM lm_labels WHERE id = ?");
-            del.bind(1, *existing);
-            del.run();
-            ++counts.labelsReplaced;
-        } else {
-            ++counts.labelsAdded;
-        }
         auto &q = insLm;
         q.bind(1, instanceId).bind(2, who);
         q.bind(3, mirror(l.overall, mirrored));
