@@ -1,5 +1,7 @@
 #include "ui/filterbar.h"
 
+#include "core/storage/searchquery.h"
+
 #include "ui/featuresview.h"
 
 #include <QCheckBox>
@@ -39,8 +41,9 @@ FilterBar::FilterBar(QWidget *parent)
     m_search->setPlaceholderText(tr("Search prompts and responses (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setMinimumWidth(260);
-    m_search->setToolTip(tr("Full-text search; plain words must all occur. "
-                            "FTS5 syntax works: \"exact phrase\", word*, a OR b"));
+    m_searchTip = tr("Full-text search: plain words must all occur; \"an exact phrase\"; word* (prefix); "
+                     "a OR b; a NOT b; AND and parentheses (operators in capitals)");
+    m_search->setToolTip(m_searchTip);
 
     m_split = new QComboBox(this);
     m_split->addItem(tr("Any split"), QString());
@@ -158,7 +161,22 @@ void FilterBar::emitNow()
     if (m_blocked)
         return;
     m_debounce.stop();
-    Q_EMIT filterChanged(filter());
+    const InstanceFilter f = filter();
+    try {
+        parseSearch(f.text);
+    } catch (const SearchSyntaxError &e) {
+        m_searchError = QString::fromUtf8(e.what());
+        m_search->setStyleSheet(QStringLiteral("QLineEdit { border: 1px solid #c62828; }"));
+        m_search->setToolTip(m_searchError);
+        Q_EMIT searchInvalid(m_searchError);
+        return;
+    }
+    if (!m_searchError.isEmpty()) {
+        m_searchError.clear();
+        m_search->setStyleSheet(QString());
+        m_search->setToolTip(m_searchTip);
+    }
+    Q_EMIT filterChanged(f);
 }
 
 } // namespace hyper

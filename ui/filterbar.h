@@ -42,13 +42,21 @@ public:
 
     QLineEdit *searchEdit() const { return m_search; }
 
+    /** Why the search text cannot be read (empty when it can). */
+    QString searchError() const { return m_searchError; }
+
 Q_SIGNALS:
     void filterChanged(const hyper::InstanceFilter &filter);
+    /** The search text cannot be read (an unclosed quote, "apple OR"): the box is marked,
+     *  the table keeps its rows, and message says why. */
+    void searchInvalid(const QString &message);
 
 private:
     void emitNow();
 
     QLineEdit *m_search = nullptr;
+    QString m_searchTip;
+    QString m_searchError;
     QComboBox *m_split = nullptr;
     QComboBox *m_source = nullptr;
     QComboBox *m_human = nullptr;

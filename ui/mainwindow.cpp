@@ -129,6 +129,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::afterModelReset);
     connect(m_model, &InstanceTableModel::loadFailed, this,
         [this](const QString &message) { statusBar()->showMessage(message, kStatusMs); });
+    connect(m_filterBar, &FilterBar::searchInvalid, this,
+        [this](const QString &message) { statusBar()->showMessage(message, kStatusMs); });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
         [this](const QModelIndex &current) { onCurrentRowChanged(current.isValid() ? current.row() : -1); });
 

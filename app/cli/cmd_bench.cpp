@@ -44,7 +44,10 @@ SearchFigures timeSearches(ProjectStore &store, const QStringList &queries)
 
 const QStringList kQueries = {QStringLiteral("kamiten"), QStringLiteral("dor"),
                               QStringLiteral("sulva pelin"), QStringLiteral("quazo"),
-                              QStringLiteral("tri ux"), QStringLiteral("welgra hul")};
+                              QStringLiteral("tri ux"), QStringLiteral("welgra hul"),
+                              // the query language (docs/GUI.md "Search"): a phrase, OR, NOT, a prefix
+                              QStringLiteral("\"sulva pelin\""), QStringLiteral("kamiten OR quazo"),
+                              QStringLiteral("quazo NOT kamiten"), QStringLiteral("wel* AND sulva")};
 
 int benchImport(const QStringList &args)
 {

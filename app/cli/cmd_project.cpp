@@ -4,6 +4,7 @@
 #include "core/jobs/feedback.h"
 #include "core/storage/packstore.h"
 #include "core/storage/projectstore.h"
+#include "core/storage/searchquery.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -233,6 +234,11 @@ int cmdList(const QStringList &args)
         throw UsageError("--route must be human, lm or unrouted");
     f.source = p.value(QStringLiteral("source"));
     f.text = p.value(QStringLiteral("search"));
+    try {
+        parseSearch(f.text);
+    } catch (const SearchSyntaxError &e) {
+        throw UsageError(e.what()); // bad input: exit 2
+    }
     bool ok1 = false, ok2 = false;
     const int limit = p.value(QStringLiteral("limit")).toInt(&ok1);
     const qint64 offset = p.value(QStringLiteral("offset")).toLongLong(&ok2);

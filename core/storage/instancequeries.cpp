@@ -1,5 +1,6 @@
 // Read side of ProjectStore: info, filtered listing, one instance with its labels.
 #include "core/storage/projectstore.h"
+#include "core/storage/searchquery.h"
 #include "core/storage/sqlite.h"
 
 #include <QJsonDocument>
@@ -19,22 +20,6 @@ struct Where {
     std::vector<Bind> binds;
     void add(const QString &clause) { sql += (sql.isEmpty() ? QStringLiteral(" WHERE ") : QStringLiteral(" AND ")) + clause; }
 };
-
-// Plain words become quoted FTS5 terms (ANDed); the last one is a prefix so that
-// search-as-you-type finds partial words. Quotes inside words are doubled.
-QString ftsQuery(const QString &text)
-{
-    const QStringList words = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
-    QStringList terms;
-    for (const QString &w : words) {
-        QString q = w;
-        q.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-        terms << QLatin1Char('"') + q + QLatin1Char('"');
-    }
-    if (!terms.isEmpty())
-        terms.last() += QLatin1Char('*');
-    return terms.join(QLatin1Char(' '));
-}
 
 qint64 indexedUpto(sqlite3 *db)
 {
@@ -80,27 +65,35 @@ Where buildWhere(sqlite3 *db, const InstanceFilter &f)
     }
     const QString text = f.text.trimmed();
     if (!text.isEmpty()) {
+        const SearchQuery query = parseSearch(text); // throws SearchSyntaxError
+        if (query.fts.isEmpty())
+            return w;
         const qint64 upto = indexedUpto(db);
-        QString like = text;
-        like.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-            .replace(QLatin1Char('%'), QStringLiteral("\\%"))
-            .replace(QLatin1Char('_'), QStringLiteral("\\_"));
-        like = QLatin1Char('%') + like + QLatin1Char('%');
         // Rows already in the full-text index are matched through it; rows imported since
-        // (the index is brought up to date in the background) by a scan of their texts.
+        // (the index is brought up to date in the background) by a scan of their texts
+        // that wants every term of the query (operators aside).
         if (upto >= maxId(db)) {
             w.add(QStringLiteral("id IN (SELECT rowid FROM instances_fts WHERE instances_fts MATCH ?)"));
-            w.binds.emplace_back(ftsQuery(text));
+            w.binds.emplace_back(query.fts);
         } else {
+            QString scan;
+            std::vector<Bind> likes;
+            for (QString term : query.terms) {
+                term.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+                    .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+                    .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+                term = QLatin1Char('%') + term + QLatin1Char('%');
+                scan += QStringLiteral(" AND (prompt LIKE ? ESCAPE '\\' OR response_a LIKE ? ESCAPE '\\'"
+                                       " OR response_b LIKE ? ESCAPE '\\')");
+                for (int k = 0; k < 3; ++k)
+                    likes.emplace_back(term);
+            }
             w.add(QStringLiteral("id IN (SELECT rowid FROM instances_fts WHERE instances_fts MATCH ? AND rowid <= ?"
-                                 " UNION ALL SELECT id FROM instance_texts WHERE id > ? AND (prompt LIKE ? ESCAPE '\\'"
-                                 " OR response_a LIKE ? ESCAPE '\\' OR response_b LIKE ? ESCAPE '\\'))"));
-            w.binds.emplace_back(ftsQuery(text));
+                                 " UNION ALL SELECT id FROM instance_texts WHERE id > ?%1)").arg(scan));
+            w.binds.emplace_back(query.fts);
             w.binds.emplace_back(std::int64_t(upto));
             w.binds.emplace_back(std::int64_t(upto));
-            w.binds.emplace_back(like);
-            w.binds.emplace_back(like);
-            w.binds.emplace_back(like);
+            w.binds.insert(w.binds.end(), likes.begin(), likes.end());
         }
     }
     return w;

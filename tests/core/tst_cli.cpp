@@ -88,6 +88,11 @@ private Q_SLOTS:
         for (const char *key : {"id", "split", "source", "route"})
             QVERIFY2(rows[0].toObject().contains(QLatin1String(key)), key);
         QCOMPARE(rows[0].toObject().value(QStringLiteral("split")).toString(), QStringLiteral("train"));
+        // --search reads the search language; a malformed query is bad input (exit 2).
+        r = hyperCli({QStringLiteral("list"), QStringLiteral("--project"), p, QStringLiteral("--search"),
+                      QStringLiteral("apple OR")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("search: OR needs a word after it (character 7)"), r.err.constData());
 
         r = hyperCli({QStringLiteral("import"), QStringLiteral("--project"), p, data, QStringLiteral("--split"),
                    QStringLiteral("eval"), QStringLiteral("--json")});

@@ -1,5 +1,6 @@
 #include "core/jobs/feedback.h"
 #include "core/storage/projectstore.h"
+#include "core/storage/searchquery.h"
 
 #include <QFile>
 #include <QSqlDatabase>
@@ -293,7 +294,9 @@ private Q_SLOTS:
         text.text = QStringLiteral("about penguins");
         QCOMPARE(s.countInstances(text), 5);
         text.text = QStringLiteral("penguins \"quoted");
-        QCOMPARE(s.countInstances(text), 0); // quotes are literal, never an FTS syntax error
+        QVERIFY_THROWS_EXCEPTION(SearchSyntaxError, s.countInstances(text)); // says so, not "no rows"
+        text.text = QStringLiteral("\"about penguins\"");
+        QCOMPARE(s.countInstances(text), 5); // a phrase (tst_searchquery has the language)
 
         // Rows added after indexing are still found (by scan) until the index catches up.
         auto w2 = s.beginImport(QStringLiteral("g"), QStringLiteral("test"));

@@ -173,6 +173,18 @@ void TestGuiSmoke::browse()
     QCOMPARE(w.instanceModel()->rowCount(), kRows);
     w.filterBar()->searchEdit()->setText(QStringLiteral("\"case 7\""));
     QTRY_COMPARE(w.instanceModel()->rowCount(), 1);
+    // A malformed query says so and keeps the rows shown; a phrase and OR work.
+    w.filterBar()->searchEdit()->setText(QStringLiteral("\"case 7"));
+    QTRY_VERIFY(!w.filterBar()->searchError().isEmpty());
+    QCOMPARE(w.filterBar()->searchError(), QStringLiteral("search: the quote at character 1 is not closed"));
+    QCOMPARE(w.instanceModel()->rowCount(), 1);
+    QVERIFY(w.filterBar()->searchEdit()->styleSheet().contains(QStringLiteral("border")));
+    if (const QString keep = qEnvironmentVariable("HYPER_SCREENSHOT_DIR"); !keep.isEmpty())
+        w.grab().save(keep + QStringLiteral("/gui_smoke_search_error.png"));
+    w.filterBar()->searchEdit()->setText(QStringLiteral("\"case 7\" OR \"case 8\""));
+    QTRY_COMPARE(w.instanceModel()->rowCount(), 2);
+    QVERIFY(w.filterBar()->searchError().isEmpty());
+    QVERIFY(w.filterBar()->searchEdit()->styleSheet().isEmpty());
     w.filterBar()->clear();
     QCOMPARE(w.instanceModel()->rowCount(), kRows);
 

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <stdexcept>
+
+namespace hyper {
+
+/** A search the user typed could not be read; what() says where and why, for people. */
+struct SearchSyntaxError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/** What the Dataset tab's search box (and `hyper list --search`) asks of the full-text
+ *  index. */
+struct SearchQuery {
+    /** An FTS5 MATCH expression. */
+    QString fts;
+    /** The words and phrases the query looks for (not those after NOT), for the scan of
+     *  rows the index has not reached yet: such a row matches when it holds all of them. */
+    QStringList terms;
+};
+
+/**
+ * Reads a search: plain words must all occur (in any of prompt and responses);
+ * "a quoted phrase" occurs as written; word* is a prefix; OR, AND and NOT (upper case)
+ * combine, NOT binds tightest, then AND, then OR, as in FTS5; parentheses group. The last
+ * plain word is also a prefix, so the results follow as one types. Anything else in a word
+ * (quotes aside) is literal text, never FTS5 syntax: `prompt:x` is the word "prompt x".
+ * Throws SearchSyntaxError for an unclosed quote or parenthesis, an operator without a
+ * word on each side, or empty parentheses.
+ */
+SearchQuery parseSearch(const QString &text);
+
+} // namespace hyper
