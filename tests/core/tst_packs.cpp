@@ -116,6 +116,12 @@ private Q_SLOTS:
     void exportGivesEachInstanceToKAnnotatorsBlind()
     {
         const QString p = freshProject();
+        {
+            // Conversation prompts (kept as turns) travel with their turns.
+            ProjectStore store(p);
+            sql::exec(store.handle(), "UPDATE instance_texts SET prompt_messages = '[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                                      "{\"role\":\"user\",\"content\":\"turn ' || id || '\"}]' WHERE id % 2 = 0");
+        }
         const QString dir = exportPacks(p, QStringLiteral("ann1,ann2,ann3"), 2, QStringLiteral("k2"));
         QVERIFY(!dir.isEmpty());
         std::map<qint64, std::set<QString>> holders;
@@ -166,6 +172,17 @@ private Q_SLOTS:
             const qint64 first = meta->instances.front();
             QCOMPARE(pack.instance(first)->prompt, project.instance(first)->prompt);
             QCOMPARE(pack.instance(first)->responseB, project.instance(first)->responseB);
+            int conversations = 0;
+            for (qint64 id : meta->instances) {
+                const auto turns = pack.instance(id)->conversation;
+                QCOMPARE(turns.size(), id % 2 == 0 ? qsizetype(2) : qsizetype(0));
+                if (turns.isEmpty())
+                    continue;
+                ++conversations;
+                QCOMPARE(turns.at(0).role, QStringLiteral("system"));
+                QCOMPARE(turns.at(1).content, QStringLiteral("turn %1").arg(id));
+            }
+            QVERIFY(conversations > 0);
         }
         // Every routed instance is in exactly two packs; nothing else is in any.
         QCOMPARE(holders.size(), std::size_t(60));

@@ -1,12 +1,15 @@
 #include "core/jobs/feedback.h"
 #include "core/storage/projectstore.h"
+#include "core/storage/schema.h"
 #include "core/storage/searchquery.h"
 
 #include <QFile>
 #include <QSqlDatabase>
+#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <sqlite3.h>
 
 using namespace hyper;
 
@@ -63,6 +66,43 @@ private Q_SLOTS:
         ProjectStore again(p);
         QCOMPARE(again.schemaVersion(), ProjectStore::kSchemaVersion);
         QVERIFY_THROWS_EXCEPTION(StoreError, (ProjectStore{p, ProjectStore::Mode::CreateNew}));
+    }
+
+    void migratesV8InstancesToConversations()
+    {
+        // A genuine version-8 file with an instance: it opens at the current version, the
+        // instance reads back as a plain prompt, and a conversation imports into it.
+        QTemporaryDir dir;
+        const QString p = dir.filePath(QStringLiteral("v8.hyper"));
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("v8"));
+            db.setDatabaseName(p);
+            QVERIFY(db.open());
+            sqlite3 *handle = *static_cast<sqlite3 *const *>(db.driver()->handle().constData());
+            schema::migrate(handle, 0, 8);
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO instances(id, split) VALUES (1, 'train')")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO instance_texts(id, prompt, response_a, response_b)"
+                                          " VALUES (1, 'User: hi\n\nAssistant: hello', 'a', 'b')")));
+            q.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("v8"));
+        ProjectStore store(p);
+        QCOMPARE(store.schemaVersion(), ProjectStore::kSchemaVersion);
+        const auto old = store.instance(1);
+        QVERIFY(old);
+        QCOMPARE(old->prompt, QStringLiteral("User: hi\n\nAssistant: hello"));
+        QVERIFY(old->conversation.isEmpty());
+        ImportRecord r = record(2, "System: s\n\nUser: u");
+        r.promptMessagesJson = R"j([{"role":"system","content":"s"},{"role":"user","content":"u"}])j";
+        auto w = store.beginImport(QStringLiteral("c"), QStringLiteral("test"));
+        w->add(r);
+        w->commit(0);
+        const auto conv = store.instance(2);
+        QVERIFY(conv);
+        QCOMPARE(conv->conversation.size(), qsizetype(2));
+        QCOMPARE(conv->conversation.at(1).content, QStringLiteral("u"));
     }
 
     void walAndForeignKeysAreOn()

@@ -4,7 +4,7 @@
 // the counts change, undo/redo take the row out of the database and put it back with the
 // same id, skip, flag (undoable), the LM label hidden until the save, the time spent, and
 // typing in the rationale triggers no key; the diff marks, proportional scrolling and the
-// stacked toggle; the Edit menu. HYPER_LABEL_SCREENSHOT=/tmp/label.png saves
+// stacked toggle; a conversation prompt shown as turns, on its last one; the Edit menu. HYPER_LABEL_SCREENSHOT=/tmp/label.png saves
 // the tab (side by side; -stacked and -diff variants beside it) after one saved label, on
 // HYPER_LABEL_PROJECT when set (which it changes: overlap 10, an annotator "screenshot"
 // and its label).
@@ -15,6 +15,7 @@
 #include "core/storage/annotationstore.h"
 #include "core/storage/ppmstore.h"
 #include "core/storage/projectstore.h"
+#include "core/storage/sqlite.h"
 #include "ui/labelview.h"
 #include "ui/mainwindow.h"
 #include "ui/markdownview.h"
@@ -343,6 +344,39 @@ private Q_SLOTS:
         QCOMPARE(split->orientation(), Qt::Horizontal);
         view.setStacked(true);
         QCOMPARE(split->orientation(), Qt::Vertical);
+    }
+
+    void conversationShownAsTurns()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("conv.hyper"));
+        makeProject(path);
+        ProjectStore store(path);
+        sql::exec(store.handle(),
+                  "UPDATE instance_texts SET prompt_messages = '[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                  "{\"role\":\"user\",\"content\":\"First question?\"},{\"role\":\"assistant\",\"content\":\"First answer.\"},"
+                  "{\"role\":\"user\",\"content\":\"And the last one, ' || id || '?\"}]'");
+        LabelView view;
+        view.resize(1280, 800);
+        view.setProject(&store);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QVERIFY(view.startSession(QStringLiteral("dora"), QStringLiteral("normal")));
+        QTRY_VERIFY(view.currentInstanceId() != 0);
+        auto *prompt = view.findChild<MarkdownView *>(QStringLiteral("promptView"));
+        QVERIFY(prompt);
+        const std::optional<Instance> inst = store.instance(view.currentInstanceId());
+        QVERIFY(inst);
+        QCOMPARE(prompt->sourceText(), inst->prompt);
+        QCOMPARE(prompt->toPlainText(),
+                 QStringLiteral("System  ·  turn 1 of 4\nBe brief.\nUser  ·  turn 2 of 4\nFirst question?\n"
+                                "Assistant  ·  turn 3 of 4\nFirst answer.\nUser  ·  turn 4 of 4\nAnd the last one, %1?")
+                     .arg(view.currentInstanceId()));
+        // The pane opens on the last turn, the one the responses answer.
+        prompt->setFixedHeight(60);
+        QTRY_VERIFY(prompt->verticalScrollBar()->maximum() > 0);
+        prompt->scrollToLastTurn();
+        QCOMPARE(prompt->verticalScrollBar()->value(), prompt->verticalScrollBar()->maximum());
     }
 
     void editMenuListsUndoRedo()
