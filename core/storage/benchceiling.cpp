@@ -29,4 +29,22 @@ double measureInsertCeiling(const QString &path, const std::vector<ImportRecord>
     return double(t.nsecsElapsed()) / 1e9;
 }
 
+double measureIndexCeiling(const QString &path, bool withPrefixes)
+{
+    ProjectStore store(path, ProjectStore::Mode::OpenExisting, false);
+    sql::exec(store.handle(), "DROP TABLE IF EXISTS ceiling_fts");
+    sql::exec(store.handle(), withPrefixes ? "CREATE VIRTUAL TABLE ceiling_fts USING fts5(prompt, response_a, response_b,"
+                                             " content='ceiling', content_rowid='id', prefix='2 3')"
+                                           : "CREATE VIRTUAL TABLE ceiling_fts USING fts5(prompt, response_a, response_b,"
+                                             " content='ceiling', content_rowid='id')");
+    QElapsedTimer t;
+    t.start();
+    sql::Transaction tx(store.handle());
+    sql::exec(store.handle(), "INSERT INTO ceiling_fts(ceiling_fts) VALUES ('rebuild')");
+    tx.commit();
+    const double seconds = double(t.nsecsElapsed()) / 1e9;
+    sql::exec(store.handle(), "DROP TABLE ceiling_fts");
+    return seconds;
+}
+
 } // namespace hyper

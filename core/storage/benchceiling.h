@@ -15,4 +15,12 @@ namespace hyper {
  */
 double measureInsertCeiling(const QString &path, const std::vector<ImportRecord> &records);
 
+/**
+ * The full-text ceiling: SQLite's own FTS5 'rebuild' of the ceiling table that
+ * measureInsertCeiling left in path, over the same columns as an external-content table,
+ * in one transaction: with the project's prefix indexes ('2 3') when withPrefixes, else
+ * FTS5's defaults. Returns seconds taken, commit included.
+ */
+double measureIndexCeiling(const QString &path, bool withPrefixes);
+
 } // namespace hyper
