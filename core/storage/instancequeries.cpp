@@ -71,29 +71,18 @@ Where buildWhere(sqlite3 *db, const InstanceFilter &f)
         const qint64 upto = indexedUpto(db);
         // Rows already in the full-text index are matched through it; rows imported since
         // (the index is brought up to date in the background) by a scan of their texts
-        // that wants every term of the query (operators aside).
+        // with the same operators (SearchQuery::scanSql).
         if (upto >= maxId(db)) {
             w.add(QStringLiteral("id IN (SELECT rowid FROM instances_fts WHERE instances_fts MATCH ?)"));
             w.binds.emplace_back(query.fts);
         } else {
-            QString scan;
-            std::vector<Bind> likes;
-            for (QString term : query.terms) {
-                term.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-                    .replace(QLatin1Char('%'), QStringLiteral("\\%"))
-                    .replace(QLatin1Char('_'), QStringLiteral("\\_"));
-                term = QLatin1Char('%') + term + QLatin1Char('%');
-                scan += QStringLiteral(" AND (prompt LIKE ? ESCAPE '\\' OR response_a LIKE ? ESCAPE '\\'"
-                                       " OR response_b LIKE ? ESCAPE '\\')");
-                for (int k = 0; k < 3; ++k)
-                    likes.emplace_back(term);
-            }
             w.add(QStringLiteral("id IN (SELECT rowid FROM instances_fts WHERE instances_fts MATCH ? AND rowid <= ?"
-                                 " UNION ALL SELECT id FROM instance_texts WHERE id > ?%1)").arg(scan));
+                                 " UNION ALL SELECT id FROM instance_texts WHERE id > ? AND (%1))").arg(query.scanSql));
             w.binds.emplace_back(query.fts);
             w.binds.emplace_back(std::int64_t(upto));
             w.binds.emplace_back(std::int64_t(upto));
-            w.binds.insert(w.binds.end(), likes.begin(), likes.end());
+            for (const QString &pattern : query.scanPatterns)
+                w.binds.emplace_back(pattern);
         }
     }
     return w;

@@ -152,21 +152,37 @@ SearchQuery parseSearch(const QString &text)
     if (depth > 0)
         throw SearchSyntaxError("search: a '(' is not closed");
 
-    QStringList parts;
+    QStringList parts, scan;
+    bool operandBefore = false; // for the implicit AND between two operands
     for (const Token &t : tokens) {
+        const bool startsOperand = t.kind == Token::Word || t.kind == Token::Phrase || t.kind == Token::Open;
+        if (startsOperand && operandBefore)
+            scan << QStringLiteral("AND");
         switch (t.kind) {
         case Token::Word:
-        case Token::Phrase:
+        case Token::Phrase: {
             parts << quoted(t.text) + (t.prefix ? QStringLiteral("*") : QString());
+            QString like = t.text;
+            like.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+                .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+                .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+            like = QLatin1Char('%') + like + QLatin1Char('%');
+            scan << QStringLiteral("(prompt LIKE ? ESCAPE '\\' OR response_a LIKE ? ESCAPE '\\'"
+                                   " OR response_b LIKE ? ESCAPE '\\')");
+            q.scanPatterns << like << like << like;
             break;
-        case Token::Or: parts << QStringLiteral("OR"); break;
-        case Token::And: parts << QStringLiteral("AND"); break;
-        case Token::Not: parts << QStringLiteral("NOT"); break;
-        case Token::Open: parts << QStringLiteral("("); break;
-        case Token::Close: parts << QStringLiteral(")"); break;
         }
+        case Token::Or: parts << QStringLiteral("OR"); scan << QStringLiteral("OR"); break;
+        case Token::And: parts << QStringLiteral("AND"); scan << QStringLiteral("AND"); break;
+        // FTS5's binary "a NOT b" is "a AND NOT b"; the precedences agree (NOT, AND, OR).
+        case Token::Not: parts << QStringLiteral("NOT"); scan << QStringLiteral("AND NOT"); break;
+        case Token::Open: parts << QStringLiteral("("); scan << QStringLiteral("("); break;
+        case Token::Close: parts << QStringLiteral(")"); scan << QStringLiteral(")"); break;
+        }
+        operandBefore = t.kind == Token::Word || t.kind == Token::Phrase || t.kind == Token::Close;
     }
     q.fts = parts.join(QLatin1Char(' '));
+    q.scanSql = scan.join(QLatin1Char(' '));
     return q;
 }
 

@@ -89,6 +89,18 @@ private Q_SLOTS:
         QCOMPARE(q.terms, terms);
     }
 
+    void scanExpression()
+    {
+        // Adjacent operands are ANDed, NOT becomes AND NOT, groups stay; three LIKE
+        // patterns a term, with the LIKE wildcards in the text escaped.
+        const SearchQuery q = parseSearch(QStringLiteral("(a OR b) c NOT 50%_off"));
+        const QString term = QStringLiteral("(prompt LIKE ? ESCAPE '\\' OR response_a LIKE ? ESCAPE '\\' OR response_b LIKE ? ESCAPE '\\')");
+        QCOMPARE(q.scanSql, QStringLiteral("( %1 OR %1 ) AND %1 AND NOT %1").arg(term));
+        QCOMPARE(q.scanPatterns.size(), qsizetype(12));
+        QCOMPARE(q.scanPatterns.at(0), QStringLiteral("%a%"));
+        QCOMPARE(q.scanPatterns.at(9), QStringLiteral("%50\\%\\_off%"));
+    }
+
     void malformed_data()
     {
         QTest::addColumn<QString>("typed");
@@ -139,14 +151,16 @@ private Q_SLOTS:
         QCOMPARE(count(QStringLiteral("quick")), qint64(3));           // quick, quickly: the last word is a prefix
         QCOMPARE(count(QStringLiteral("fox dog")), qint64(1));         // 3
         QCOMPARE(count(QStringLiteral("nosuchword")), qint64(0));
-        if (!indexed)
-            return; // the scan wants every term, operators aside
+        // The scan applies the same operators and groups.
         QCOMPARE(count(QStringLiteral("\"quick brown\"")), qint64(1)); // 1 only
-        QCOMPARE(count(QStringLiteral("\"quick\"")), qint64(2));       // a phrase is no prefix
         QCOMPARE(count(QStringLiteral("fox OR dog")), qint64(3));      // 1, 2, 3
         QCOMPARE(count(QStringLiteral("dog NOT fox")), qint64(1));     // 2
         QCOMPARE(count(QStringLiteral("(fox OR dog) NOT brown")), qint64(1)); // 3
         QCOMPARE(count(QStringLiteral("qui* AND dog")), qint64(1));    // 2
+        QCOMPARE(count(QStringLiteral("fox OR quickly NOT done")), qint64(2)); // 1, 3: NOT binds first
+        if (!indexed)
+            return; // the scan matches substrings: "quick" is in "quickly", "prompt:x" is not in "prompt: x"
+        QCOMPARE(count(QStringLiteral("\"quick\"")), qint64(2));       // a phrase is no prefix
         QCOMPARE(count(QStringLiteral("prompt:x")), qint64(1));        // literal text, not a column filter
     }
 };
