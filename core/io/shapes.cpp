@@ -44,17 +44,21 @@ std::string roleOf(const JsonValue &m)
 /** v as a message list: an array, or (in CSV cells) a string holding a JSON array of
  *  {"role", ...} objects. Other strings are text even when they look like JSON: HHH has
  *  answers that are JSON arrays of strings. */
+/** Every item of the list is a {"role", ...} object. */
+bool allTurns(const JsonValue &list)
+{
+    for (const JsonValue &m : list.items)
+        if (!m.isObject() || !m.find("role"))
+            return false;
+    return true;
+}
+
 const JsonValue *messageList(const JsonValue &v, JsonValue &storage)
 {
     if (v.isArray())
         return &v;
     const JsonValue *list = asArray(v, storage);
-    if (!list || list->items.empty())
-        return nullptr;
-    for (const JsonValue &m : list->items)
-        if (!m.isObject() || !m.find("role"))
-            return nullptr;
-    return list;
+    return list && !list->items.empty() && allTurns(*list) ? list : nullptr;
 }
 
 /** "user" -> "User" (ASCII; roles are lower-cased by roleOf). */
@@ -127,11 +131,7 @@ void RowConverter::takePrompt(RowAccess &row, ImportRecord &out) const
         if (!v || v->isNull())
             continue;
         JsonValue storage;
-        const JsonValue *list = messageList(*v, storage);
-        bool turns = list != nullptr;
-        for (std::size_t i = 0; turns && i < list->items.size(); ++i)
-            turns = list->items[i].isObject() && list->items[i].find("role");
-        if (turns) {
+        if (const JsonValue *list = messageList(*v, storage); list && allTurns(*list)) {
             out.prompt = contextOf(*list, list->items.size(), out.promptMessagesJson);
             row.take(c);
             return;

@@ -78,6 +78,16 @@ QString quoted(const QString &text)
     return QLatin1Char('"') + q + QLatin1Char('"');
 }
 
+const char *operatorName(Token::Kind kind)
+{
+    return kind == Token::Or ? "OR" : kind == Token::And ? "AND" : "NOT";
+}
+
+SearchSyntaxError needsWordAfter(const Token &op)
+{
+    return SearchSyntaxError("search: " + std::string(operatorName(op.kind)) + " needs a word after it" + where(op));
+}
+
 } // namespace
 
 SearchQuery parseSearch(const QString &text)
@@ -90,78 +100,20 @@ SearchQuery parseSearch(const QString &text)
     if (tokens.back().kind == Token::Word)
         tokens.back().prefix = true;
 
-    // Check the shape: an operand (word, phrase or a group) on each side of every binary
-    // operator, NOT between two operands (FTS5's NOT is "a NOT b"), balanced parentheses.
+    // One pass checks the shape (an operand, a word, phrase or group, on each side of
+    // every operator, FTS5's NOT being binary "a NOT b"; balanced parentheses) and writes
+    // the FTS5 expression and the scan's SQL beside it.
+    QStringList fts, scan;
     int depth = 0;
     bool afterOperand = false; // the previous token ends an operand
-    bool negated = false;      // the operand being read follows NOT
-    int negatedDepth = -1;
     const Token *lastOperator = nullptr;
     for (const Token &t : tokens) {
         switch (t.kind) {
         case Token::Word:
-        case Token::Phrase:
-            if (!(negated && depth >= negatedDepth))
-                q.terms << t.text;
-            afterOperand = true;
-            lastOperator = nullptr;
-            break;
-        case Token::Open:
-            ++depth;
-            afterOperand = false;
-            lastOperator = nullptr;
-            break;
-        case Token::Close:
-            if (depth == 0)
-                throw SearchSyntaxError("search: ')' without '('" + where(t));
-            if (!afterOperand)
-                throw SearchSyntaxError(lastOperator ? "search: " + std::string(lastOperator->kind == Token::Or ? "OR"
-                                                                                : lastOperator->kind == Token::And ? "AND"
-                                                                                                                   : "NOT")
-                                                           + " needs a word after it" + where(*lastOperator)
-                                                     : "search: empty parentheses" + where(t));
-            --depth;
-            if (negated && depth < negatedDepth)
-                negated = false;
-            afterOperand = true;
-            break;
-        case Token::Or:
-        case Token::And:
-        case Token::Not: {
-            const char *name = t.kind == Token::Or ? "OR" : t.kind == Token::And ? "AND" : "NOT";
-            if (!afterOperand)
-                throw SearchSyntaxError("search: " + std::string(name) + " needs a word before it" + where(t)
-                                        + (t.kind == Token::Not ? "; NOT excludes: write 'apple NOT pie'" : ""));
-            afterOperand = false;
-            lastOperator = &t;
-            if (t.kind == Token::Not) {
-                negated = true;
-                negatedDepth = depth;
-            } else if (depth <= negatedDepth) {
-                negated = false;
-            }
-            break;
-        }
-        }
-    }
-    if (lastOperator)
-        throw SearchSyntaxError("search: " + std::string(lastOperator->kind == Token::Or ? "OR"
-                                                         : lastOperator->kind == Token::And ? "AND"
-                                                                                            : "NOT")
-                                + " needs a word after it" + where(*lastOperator));
-    if (depth > 0)
-        throw SearchSyntaxError("search: a '(' is not closed");
-
-    QStringList parts, scan;
-    bool operandBefore = false; // for the implicit AND between two operands
-    for (const Token &t : tokens) {
-        const bool startsOperand = t.kind == Token::Word || t.kind == Token::Phrase || t.kind == Token::Open;
-        if (startsOperand && operandBefore)
-            scan << QStringLiteral("AND");
-        switch (t.kind) {
-        case Token::Word:
         case Token::Phrase: {
-            parts << quoted(t.text) + (t.prefix ? QStringLiteral("*") : QString());
+            if (afterOperand)
+                scan << QStringLiteral("AND"); // FTS5 ANDs adjacent operands
+            fts << quoted(t.text) + (t.prefix ? QStringLiteral("*") : QString());
             QString like = t.text;
             like.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
                 .replace(QLatin1Char('%'), QStringLiteral("\\%"))
@@ -170,18 +122,48 @@ SearchQuery parseSearch(const QString &text)
             scan << QStringLiteral("(prompt LIKE ? ESCAPE '\\' OR response_a LIKE ? ESCAPE '\\'"
                                    " OR response_b LIKE ? ESCAPE '\\')");
             q.scanPatterns << like << like << like;
+            afterOperand = true;
+            lastOperator = nullptr;
             break;
         }
-        case Token::Or: parts << QStringLiteral("OR"); scan << QStringLiteral("OR"); break;
-        case Token::And: parts << QStringLiteral("AND"); scan << QStringLiteral("AND"); break;
-        // FTS5's binary "a NOT b" is "a AND NOT b"; the precedences agree (NOT, AND, OR).
-        case Token::Not: parts << QStringLiteral("NOT"); scan << QStringLiteral("AND NOT"); break;
-        case Token::Open: parts << QStringLiteral("("); scan << QStringLiteral("("); break;
-        case Token::Close: parts << QStringLiteral(")"); scan << QStringLiteral(")"); break;
+        case Token::Open:
+            if (afterOperand)
+                scan << QStringLiteral("AND");
+            fts << QStringLiteral("(");
+            scan << QStringLiteral("(");
+            ++depth;
+            afterOperand = false;
+            lastOperator = nullptr;
+            break;
+        case Token::Close:
+            if (depth == 0)
+                throw SearchSyntaxError("search: ')' without '('" + where(t));
+            if (!afterOperand)
+                throw lastOperator ? needsWordAfter(*lastOperator) : SearchSyntaxError("search: empty parentheses" + where(t));
+            fts << QStringLiteral(")");
+            scan << QStringLiteral(")");
+            --depth;
+            afterOperand = true;
+            break;
+        case Token::Or:
+        case Token::And:
+        case Token::Not:
+            if (!afterOperand)
+                throw SearchSyntaxError("search: " + std::string(operatorName(t.kind)) + " needs a word before it" + where(t)
+                                        + (t.kind == Token::Not ? "; NOT excludes: write 'apple NOT pie'" : ""));
+            fts << QString::fromLatin1(operatorName(t.kind));
+            // FTS5's binary "a NOT b" is "a AND NOT b"; the precedences agree (NOT, AND, OR).
+            scan << (t.kind == Token::Not ? QStringLiteral("AND NOT") : QString::fromLatin1(operatorName(t.kind)));
+            afterOperand = false;
+            lastOperator = &t;
+            break;
         }
-        operandBefore = t.kind == Token::Word || t.kind == Token::Phrase || t.kind == Token::Close;
     }
-    q.fts = parts.join(QLatin1Char(' '));
+    if (lastOperator)
+        throw needsWordAfter(*lastOperator);
+    if (depth > 0)
+        throw SearchSyntaxError("search: a '(' is not closed");
+    q.fts = fts.join(QLatin1Char(' '));
     q.scanSql = scan.join(QLatin1Char(' '));
     return q;
 }

@@ -16,8 +16,6 @@ struct SearchSyntaxError : std::runtime_error {
 struct SearchQuery {
     /** An FTS5 MATCH expression. */
     QString fts;
-    /** The words and phrases the query looks for (not those after NOT). */
-    QStringList terms;
     /** The same query for the scan of rows the index has not reached yet: an SQL boolean
      *  expression over instance_texts with the operators and groups of the query, where
      *  each word or phrase is "one of prompt, response_a, response_b contains it"
