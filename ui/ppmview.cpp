@@ -1,6 +1,7 @@
 #include "ui/ppmview.h"
 
 #include "core/jobs/feedback.h"
+#include "core/mlbridge/mlload.h"
 #include "core/routing/collect.h"
 #include "core/routing/planner.h"
 #include "core/storage/ppmstore.h"
@@ -360,6 +361,7 @@ void PpmView::fit()
     const bool started = m_tasks->start(
         m_store->path(), tr("Fit"),
         [params](ProjectStore &store, Feedback &feedback) -> std::any {
+            loadMlModule(feedback);
             feedback.setProgress(0.0, QStringLiteral("cross-validating"));
             return routing::fitPpm(store, params);
         },

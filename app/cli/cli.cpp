@@ -62,13 +62,20 @@ QString requireProject(const QCommandLineParser &parser)
     return p;
 }
 
-std::unique_ptr<ProjectStore> openProject(const QCommandLineParser &parser, ProjectStore::Mode mode)
+void addCheckOption(QCommandLineParser &parser)
+{
+    parser.addOption({QStringLiteral("check"),
+                      QStringLiteral("Run SQLite's integrity check over the whole project file first (the commands "
+                                     "that write always do).")});
+}
+
+std::unique_ptr<ProjectStore> openProject(const QCommandLineParser &parser, ProjectStore::Mode mode, bool checkIntegrity)
 {
     const QString path = requireProject(parser);
     if (const QString warning = networkFileSystemWarning(path); !warning.isEmpty())
         std::fprintf(stderr, "hyper: warning: %s\n", qUtf8Printable(warning));
     try {
-        return std::make_unique<ProjectStore>(path, mode);
+        return std::make_unique<ProjectStore>(path, mode, checkIntegrity);
     } catch (const StoreError &e) {
         throw BadInput(e.what());
     }

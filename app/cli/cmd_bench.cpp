@@ -225,7 +225,7 @@ int benchSearch(const QStringList &args)
 int cmdBench(const QStringList &args)
 {
     if (args.size() < 2)
-        throw UsageError("which bench? import | import-long | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs");
+        throw UsageError("which bench? import | import-long | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs | startup");
     QStringList rest = args;
     const QString what = rest.takeAt(1);
     rest[0] += QLatin1Char(' ') + what;
@@ -255,7 +255,9 @@ int cmdBench(const QStringList &args)
         return benchLmJobs(rest);
     if (what == QLatin1String("packs"))
         return benchPacks(rest);
-    throw UsageError(QStringLiteral("unknown bench '%1' (import | import-long | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs)").arg(what).toStdString());
+    if (what == QLatin1String("startup"))
+        return benchStartup(rest);
+    throw UsageError(QStringLiteral("unknown bench '%1' (import | import-long | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs | startup)").arg(what).toStdString());
 }
 
 } // namespace hyper::cli

@@ -3,6 +3,7 @@
 // The API key is only ever read from the environment variable named by --api-key-env
 // (or the keychain); it is never a flag, never printed, never stored.
 #include "app/cli/cli.h"
+#include "core/ml/mlmodule.h"
 #include "core/ml/bundle.h"
 #include "core/mlbridge/rmscore.h"
 #include "core/features/featurejob.h"
@@ -317,6 +318,8 @@ int judgeWithModel(const QCommandLineParser &p)
     RmJudgeResult r;
     try {
         r = runModelJudge(*store, params, feedback);
+    } catch (const ml::MlModuleError &) {
+        throw; // not the input's fault: exit 1 (main)
     } catch (const ml::TrainError &e) {
         throw BadInput(QStringLiteral("hyper judge: %1").arg(QString::fromUtf8(e.what())).toStdString());
     }

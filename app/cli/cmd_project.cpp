@@ -173,9 +173,10 @@ int cmdInfo(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("Counts of instances, labels, annotators and judges."));
     addProjectOption(p);
+    addCheckOption(p);
     addJsonOption(p);
     parseOrThrow(p, args);
-    const auto project = openProject(p);
+    const auto project = openProject(p, ProjectStore::Mode::OpenExisting, p.isSet(QStringLiteral("check")));
     ProjectStore &store = *project;
     const ProjectInfo i = store.info();
     const auto pack = packs::meta(store);
@@ -214,6 +215,7 @@ int cmdList(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral("List instances with their ids."));
     addProjectOption(p);
+    addCheckOption(p);
     addJsonOption(p);
     p.addOption({QStringLiteral("split"), QStringLiteral("train or eval."), QStringLiteral("SPLIT")});
     p.addOption({QStringLiteral("route"), QStringLiteral("human, lm or unrouted."), QStringLiteral("ROUTE")});
@@ -245,7 +247,7 @@ int cmdList(const QStringList &args)
     if (!ok1 || !ok2 || limit < 0 || offset < 0)
         throw UsageError("--limit and --offset take non-negative whole numbers");
 
-    const auto project = openProject(p);
+    const auto project = openProject(p, ProjectStore::Mode::OpenExisting, p.isSet(QStringLiteral("check")));
     ProjectStore &store = *project;
     const auto rows = store.listInstances(f, offset, limit);
     if (p.isSet(QStringLiteral("json"))) {

@@ -2,6 +2,7 @@
 // train-rm reports them) or on any pairs file (JSONL scores). docs/TRAINING.md "Saved
 // models".
 #include "app/cli/cli.h"
+#include "core/ml/mlmodule.h"
 #include "core/ml/modelfile.h"
 #include "core/mlbridge/rmscore.h"
 
@@ -99,6 +100,8 @@ int cmdScore(const QStringList &args)
                     .arg(r.skipped ? QStringLiteral(", %1 bad rows skipped").arg(r.skipped) : QString())
                     .arg(params.out).arg(r.seconds, 0, 'f', 2).arg(r.pairsPerSecond, 0, 'f', 0).arg(r.device));
         return 0;
+    } catch (const ml::MlModuleError &) {
+        throw; // not the input's fault: exit 1 (main)
     } catch (const ml::ModelFileError &e) {
         throw BadInput(QStringLiteral("hyper score: %1").arg(QString::fromUtf8(e.what())).toStdString());
     } catch (const ml::TrainError &e) {

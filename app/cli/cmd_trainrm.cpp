@@ -1,6 +1,7 @@
 // hyper train-rm: train and evaluate one reward model on a project's label mix
 // (docs/TRAINING.md), or write its training bundle for hyper-train.
 #include "app/cli/cli.h"
+#include "core/ml/mlmodule.h"
 #include "core/jobs/feedback.h"
 #include "core/ml/trainer.h"
 #include "core/mlbridge/rmrun.h"
@@ -163,6 +164,8 @@ int cmdTrainRm(const QStringList &args)
         return 0;
     } catch (const MixError &e) {
         throw UsageError(e.what());
+    } catch (const ml::MlModuleError &) {
+        throw; // not the input's fault: exit 1 (main)
     } catch (const ml::TrainError &e) {
         say(QStringLiteral("hyper train-rm: %1").arg(QString::fromUtf8(e.what())));
         return 1;

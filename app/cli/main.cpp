@@ -71,7 +71,7 @@ void usage()
         "  tag      LM tags of the eight metadata dimensions into the instance metadata\n"
         "  endpoint saved LM endpoints: save | list | remove (never the key)\n"
         "  pack     annotator packs for a team on several machines: export | info | merge | list | reissue\n"
-        "  bench    measure figures: bench import | import-long | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs\n"
+        "  bench    measure figures: bench import | import-long | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs | startup\n"
         "Run 'hyper SUBCOMMAND --help' for the options of one."));
 }
 

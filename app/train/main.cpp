@@ -4,6 +4,7 @@
 // with --model-out), or scores a bundle with a saved model (--model --eval).
 #include "core/ml/bundle.h"
 #include "core/ml/job.h"
+#include "core/ml/mlmodule.h"
 #include "core/ml/modelfile.h"
 #include "core/ml/runtime.h"
 #include "core/ml/scorer.h"
@@ -22,9 +23,10 @@ namespace {
 void printInfo()
 {
     const hyper::ml::RuntimeInfo i = hyper::ml::runtimeInfo();
-    std::printf("{\"torch\": \"%s\", \"cuda_available\": %s, \"cuda_devices\": %d, \"threads\": %d}\n",
-                i.torchVersion.c_str(), i.cudaAvailable ? "true" : "false", i.cudaDevices,
-                i.intraOpThreads);
+    std::printf("{\"torch\": \"%s\", \"cuda_available\": %s, \"cuda_devices\": %d, \"threads\": %d, "
+                "\"module\": \"%s\"}\n",
+                i.torchVersion.c_str(), i.cudaAvailable ? "true" : "false", i.cudaDevices, i.intraOpThreads,
+                hyper::ml::mlModulePath().c_str());
 }
 
 int usage(FILE *to)
@@ -49,8 +51,13 @@ int main(int argc, char **argv)
     if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h"))
         return usage(stdout);
     if (!std::strcmp(argv[1], "--info")) {
-        printInfo();
-        return 0;
+        try {
+            printInfo();
+            return 0;
+        } catch (const std::exception &e) {
+            std::fprintf(stderr, "hyper-train: %s\n", e.what());
+            return 1;
+        }
     }
     std::string bundlePath, outPath, device, jobDir, task, modelOut, model, evalBundle, split = "eval";
     bool quiet = false;

@@ -1,4 +1,5 @@
 #include "core/ml/runtime.h"
+#include "core/ml/moduleapi.h"
 
 #include <ATen/Parallel.h>
 #include <mutex>
@@ -36,7 +37,7 @@ int blasScopes = 0;
 int blasThreadsBefore = 0;
 } // namespace
 
-SingleThreadedBlas::SingleThreadedBlas()
+void enterSingleThreadedBlasScope()
 {
     const std::lock_guard lock(blasScopeMutex);
     if (blasScopes++ == 0 && openblas_set_num_threads && openblas_get_num_threads) {
@@ -45,11 +46,21 @@ SingleThreadedBlas::SingleThreadedBlas()
     }
 }
 
-SingleThreadedBlas::~SingleThreadedBlas()
+void leaveSingleThreadedBlasScope()
 {
     const std::lock_guard lock(blasScopeMutex);
     if (--blasScopes == 0 && openblas_set_num_threads && blasThreadsBefore > 0)
         openblas_set_num_threads(blasThreadsBefore);
+}
+
+SingleThreadedBlas::SingleThreadedBlas()
+{
+    enterSingleThreadedBlasScope();
+}
+
+SingleThreadedBlas::~SingleThreadedBlas()
+{
+    leaveSingleThreadedBlasScope();
 }
 
 } // namespace hyper::ml

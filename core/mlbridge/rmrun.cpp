@@ -3,7 +3,9 @@
 #include "core/mlbridge/rmrun.h"
 
 #include "core/jobs/feedback.h"
+#include "core/ml/mlmodule.h"
 #include "core/ml/runtime.h"
+#include "core/mlbridge/mlload.h"
 #include "core/ml/trainer.h"
 #include "core/sample/samplegenerator.h"
 #include "core/storage/mixqueries.h"
@@ -79,6 +81,7 @@ RmRunResult runRewardModel(ProjectStore &store, const RmRunParams &params, Feedb
 {
     // Everything that can be refused is refused before a run row exists.
     Prepared prepared = prepare(store, params);
+    loadMlModule(feedback);
     RmRunResult result;
     result.mix = prepared.mix;
     result.prepareSeconds = prepared.seconds;
@@ -273,7 +276,9 @@ RmBenchFigures benchBagRm(int pairs, int threads)
 QStringList trainingDevices()
 {
     QStringList devices = {QStringLiteral("auto"), QStringLiteral("cpu")};
-    if (ml::runtimeInfo().cudaAvailable)
+    // Without loading LibTorch for it: a guess from the driver until the module is loaded
+    // (a "cuda" run then fails with a clear error when this LibTorch has no CUDA).
+    if (ml::mlModuleLoaded() ? ml::runtimeInfo().cudaAvailable : ml::gpuDriverPresent())
         devices << QStringLiteral("cuda");
     return devices;
 }

@@ -9,6 +9,7 @@
 #include "core/ml/scorer.h"
 #include "core/ml/trainer.h"
 #include "core/mlbridge/mix.h"
+#include "core/mlbridge/mlload.h"
 #include "core/mlbridge/rmrun.h"
 #include "core/sample/samplegenerator.h"
 #include "core/storage/mixqueries.h"
@@ -87,6 +88,7 @@ ScoreFileResult scoreFile(const ScoreFileParams &params, Feedback &feedback)
 {
     QElapsedTimer timer;
     timer.start();
+    loadMlModule(feedback);
     ml::RewardScorer scorer(params.model.toStdString(), params.device.toStdString());
     QSaveFile out(params.out);
     if (!out.open(QIODevice::WriteOnly))
@@ -159,6 +161,7 @@ RmJudgeResult runModelJudge(ProjectStore &store, const RmJudgeParams &params, Fe
 {
     QElapsedTimer timer;
     timer.start();
+    loadMlModule(feedback);
     ml::RewardScorer scorer(params.model.toStdString(), params.device.toStdString());
     RmJudgeResult r;
     r.judge = params.judgeName.trimmed().isEmpty() ? QStringLiteral("rm:") + QFileInfo(params.model).completeBaseName()

@@ -6,7 +6,9 @@
 #include "core/jobs/feedback.h"
 #include "core/ml/trainer.h"
 #include "core/mlbridge/mix.h"
+#include "core/mlbridge/mlload.h"
 #include "core/ml/job.h"
+#include "core/ml/mlmodule.h"
 #include "core/storage/mixqueries.h"
 #include "core/storage/packstore.h"
 #include "core/storage/projectstore.h"
@@ -357,7 +359,10 @@ void Collector::prepare()
     } else {
         try {
             m_rm.validate();
+            loadMlModule(m_feedback);
             ml::resolveDevice(m_rm.device);
+        } catch (const ml::MlModuleError &) {
+            throw;
         } catch (const ml::TrainError &e) {
             throw CollectError(e.what());
         }

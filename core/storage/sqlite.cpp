@@ -13,10 +13,26 @@ bool isBusy(int rc)
     return (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
 }
 
+/** A damaged file, whichever statement found it, is named with its path. */
+[[noreturn]] void throwDamaged(sqlite3 *db, const std::string &message)
+{
+    const char *file = sqlite3_db_filename(db, "main");
+    throw StoreError(std::string(file && *file ? file : "the project") + ": the project file is damaged ("
+                     + message + ")");
+}
+
+bool isCorrupt(int rc)
+{
+    return (rc & 0xff) == SQLITE_CORRUPT;
+}
+
 [[noreturn]] void fail(sqlite3 *db, const char *what)
 {
-    if (isBusy(sqlite3_extended_errcode(db)))
+    const int rc = sqlite3_extended_errcode(db);
+    if (isBusy(rc))
         throw StoreBusy();
+    if (isCorrupt(rc))
+        throwDamaged(db, sqlite3_errmsg(db));
     throw StoreError(std::string(what) + ": " + sqlite3_errmsg(db));
 }
 } // namespace
@@ -29,6 +45,8 @@ void exec(sqlite3 *db, const char *sql)
         sqlite3_free(err);
         if (isBusy(rc))
             throw StoreBusy();
+        if (isCorrupt(rc))
+            throwDamaged(db, msg);
         throw StoreError("SQL failed: " + msg);
     }
 }

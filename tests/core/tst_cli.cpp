@@ -213,6 +213,33 @@ private Q_SLOTS:
         QVERIFY(bad.err.contains("not an SQLite database"));
         QCOMPARE(digest(p), sum);
     }
+
+    // info and list skip the whole-file check unless --check; commands that write run it.
+    void damagedProjectIsFoundByTheCheck()
+    {
+        const QString p = file("damaged.hyper");
+        QCOMPARE(hyperCli({QStringLiteral("sample"), QStringLiteral("--project"), p, QStringLiteral("--size"),
+                           QStringLiteral("400"), QStringLiteral("--eval-size"), QStringLiteral("100"),
+                           QStringLiteral("--no-index")})
+                     .code,
+                 0);
+        QCOMPARE(hyperCli({QStringLiteral("info"), QStringLiteral("--project"), p, QStringLiteral("--check")}).code, 0);
+        QFile f(p);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        f.seek(f.size() / 2);
+        f.write(QByteArray(8192, '\x5a'));
+        f.close();
+        const Run checked = hyperCli({QStringLiteral("info"), QStringLiteral("--project"), p, QStringLiteral("--check")});
+        QCOMPARE(checked.code, 2);
+        QVERIFY2(checked.err.contains("damaged"), checked.err.constData());
+        const Run unchecked = hyperCli({QStringLiteral("info"), QStringLiteral("--project"), p});
+        QVERIFY(unchecked.code == 0 || unchecked.code == 2); // ran or reported, never crashed
+        const Run label = hyperCli({QStringLiteral("label"), QStringLiteral("--project"), p, QStringLiteral("--instance"),
+                                    QStringLiteral("1"), QStringLiteral("--annotator"), QStringLiteral("ann"),
+                                    QStringLiteral("--overall"), QStringLiteral("A-is-clearly-better")});
+        QCOMPARE(label.code, 2);
+        QVERIFY2(label.err.contains("damaged"), label.err.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -2,6 +2,7 @@
 // the detail pane, search, grab a screenshot; the import dialog's preview; an import
 // (and a failing and a canceled one) through the background controller.
 #include "core/io/importer.h"
+#include "core/ml/mlmodule.h"
 #include "core/storage/projectstore.h"
 #include "ui/filterbar.h"
 #include "ui/importcontroller.h"
@@ -199,6 +200,15 @@ void TestGuiSmoke::browse()
     // HYPER_SCREENSHOT_DIR keeps the pictures for a person to look at.
     if (const QString keep = qEnvironmentVariable("HYPER_SCREENSHOT_DIR"); !keep.isEmpty())
         shot.save(keep + QStringLiteral("/gui_smoke_main.png"));
+
+    // Opening a project and visiting every tab does not load LibTorch (issue 17): the
+    // Training tab guesses its devices without it.
+    for (const QString &tab : {QStringLiteral("Features"), QStringLiteral("Training"), QStringLiteral("PPM"),
+                               QStringLiteral("Routing"), QStringLiteral("Dataset")}) {
+        QVERIFY(w.showTab(tab));
+        QTest::qWait(50);
+    }
+    QVERIFY(!hyper::ml::mlModuleLoaded());
 }
 
 void TestGuiSmoke::importPreview()
