@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 
 namespace hyper::ml {
@@ -22,6 +23,7 @@ BagRewardModelImpl::BagRewardModelImpl(const TrainConfig &config)
                                  /*requires_grad=*/false);
     m_hidden = register_module("hidden", torch::nn::Linear(3 * kBagDim + 1, kBagHidden));
     m_out = register_module("out", torch::nn::Linear(kBagHidden, 1));
+    m_baseline = bagBaselineRequested();
 }
 
 torch::Tensor BagRewardModelImpl::head(const torch::Tensor &prompt, const torch::Tensor &response,
@@ -31,43 +33,209 @@ torch::Tensor BagRewardModelImpl::head(const torch::Tensor &prompt, const torch:
     return m_out->forward(torch::relu(m_hidden->forward(x))).squeeze(1);
 }
 
+namespace {
+
+/** cpuSlice adds the gradient of each half of the batch's texts into its own buffer
+ *  (one per thread, no two threads writing a row) and then the halves: always these two
+ *  parts in this order, so the sums do not depend on the thread count. */
+constexpr std::int64_t kScatterParts = 2;
+
+/** How many ids ahead poolCpu prefetches a table row. */
+constexpr std::ptrdiff_t kPrefetchAhead = 8;
+
+// The inner loops of pooling and its gradient, built for AVX2 too and picked at run time
+// where the CPU has it (the default build targets plain x86-64).
+
+/** out = mean of the table rows of ids [begin, end) (zeros when empty). */
+__attribute__((target_clones("avx2", "default"))) void poolText(const float *__restrict table,
+                                                                 const std::int64_t *begin, const std::int64_t *end,
+                                                                 float *__restrict out)
+{
+    float acc[kBagDim] = {};
+    for (const std::int64_t *id = begin; id != end; ++id) {
+        // The rows are random: ask for one a few ids ahead while adding this one.
+        if (end - id > kPrefetchAhead)
+            __builtin_prefetch(table + id[kPrefetchAhead] * kBagDim);
+        const float *__restrict src = table + *id * kBagDim;
+        for (std::int64_t d = 0; d < kBagDim; ++d)
+            acc[d] += src[d];
+    }
+    const float scale = end > begin ? 1.0f / float(end - begin) : 0.0f;
+    for (std::int64_t d = 0; d < kBagDim; ++d)
+        out[d] = acc[d] * scale;
+}
+
+/** to += from, n floats. */
+__attribute__((target_clones("avx2", "default"))) void addInto(float *__restrict to, const float *__restrict from,
+                                                                std::int64_t n)
+{
+    for (std::int64_t i = 0; i < n; ++i)
+        to[i] += from[i];
+}
+
+/** grad[slot[id]] += share for the ids of one text. */
+__attribute__((target_clones("avx2", "default"))) void scatterText(const std::int64_t *begin,
+                                                                    const std::int64_t *end,
+                                                                    const std::int32_t *__restrict slots,
+                                                                    const float *__restrict share,
+                                                                    float *__restrict grad)
+{
+    for (const std::int64_t *id = begin; id != end; ++id) {
+        float *__restrict dst = grad + std::int64_t(slots[*id]) * kBagDim;
+        for (std::int64_t d = 0; d < kBagDim; ++d)
+            dst[d] += share[d];
+    }
+}
+
+/** The ids of text t of a batch, in pooling order: the prompts, the chosen, then the
+ *  rejected responses of `rows`. */
+struct BatchTexts {
+    const TokenizedPairs &pairs;
+    const std::vector<std::int64_t> &rows;
+    std::int64_t size() const { return 3 * std::int64_t(rows.size()); }
+    std::pair<const std::int64_t *, const std::int64_t *> operator[](std::int64_t t) const
+    {
+        const std::int64_t n = std::int64_t(rows.size());
+        const Ragged &texts = t < n ? pairs.prompt : t < 2 * n ? pairs.chosen : pairs.rejected;
+        const std::size_t row = std::size_t(rows[std::size_t(t % n)]);
+        return {texts.ids.data() + texts.offsets[row], texts.ids.data() + texts.offsets[row + 1]};
+    }
+};
+
+} // namespace
+
+torch::Tensor BagRewardModelImpl::poolCpu(const TokenizedPairs &pairs, const std::vector<std::int64_t> &rows)
+{
+    const BatchTexts texts{pairs, rows};
+    torch::Tensor bags = torch::empty({texts.size(), kBagDim}, torch::kFloat32);
+    float *out = bags.data_ptr<float>();
+    const float *table = m_table.data_ptr<float>();
+    parallelRanges(texts.size(), m_kernelThreads, 16, [&](std::int64_t first, std::int64_t last) {
+        for (std::int64_t t = first; t < last; ++t) {
+            const auto [begin, end] = texts[t];
+            poolText(table, begin, end, out + t * kBagDim); // EmbeddingBag's mean
+        }
+    });
+    return bags;
+}
+
+RewardModelImpl::SparseSlice BagRewardModelImpl::cpuSlice()
+{
+    const torch::Tensor bags = std::exchange(m_lastBags, {});
+    const TokenizedPairs *pairs = std::exchange(m_lastPairs, nullptr);
+    if (!bags.grad().defined())
+        return {};
+    const torch::Tensor gradBags = bags.grad().contiguous();
+    const float *g = gradBags.data_ptr<float>();
+    const BatchTexts texts{*pairs, m_lastBatch};
+    const std::size_t buckets = std::size_t(m_table.size(0));
+    if (m_slot.size() != buckets) {
+        m_slot.assign(buckets, -1);
+        m_touched.assign((buckets + 63) / 64, 0);
+    }
+    // The batch's distinct rows, ascending: a bit per row, then the set bits in order.
+    for (std::int64_t t = 0; t < texts.size(); ++t)
+        for (auto [id, end] = texts[t]; id != end; ++id)
+            m_touched[std::size_t(*id) >> 6] |= std::uint64_t(1) << (*id & 63);
+    m_distinct.clear();
+    for (std::size_t w = 0; w < m_touched.size(); ++w)
+        for (std::uint64_t bits = std::exchange(m_touched[w], 0); bits; bits &= bits - 1) {
+            const std::int64_t id = std::int64_t(w * 64 + std::size_t(__builtin_ctzll(bits)));
+            m_slot[std::size_t(id)] = std::int32_t(m_distinct.size());
+            m_distinct.push_back(id);
+        }
+    const std::int64_t rows = std::int64_t(m_distinct.size());
+    const std::int64_t size = rows * kBagDim;
+    m_rowsGrad.assign(std::size_t(kScatterParts * size), 0.0f);
+    float *rowsGrad = m_rowsGrad.data();
+    // d mean / d row = 1/length for each occurrence of the row in a text.
+    parallelRanges(kScatterParts, m_kernelThreads, 1, [&](std::int64_t firstPart, std::int64_t lastPart) {
+        float share[kBagDim];
+        for (std::int64_t part = firstPart; part < lastPart; ++part)
+            for (std::int64_t t = texts.size() * part / kScatterParts, last = texts.size() * (part + 1) / kScatterParts;
+                 t < last; ++t) {
+                const auto [begin, end] = texts[t];
+                if (end == begin)
+                    continue;
+                const float scale = 1.0f / float(end - begin);
+                for (std::int64_t d = 0; d < kBagDim; ++d)
+                    share[d] = g[t * kBagDim + d] * scale;
+                scatterText(begin, end, m_slot.data(), share, rowsGrad + part * size);
+            }
+    });
+    for (std::int64_t part = 1; part < kScatterParts; ++part)
+        addInto(rowsGrad, rowsGrad + part * size, size);
+    // m_slot is only read for the rows set above, so it needs no reset.
+    return {m_table, torch::from_blob(m_distinct.data(), {rows}, torch::kInt64),
+            torch::from_blob(rowsGrad, {rows, kBagDim}, torch::kFloat32)};
+}
+
+std::vector<RewardModelImpl::SparseSlice> BagRewardModelImpl::lastSlices()
+{
+    if (m_lastPairs) {
+        const SparseSlice slice = cpuSlice();
+        return slice.grad.defined() ? std::vector<SparseSlice>{slice} : std::vector<SparseSlice>{};
+    }
+    const torch::Tensor leaf = std::exchange(m_lastLeaf, {});
+    if (!leaf.defined() || !leaf.grad().defined())
+        return {};
+    return {{m_table, m_lastRows, leaf.grad()}};
+}
+
+bool bagBaselineRequested()
+{
+    const char *v = std::getenv("HYPER_BAG_BASELINE");
+    return v && *v && *v != '0';
+}
+
 std::pair<torch::Tensor, torch::Tensor> BagRewardModelImpl::score(const TokenizedPairs &pairs,
                                                                   const std::vector<std::int64_t> &rows,
                                                                   const torch::Device &device)
 {
-    // One EmbeddingBag call for prompts, chosen and rejected responses (in that order):
-    // one sparse gradient per step instead of three. The prompt is shared by both
-    // responses, so it is embedded once.
     const std::int64_t n = std::int64_t(rows.size());
-    std::vector<std::int64_t> ids, offsets;
     std::vector<float> logLength;
-    offsets.reserve(std::size_t(3 * n));
     logLength.reserve(std::size_t(2 * n));
-    for (const Ragged *texts : {&pairs.prompt, &pairs.chosen, &pairs.rejected}) {
-        for (std::int64_t row : rows) {
-            const auto begin = texts->ids.begin() + texts->offsets[std::size_t(row)];
-            const auto end = texts->ids.begin() + texts->offsets[std::size_t(row) + 1];
+    for (const Ragged *texts : {&pairs.chosen, &pairs.rejected})
+        for (std::int64_t row : rows)
+            logLength.push_back(float(std::log1p(double(texts->offsets[std::size_t(row) + 1] - texts->offsets[std::size_t(row)]))));
+    const bool training = is_training() && torch::GradMode::is_enabled();
+    torch::Tensor bags;
+    if (device.is_cpu() && m_table.device().is_cpu() && !m_baseline) {
+        bags = poolCpu(pairs, rows);
+        if (training) {
+            bags.requires_grad_(true);
+            m_lastBags = bags;
+            m_lastPairs = &pairs;
+            m_lastBatch = rows;
+        }
+    } else {
+        // One EmbeddingBag call for prompts, chosen and rejected responses (in that
+        // order): one gradient per step instead of three. The prompt is shared by both
+        // responses, so it is embedded once. The batch's distinct rows are gathered into a
+        // small leaf tensor and pooled from it: the gradient is then (distinct rows x dim),
+        // not (every id x dim) as a sparse EmbeddingBag gradient is.
+        std::vector<std::int64_t> ids, offsets;
+        offsets.reserve(std::size_t(3 * n));
+        const BatchTexts texts{pairs, rows};
+        for (std::int64_t t = 0; t < texts.size(); ++t) {
+            const auto [begin, end] = texts[t];
             offsets.push_back(std::int64_t(ids.size()));
             ids.insert(ids.end(), begin, end);
-            if (texts != &pairs.prompt)
-                logLength.push_back(float(std::log1p(double(end - begin))));
         }
+        const auto [rowsUsed, local] = torch::_unique(torch::tensor(ids, torch::kInt64).to(device),
+                                                      /*sorted=*/true, /*return_inverse=*/true);
+        torch::Tensor leaf = m_table.index_select(0, rowsUsed);
+        if (training) {
+            leaf.requires_grad_(true);
+            m_lastRows = rowsUsed;
+            m_lastLeaf = leaf;
+        }
+        bags = torch::nn::functional::embedding_bag(
+            local, leaf,
+            torch::nn::functional::EmbeddingBagFuncOptions()
+                .offsets(torch::tensor(offsets, torch::kInt64).to(device))
+                .mode(torch::kMean));
     }
-    // Gather the batch's distinct rows into a small leaf tensor and pool from it: the
-    // gradient is then (distinct rows x dim), not (every id x dim) as a sparse
-    // EmbeddingBag gradient is (~400k ids a batch: 50 MB a step, mostly page faults).
-    const auto [rowsUsed, local] = torch::_unique(torch::tensor(ids, torch::kInt64).to(device),
-                                                  /*sorted=*/true, /*return_inverse=*/true);
-    torch::Tensor leaf = m_table.index_select(0, rowsUsed);
-    if (is_training() && torch::GradMode::is_enabled()) {
-        leaf.requires_grad_(true);
-        m_last = {m_table, rowsUsed, leaf};
-    }
-    const torch::Tensor bags = torch::nn::functional::embedding_bag(
-        local, leaf,
-        torch::nn::functional::EmbeddingBagFuncOptions()
-            .offsets(torch::tensor(offsets, torch::kInt64).to(device))
-            .mode(torch::kMean));
     const torch::Tensor lengths = torch::tensor(logLength, torch::kFloat32).unsqueeze(1).to(device);
     const torch::Tensor prompt = bags.narrow(0, 0, n);
     return {head(prompt, bags.narrow(0, n, n), lengths.narrow(0, 0, n)),

@@ -12,8 +12,11 @@
 #include <torch/nn/modules/transformercoder.h>
 #include <torch/types.h>
 
+#include <algorithm>
 #include <memory>
+#include <thread>
 #include <utility>
+#include <vector>
 
 namespace hyper::ml {
 
@@ -25,14 +28,16 @@ public:
     virtual std::pair<torch::Tensor, torch::Tensor>
     score(const TokenizedPairs &pairs, const std::vector<std::int64_t> &rows,
           const torch::Device &device) = 0;
-    /** A table updated row-wise: after backward, `leaf.grad()` holds the gradient of the
-     *  rows `rows` of `table` (sorted, unique) that the last training batch touched. */
+    /** A table updated row-wise: `grad` holds the gradient of the rows `rows` of `table`
+     *  (unique, in no particular order) that the last training batch touched. */
     struct SparseSlice {
-        torch::Tensor table, rows, leaf;
+        torch::Tensor table, rows, grad;
     };
     /** Tables that the trainer updates with a lazy (row-wise) AdamW instead of the dense
      *  one; they are not trained by autograd directly (requires_grad is off). */
     virtual std::vector<torch::Tensor> sparseTables() { return {}; }
+    /** The last training batch's slices; call once after its backward pass. The tensors
+     *  may share memory with the model's buffers: use them before the next step. */
     virtual std::vector<SparseSlice> lastSlices() { return {}; }
     /** Pairs per forward pass when evaluating or scoring on `device` (no gradients kept). */
     virtual std::size_t evalBatch(const torch::Device &device) const;
@@ -48,14 +53,36 @@ public:
                                                   const std::vector<std::int64_t> &rows,
                                                   const torch::Device &device) override;
     std::vector<torch::Tensor> sparseTables() override { return {m_table}; }
-    std::vector<SparseSlice> lastSlices() override { return {m_last}; }
+    std::vector<SparseSlice> lastSlices() override;
+    /** Threads of the CPU pooling kernels (plain std::threads, not LibTorch's pool); the
+     *  numbers do not depend on it. */
+    void setKernelThreads(int threads) { m_kernelThreads = std::max(1, threads); }
 
 private:
     torch::Tensor head(const torch::Tensor &prompt, const torch::Tensor &response,
                        const torch::Tensor &logLength);
+    /** The CPU path: mean pooling and its gradient written as plain loops over the table
+     *  (no id copies, no unique, no EmbeddingBag); the same numbers up to float rounding. */
+    torch::Tensor poolCpu(const TokenizedPairs &pairs, const std::vector<std::int64_t> &rows);
+    /** The gradient of the rows the last batch touched, in ascending row order (so that
+     *  the optimizer walks the tables forwards). */
+    SparseSlice cpuSlice();
 
     torch::Tensor m_table;   // (buckets, dim) embedding rows
-    SparseSlice m_last;
+    // The last training batch: on a GPU the leaf of its distinct rows; on the CPU its
+    // pooled vectors (a leaf) and the texts they came from (the pairs outlive the step).
+    torch::Tensor m_lastRows, m_lastLeaf;
+    torch::Tensor m_lastBags;
+    const TokenizedPairs *m_lastPairs = nullptr;
+    std::vector<std::int64_t> m_lastBatch;
+    // cpuSlice's buffers, kept between steps: a bit per table row, the slot of each
+    // distinct row, the distinct rows in ascending order and their gradient.
+    std::vector<std::uint64_t> m_touched;
+    std::vector<std::int32_t> m_slot;
+    std::vector<std::int64_t> m_distinct;
+    std::vector<float> m_rowsGrad;
+    int m_kernelThreads = 1;
+    bool m_baseline = false; // bagBaselineRequested()
     torch::nn::Linear m_hidden{nullptr}, m_out{nullptr};
 };
 TORCH_MODULE(BagRewardModel);
@@ -85,6 +112,32 @@ private:
     torch::nn::Linear m_out{nullptr};
 };
 TORCH_MODULE(TransformerRewardModel);
+
+/** Calls fn(begin, end) on up to `threads` contiguous parts of [0, n), each of at least
+ *  `minPart` items, the first part on this thread. For the CPU kernels of the bag model
+ *  and its optimizer, whose parts write disjoint memory. */
+template <typename Fn>
+void parallelRanges(std::int64_t n, int threads, std::int64_t minPart, Fn fn)
+{
+    const std::int64_t parts =
+        std::min<std::int64_t>(std::max(1, threads), std::max<std::int64_t>(1, n / std::max<std::int64_t>(1, minPart)));
+    if (parts <= 1) {
+        fn(std::int64_t(0), n);
+        return;
+    }
+    std::vector<std::thread> others;
+    for (std::int64_t k = 1; k < parts; ++k)
+        others.emplace_back(fn, n * k / parts, n * (k + 1) / parts);
+    fn(std::int64_t(0), n / parts);
+    for (std::thread &t : others)
+        t.join();
+}
+
+/** HYPER_BAG_BASELINE=1: the bag model and its optimizer run as before their CPU kernels
+ *  (LibTorch's EmbeddingBag over the batch's unique rows, the tensor AdamW) also on the
+ *  CPU: the baseline `hyper bench rm` measures in the same run. Read when a model is
+ *  built. */
+bool bagBaselineRequested();
 
 /** Builds the model the config names (torch::manual_seed must be set before). */
 std::shared_ptr<RewardModelImpl> makeRewardModel(const TrainConfig &config);

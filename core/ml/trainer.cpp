@@ -60,6 +60,20 @@ void shuffle(std::vector<std::int64_t> &v, std::mt19937_64 &rng)
         std::swap(v[i - 1], v[std::size_t(rng() % i)]);
 }
 
+/** One row of the lazy AdamW (the arrays do not overlap); built for AVX2 too, picked at
+ *  run time where the CPU has it. */
+__attribute__((target_clones("avx2", "default"))) void adamwRow(float *__restrict w, float *__restrict m,
+                                                                 float *__restrict v, const float *__restrict g,
+                                                                 std::int64_t dim, float b1, float b2, float decay,
+                                                                 float step, float vScale, float eps)
+{
+    for (std::int64_t d = 0; d < dim; ++d) {
+        const float mi = m[d] = b1 * m[d] + (1 - b1) * g[d];
+        const float vi = v[d] = b2 * v[d] + (1 - b2) * g[d] * g[d];
+        w[d] = w[d] * decay - step * mi / (std::sqrt(vi * vScale) + eps);
+    }
+}
+
 /**
  * AdamW for parameters with sparse gradients (the bag's embedding table): only the rows a
  * batch touched get their moments, weight decay and update, like PyTorch's SparseAdam
@@ -69,8 +83,9 @@ void shuffle(std::vector<std::int64_t> &v, std::mt19937_64 &rng)
 class LazyAdamW
 {
 public:
-    LazyAdamW(const std::vector<torch::Tensor> &tables, double lr, double weightDecay)
-        : m_lr(lr), m_weightDecay(weightDecay)
+    /** threads: of the CPU loop; loops false: the tensor code only (the baseline). */
+    LazyAdamW(const std::vector<torch::Tensor> &tables, double lr, double weightDecay, int threads, bool loops)
+        : m_lr(lr), m_weightDecay(weightDecay), m_threads(threads), m_loops(loops)
     {
         for (const torch::Tensor &t : tables)
             m_state.push_back({t, torch::zeros_like(t), torch::zeros_like(t)});
@@ -83,17 +98,22 @@ public:
         const double bc1 = 1.0 - std::pow(kBeta1, double(m_step));
         const double bc2 = 1.0 - std::pow(kBeta2, double(m_step));
         for (const RewardModelImpl::SparseSlice &s : slices) {
-            if (!s.leaf.defined() || !s.leaf.grad().defined())
+            if (!s.grad.defined())
                 continue;
             State *st = nullptr;
             for (State &candidate : m_state)
                 st = candidate.table.is_same(s.table) ? &candidate : st;
             if (!st)
                 continue;
-            const torch::Tensor &g = s.leaf.grad();
+            if (m_loops && s.table.is_cpu() && s.table.is_contiguous() && s.grad.is_contiguous()
+                && s.table.scalar_type() == torch::kFloat32) {
+                stepCpu(*st, s, bc1, bc2);
+                continue;
+            }
+            const torch::Tensor &g = s.grad;
             torch::Tensor m = st->m.index_select(0, s.rows).mul_(kBeta1).add_(g, 1.0 - kBeta1);
             torch::Tensor v = st->v.index_select(0, s.rows).mul_(kBeta2).addcmul_(g, g, 1.0 - kBeta2);
-            torch::Tensor w = s.leaf.detach().mul(1.0 - m_lr * m_weightDecay);
+            torch::Tensor w = st->table.index_select(0, s.rows).mul_(1.0 - m_lr * m_weightDecay);
             w.addcdiv_(m, (v / bc2).sqrt_().add_(kEps), -m_lr / bc1);
             st->m.index_copy_(0, s.rows, m);
             st->v.index_copy_(0, s.rows, v);
@@ -109,8 +129,27 @@ private:
     struct State {
         torch::Tensor table, m, v;
     };
+
+    /** The same update as the tensor code above, as one loop over the touched rows. */
+    void stepCpu(State &st, const RewardModelImpl::SparseSlice &s, double bc1, double bc2)
+    {
+        const std::int64_t dim = st.table.size(1);
+        const std::int64_t *rows = s.rows.data_ptr<std::int64_t>();
+        const float *g = s.grad.data_ptr<float>();
+        float *w = st.table.data_ptr<float>(), *m = st.m.data_ptr<float>(), *v = st.v.data_ptr<float>();
+        const float b1 = float(kBeta1), b2 = float(kBeta2), decay = float(1.0 - m_lr * m_weightDecay);
+        const float step = float(m_lr / bc1), vScale = float(1.0 / bc2), eps = float(kEps);
+        parallelRanges(s.rows.numel(), m_threads, 4096, [&](std::int64_t first, std::int64_t last) {
+            for (std::int64_t i = first; i < last; ++i) {
+                const std::int64_t at = rows[i] * dim;
+                adamwRow(w + at, m + at, v + at, g + i * dim, dim, b1, b2, decay, step, vScale, eps);
+            }
+        });
+    }
     std::vector<State> m_state;
     double m_lr, m_weightDecay;
+    int m_threads = 1;
+    bool m_loops = true;
     std::int64_t m_step = 0;
 };
 
@@ -166,7 +205,14 @@ TrainResult trainBundle(const Bundle &bundle, const TrainCallbacks &callbacks, b
             dense.push_back(p);
     }
     torch::optim::AdamW optimizer(dense, torch::optim::AdamWOptions(config.lr).weight_decay(config.weightDecay));
-    LazyAdamW sparseOptimizer(sparse, config.lr, config.weightDecay);
+    // The bag's own CPU kernels (pooling, its gradient, the lazy AdamW) run on plain
+    // threads, one per core unless config.threads says otherwise; LibTorch's pool stays
+    // at `threads` (see above). A collect gives each of its workers one.
+    const int kernelThreads =
+        config.threads > 0 ? config.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    if (auto *bag = dynamic_cast<BagRewardModelImpl *>(model.get()))
+        bag->setKernelThreads(kernelThreads);
+    LazyAdamW sparseOptimizer(sparse, config.lr, config.weightDecay, kernelThreads, !bagBaselineRequested());
 
     std::mt19937_64 rng(config.seed);
     std::vector<std::int64_t> order(bundle.train.size());

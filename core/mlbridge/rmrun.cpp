@@ -25,6 +25,9 @@
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 
+#include <algorithm>
+#include <thread>
+
 namespace hyper {
 
 namespace {
@@ -246,30 +249,49 @@ RmJobImport importRewardModelJob(ProjectStore &store, const QString &dirName)
     return r;
 }
 
-RmBenchFigures benchBagRm(int pairs, int threads)
+RmBenchFigures benchBagRm(int instances, int threads, int rounds)
 {
     QTemporaryDir dir;
     if (!dir.isValid())
         throw StoreError("bench rm: cannot create a temporary directory");
     ProjectStore store(dir.filePath(QStringLiteral("bench.hyper")), ProjectStore::Mode::CreateNew);
     SampleParams sample;
-    sample.trainSize = pairs;
+    sample.trainSize = instances;
     sample.evalSize = 1000;
     Feedback quiet;
     writeSample(store, sample, quiet);
     RmRunParams params;
     params.config = ml::TrainConfig::defaults("bag");
     params.config.threads = threads;
-    const RmRunResult r = runRewardModel(store, params, quiet);
+    const auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v.empty() ? 0.0 : v[v.size() / 2];
+    };
     RmBenchFigures f;
-    f.trainPairs = r.trainPairs;
-    f.evalPairs = r.evalPairs;
+    f.rounds = std::max(1, rounds);
+    std::vector<double> kernel, baseline;
+    for (int round = 0; round < f.rounds; ++round) {
+        for (const bool base : {true, false}) {
+            // Read when the model is built (core/ml/models.h, bagBaselineRequested).
+            if (base)
+                qputenv("HYPER_BAG_BASELINE", "1");
+            else
+                qunsetenv("HYPER_BAG_BASELINE");
+            const RmRunResult r = runRewardModel(store, params, quiet);
+            (base ? baseline : kernel).push_back(r.seconds);
+            (base ? f.baselineOverall : f.overall) = r.scores.overall;
+            f.trainPairs = r.trainPairs;
+            f.evalPairs = r.evalPairs;
+            f.prepareSeconds = r.prepareSeconds;
+        }
+    }
+    qunsetenv("HYPER_BAG_BASELINE");
     f.epochs = params.config.epochs;
     f.threads = ml::runtimeInfo().intraOpThreads;
-    f.prepareSeconds = r.prepareSeconds;
-    f.trainSeconds = r.seconds;
-    f.pairsPerSecond = r.seconds > 0 ? double(r.trainPairs) * f.epochs / r.seconds : 0.0;
-    f.overall = r.scores.overall;
+    f.kernelThreads = threads > 0 ? threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    f.trainSeconds = median(kernel);
+    f.baselineSeconds = median(baseline);
+    f.pairsPerSecond = f.trainSeconds > 0 ? double(f.trainPairs) * f.epochs / f.trainSeconds : 0.0;
     return f;
 }
 

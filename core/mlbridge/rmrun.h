@@ -104,14 +104,19 @@ QStringList trainingDevices();
 
 /** `hyper bench rm`: one default bag RM on a fresh synthetic sample of `pairs` train
  *  instances (human mix) and 1,000 eval instances, in a temporary project. */
+/** hyper bench rm: the bag RM with its CPU kernels against the same training with
+ *  LibTorch's EmbeddingBag and the tensor AdamW (HYPER_BAG_BASELINE, the code before
+ *  issue 17), alternating `rounds` times on one sample; the medians. */
 struct RmBenchFigures {
     qint64 trainPairs = 0, evalPairs = 0;
-    int epochs = 0, threads = 0;
+    int epochs = 0, threads = 0, kernelThreads = 0, rounds = 0;
     double prepareSeconds = 0;  // reading + tokenizing
     double trainSeconds = 0;    // training + evaluation
     double pairsPerSecond = 0;  // trainPairs x epochs / trainSeconds
     double overall = 0;
+    double baselineSeconds = 0; // the same with HYPER_BAG_BASELINE=1
+    double baselineOverall = 0;
 };
-RmBenchFigures benchBagRm(int pairs = 7000, int threads = 0);
+RmBenchFigures benchBagRm(int instances = 7000, int threads = 0, int rounds = 3);
 
 } // namespace hyper
