@@ -86,9 +86,13 @@ private:
  * carry a feature are reachable, so |S| < b when fewer than b do (reference quirk, kept
  * in both modes: it is what the algorithm is).
  *
- * Deterministic: the candidate depends only on the generator state and the matrix (the
- * partial shuffles are undone after each draw, so earlier candidates do not leak into
- * later ones). One sampler per thread; the matrix is shared read-only.
+ * A feature whose not yet chosen instances all fit is taken whole without draws; the
+ * feature that fills the budget is shuffled lazily and undone afterwards. The inner draws
+ * come from a xoshiro256** seeded from the caller's generator (issue 17).
+ *
+ * Deterministic: the candidate depends only on the generator state (or seed) and the
+ * matrix; earlier candidates leave no trace. One sampler per thread; the matrix is
+ * shared read-only.
  */
 class CandidateSampler
 {
@@ -98,15 +102,27 @@ public:
     /** Samples one candidate into out (resized to matrix.words()); returns |S|.
      *  budget <= 0: drawn uniformly from 1..N. */
     std::int64_t sample(std::mt19937_64 &rng, Bits &out, std::int64_t budget = 0);
+    /** The same from a 64-bit seed (expanded with splitmix64 into the inner generator's
+     *  state), for callers that seed every candidate: cheaper than seeding an
+     *  mt19937_64 (312 words) per candidate. */
+    std::int64_t sample(std::uint64_t seed, Bits &out, std::int64_t budget);
     /** The budget of the last sample (drawn or given). */
     std::int64_t lastBudget() const { return m_lastBudget; }
+    /** Every draw from the caller's mt19937_64, as before issue 17 (about half of the time
+     *  went to it): the baseline of `hyper bench candidates`. By default the inner draws
+     *  come from a xoshiro256** seeded by four outputs of it. */
+    void setBaseline(bool on) { m_baseline = on; }
 
 private:
+    template <typename Generator>
+    std::int64_t fill(Generator &rng, Bits &out, std::int64_t budget);
+
     const FeatureMatrix &m_matrix;
     std::vector<int> m_order;
     std::vector<std::vector<std::int32_t>> m_lists;  // per feature, permuted in place
     std::vector<std::uint32_t> m_swaps;               // to undo the partial shuffles
     std::int64_t m_lastBudget = 0;
+    bool m_baseline = false;
 };
 
 /** k budgets from 1..n, distinct while k <= n (the reference draws distinct budgets),
@@ -129,8 +145,10 @@ enum class CountMode {
  *  the raw scores (throws std::invalid_argument when the matrix has none). */
 std::vector<std::int64_t> countVector(const FeatureMatrix &matrix, const Bits &subset,
                                       CountMode mode = CountMode::Default);
-/** Default-mode count into a caller-owned vector (no allocation; the hot path). */
-void countInto(const FeatureMatrix &matrix, const Bits &subset, std::int64_t *out);
+/** Default-mode count into a caller-owned vector (no allocation; the hot path). Eight
+ *  words a step where the CPU has AVX-512 VPOPCNTDQ, unless scalar (the baseline of
+ *  `hyper bench candidates`). */
+void countInto(const FeatureMatrix &matrix, const Bits &subset, std::int64_t *out, bool scalar = false);
 
 struct CandidateBench {
     std::int64_t instances = 0;
@@ -148,8 +166,9 @@ struct CandidateBench {
 FeatureMatrix syntheticMatrix(std::int64_t instances, std::uint64_t seed);
 
 /** Samples k candidates of budget round(budgetFraction * N) with Algorithm 1 and counts
- *  them (default mode), on threads threads (0: all cores). */
+ *  them (default mode), on threads threads (0: all cores); baseline: as before issue 17
+ *  (CandidateSampler::setBaseline, scalar counts). */
 CandidateBench benchCandidates(const FeatureMatrix &matrix, std::int64_t k, double budgetFraction,
-                               std::uint64_t seed, int threads);
+                               std::uint64_t seed, int threads, bool baseline = false);
 
 } // namespace hyper::routing

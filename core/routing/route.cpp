@@ -164,7 +164,7 @@ bool better(double v, std::int64_t k, double bestV, std::int64_t bestK)
     return v > bestV || (v == bestV && k < bestK);
 }
 
-/** n candidates at `budget`, candidate k from mt19937_64(candidateSeed(seed, k)); with a
+/** n candidates at `budget`, candidate k from sample(candidateSeed(seed, k)); with a
  *  scorer keeps the best, without one only samples and counts. Progress on fb in
  *  [lo, hi], reported by the calling thread; throws Canceled. */
 SimOutcome simulate(const FeatureMatrix &matrix, const PpmScorer *scorer, std::int64_t budget, std::int64_t n,
@@ -186,7 +186,6 @@ SimOutcome simulate(const FeatureMatrix &matrix, const PpmScorer *scorer, std::i
         try {
             SimOutcome &mine = local[std::size_t(t)];
             CandidateSampler sampler(matrix);
-            std::mt19937_64 rng;
             Bits s;
             std::vector<std::int64_t> counts(static_cast<std::size_t>(features));
             for (;;) {
@@ -201,8 +200,7 @@ SimOutcome simulate(const FeatureMatrix &matrix, const PpmScorer *scorer, std::i
                     break;
                 const std::int64_t end = std::min(n, begin + kChunk);
                 for (std::int64_t k = begin; k < end; ++k) {
-                    rng.seed(candidateSeed(seed, k));
-                    mine.sizeSum += sampler.sample(rng, s, budget);
+                    mine.sizeSum += sampler.sample(candidateSeed(seed, k), s, budget);
                     countInto(matrix, s, counts.data());
                     if (scorer) {
                         const double v = scorer->terms(counts.data());

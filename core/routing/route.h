@@ -100,7 +100,7 @@ RoutingResult routeEpsilon(const FeatureMatrix &matrix, const Ppm &ppm, std::int
 std::uint64_t candidateSeed(std::uint64_t seed, std::int64_t k);
 
 /** The best of n Algorithm 1 candidates at exactly this budget: candidate k is
- *  CandidateSampler::sample(mt19937_64(candidateSeed(seed, k)), budget), counted and
+ *  CandidateSampler::sample(candidateSeed(seed, k), budget), counted and
  *  scored; the highest PPM wins, ties to the lowest k. Deterministic for a seed whatever
  *  `threads` (0: all cores). |S| < budget only when fewer instances carry a feature.
  *  Budget 0 gives the empty routing. fb: progress, and cancel (throws hyper::Canceled).
