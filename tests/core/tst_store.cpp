@@ -368,6 +368,20 @@ private Q_SLOTS:
         InstanceFilter f;
         f.text = QStringLiteral("4999");
         QCOMPARE(s.countInstances(f), 1);
+
+        // The index merges its segments 8 at a time (issue 17: 2,000-row commits made
+        // FTS5's default of 4 rewrite it over and over).
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("fts"));
+            db.setDatabaseName(path("resume.hyper"));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT v FROM instances_fts_config WHERE k = 'automerge'")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 8);
+            q.finish();
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("fts"));
     }
 };
 
