@@ -1,5 +1,6 @@
 #include "ui/trainingcontroller.h"
 
+#include "core/mlbridge/mlload.h"
 #include "core/jobs/feedback.h"
 #include "core/storage/projectstore.h"
 
@@ -20,6 +21,13 @@ void TrainingWorker::run(const QString &projectPath, const RmRunParams &params,
     try {
         if (feedback->isCanceled())
             throw Canceled{};
+        // The first training of the session maps LibTorch (about half a second here).
+        if (!mlModuleLoaded()) {
+            Q_EMIT stage(tr("loading LibTorch…"));
+            Feedback quiet;
+            loadMlModule(quiet);
+            Q_EMIT stage(tr("preparing the mix…"));
+        }
         ProjectStore store(projectPath, ProjectStore::Mode::OpenExisting, /*checkIntegrity=*/false);
         QElapsedTimer sinceEmit;
         sinceEmit.start();
@@ -74,6 +82,7 @@ TrainingController::TrainingController(QObject *parent)
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
 
     // The worker emits from its thread: these connections are queued.
+    connect(m_worker, &TrainingWorker::stage, this, &TrainingController::stage);
     connect(m_worker, &TrainingWorker::progress, this, &TrainingController::progress);
     connect(m_worker, &TrainingWorker::modelKept, this, &TrainingController::modelKept);
     connect(m_worker, &TrainingWorker::finished, this, [this](qint64 runId, double overall) {

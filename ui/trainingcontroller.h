@@ -47,6 +47,8 @@ public:
              std::shared_ptr<hyper::Feedback> feedback);
 
 Q_SIGNALS:
+    /** What the run is doing before its first step ("loading LibTorch…"). */
+    void stage(const QString &text);
     void progress(const hyper::TrainingProgress &progress);
     /** The finished run's weights (params.keepWeights), just before finished(). */
     void modelKept(std::shared_ptr<const hyper::KeptModel> model);
@@ -81,6 +83,8 @@ public:
 
 Q_SIGNALS:
     void started();
+    /** What the run is doing before its first step ("loading LibTorch…"). */
+    void stage(const QString &text);
     void progress(const hyper::TrainingProgress &progress);
     /** The finished run's weights, kept to be saved (before finished()). */
     void modelKept(std::shared_ptr<const hyper::KeptModel> model);

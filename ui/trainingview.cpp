@@ -132,6 +132,7 @@ TrainingView::TrainingView(QWidget *parent)
     split->setStretchFactor(1, 2);
     layout->addWidget(split, 1);
 
+    connect(m_controller, &TrainingController::stage, this, [this](const QString &text) { m_eta->setText(text); });
     connect(m_controller, &TrainingController::progress, this, &TrainingView::onProgress);
     connect(m_controller, &TrainingController::modelKept, this, [this](std::shared_ptr<const KeptModel> model) {
         m_kept[model->runId] = std::move(model);

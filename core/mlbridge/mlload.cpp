@@ -14,6 +14,11 @@ void loadMlModule(Feedback &feedback, double fraction)
     ml::loadMlModule();
 }
 
+bool mlModuleLoaded()
+{
+    return ml::mlModuleLoaded();
+}
+
 QString mlModuleStatus()
 {
     if (!ml::mlModuleLoaded())

@@ -13,6 +13,10 @@ class Feedback;
  *  feedback at `fraction`. Throws ml::MlModuleError (a ml::TrainError). */
 void loadMlModule(Feedback &feedback, double fraction = 0.0);
 
+/** Whether this process has loaded the ML module (for the GUI, which does not see
+ *  core/ml). */
+bool mlModuleLoaded();
+
 /** A line for `hyper info` and the About box: the module's file and LibTorch version when
  *  loaded, else "not loaded (loaded on first use)". */
 QString mlModuleStatus();

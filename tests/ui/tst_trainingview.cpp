@@ -6,6 +6,7 @@
 #include "core/sample/samplegenerator.h"
 #include "core/storage/mixqueries.h"
 #include "core/storage/projectstore.h"
+#include "core/mlbridge/mlload.h"
 #include "core/mlbridge/rmscore.h"
 #include "core/storage/lmstore.h"
 #include "ui/rmjudgedialog.h"
@@ -107,6 +108,14 @@ void TstTrainingView::trainsAndRecordsRun()
 
     QSignalSpy finished(m_view->controller(), &TrainingController::finished);
     QSignalSpy progress(m_view->controller(), &TrainingController::progress);
+    QSignalSpy stages(m_view->controller(), &TrainingController::stage);
+    // HYPER_SCREENSHOT_DIR: the tab while LibTorch loads, for a person to look at.
+    const QString keep = qEnvironmentVariable("HYPER_SCREENSHOT_DIR");
+    const auto shot = connect(m_view->controller(), &TrainingController::stage, this, [&](const QString &text) {
+        if (!keep.isEmpty() && text.startsWith(QStringLiteral("loading")))
+            m_view->grab().save(keep + QStringLiteral("/training_loading_libtorch.png"));
+    });
+    QVERIFY(!mlModuleLoaded()); // the first run of this process loads LibTorch, and says so
     QVERIFY(train->isEnabled());
     // Responsiveness: the longest gap between ticks of a 10 ms timer during the run.
     QElapsedTimer sinceTick;
@@ -131,6 +140,10 @@ void TstTrainingView::trainsAndRecordsRun()
     // test executables at once (325 ms was seen there), not for a step on the GUI thread.
     QVERIFY2(maxGapMs < 1000, qPrintable(QString::number(maxGapMs)));
     QVERIFY(progress.count() >= 2);
+    disconnect(shot);
+    QVERIFY(stages.count() >= 1);
+    QCOMPARE(stages.first().at(0).toString(), QStringLiteral("loading LibTorch…"));
+    QVERIFY(mlModuleLoaded());
     const double overall = finished.first().at(1).toDouble();
     QVERIFY2(overall > 0.5 && overall <= 1.0, qPrintable(QString::number(overall)));
 
