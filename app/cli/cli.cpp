@@ -17,7 +17,15 @@ void parseOrThrow(QCommandLineParser &parser, const QStringList &args)
     if (!parser.parse(args))
         throw UsageError(parser.errorText().toStdString());
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+        // Qt's usage line names the executable (QCoreApplication::arguments()); ours names
+        // the subcommand too: "Usage: hyper import [options]".
+        QString text = parser.helpText();
+        const QString usagePrefix = QStringLiteral("Usage: ");
+        const qsizetype eol = text.indexOf(QLatin1Char('\n'));
+        const qsizetype options = text.indexOf(QStringLiteral(" [options]"));
+        if (text.startsWith(usagePrefix) && options > 0 && (eol < 0 || options < eol) && !args.isEmpty())
+            text.replace(usagePrefix.size(), options - usagePrefix.size(), args.first());
+        std::fputs(qPrintable(text), stdout);
         std::exit(0);
     }
 }
@@ -60,6 +68,19 @@ QString requireProject(const QCommandLineParser &parser)
     if (p.isEmpty())
         throw UsageError("--project FILE is required");
     return p;
+}
+
+void copyToStdout(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        throw BadInput(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()).toStdString());
+    std::fflush(stdout);
+    char buffer[1 << 16];
+    for (qint64 n; (n = f.read(buffer, sizeof buffer)) > 0;)
+        if (std::fwrite(buffer, 1, std::size_t(n), stdout) != std::size_t(n))
+            throw BadInput("cannot write to stdout");
+    std::fflush(stdout);
 }
 
 void addCheckOption(QCommandLineParser &parser)

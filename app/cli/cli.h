@@ -35,7 +35,8 @@ QString requireProject(const QCommandLineParser &parser);
  *  checkIntegrity: SQLite's integrity_check over the whole file before anything is done
  *  (reads every page: 0.15 s for the 18 MB sample, seconds at 100k pairs). Commands that
  *  write keep it; read-only ones (info, list) skip it unless --check is given: they change
- *  nothing, and SQLite still reports a damaged page they read. */
+ *  nothing (a file of an older schema, which opening migrates, is checked first), and
+ *  SQLite still reports a damaged page they read. */
 std::unique_ptr<ProjectStore> openProject(const QCommandLineParser &parser,
                                           ProjectStore::Mode mode = ProjectStore::Mode::OpenExisting,
                                           bool checkIntegrity = true);
@@ -82,6 +83,8 @@ QMap<QString, QString> mapOptions(const QCommandLineParser &parser);
 QJsonObject sectionsJson(const ml::SectionScores &scores);
 
 void printJson(const QJsonObject &object);
+/** Copies a file's bytes to stdout (for --out -); throws BadInput when it cannot. */
+void copyToStdout(const QString &path);
 /** Human text on stderr. */
 void say(const QString &text);
 /** The 1-minute load average, or -1 where /proc/loadavg is missing (for bench figures). */

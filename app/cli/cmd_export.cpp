@@ -1,6 +1,8 @@
 // hyper export: the resolved train split as a DPO / TRL / CSV file with its dataset card
 // (docs/EXPORT.md).
 #include "app/cli/cli.h"
+
+#include <QTemporaryDir>
 #include "core/export/exporter.h"
 
 #include <QJsonObject>
@@ -76,13 +78,24 @@ int cmdExport(const QStringList &args)
     params.format = *f;
     params.outPath = p.value(QStringLiteral("out"));
     if (params.outPath.isEmpty())
-        throw UsageError("--out FILE is required");
+        throw UsageError("--out FILE is required (- for stdout)");
+    // --out -: the data on stdout. It is written to a temporary file first (the export
+    // writes atomically and reads its own output for the card), then copied out.
+    const bool toStdout = params.outPath == QLatin1String("-");
+    QTemporaryDir stdoutDir;
+    if (toStdout) {
+        if (p.isSet(QStringLiteral("json")))
+            throw UsageError("--out - and --json both want stdout");
+        if (!stdoutDir.isValid())
+            throw BadInput("hyper export: cannot create a temporary folder for --out -");
+        params.outPath = stdoutDir.filePath(QStringLiteral("export.out"));
+    }
     params.conversational = p.isSet(QStringLiteral("conversational"));
     if (params.conversational && params.format != exporting::Format::Trl)
         throw UsageError("--conversational applies to --format trl only");
     if (p.isSet(QStringLiteral("card")) && p.isSet(QStringLiteral("no-card")))
         throw UsageError("--card and --no-card exclude each other");
-    if (!p.isSet(QStringLiteral("no-card")))
+    if (!p.isSet(QStringLiteral("no-card")) && (p.isSet(QStringLiteral("card")) || !toStdout))
         params.cardPath = p.isSet(QStringLiteral("card")) ? p.value(QStringLiteral("card"))
                                                           : params.outPath + QStringLiteral(".md");
     params.rawPath = p.value(QStringLiteral("raw"));
@@ -123,6 +136,10 @@ int cmdExport(const QStringList &args)
     } catch (const exporting::ExportIoError &e) {
         say(QStringLiteral("hyper export: %1; nothing was written").arg(QString::fromUtf8(e.what())));
         return 1;
+    }
+    if (toStdout) {
+        copyToStdout(params.outPath);
+        params.outPath = QStringLiteral("-");
     }
 
     if (p.isSet(QStringLiteral("json"))) {

@@ -43,9 +43,11 @@ const std::map<QString, std::function<int(const QStringList &)>> &commands()
     return table;
 }
 
-void usage()
+/** The list of subcommands: on stdout when asked for (--help, help), on stderr with an
+ *  error (exit 2). */
+void usage(FILE *to)
 {
-    cli::say(QStringLiteral(
+    std::fputs(qPrintable(QStringLiteral(
         "usage: hyper SUBCOMMAND --project FILE [options]\n"
         "subcommands:\n"
         "  init     create a new project file\n"
@@ -72,7 +74,8 @@ void usage()
         "  endpoint saved LM endpoints: save | list | remove (never the key)\n"
         "  pack     annotator packs for a team on several machines: export | info | merge | list | reissue\n"
         "  bench    measure figures: bench import | import-long | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs | startup\n"
-        "Run 'hyper SUBCOMMAND --help' for the options of one."));
+        "  help     this list, or 'hyper help SUBCOMMAND' for the options of one\n"
+        "Run 'hyper SUBCOMMAND --help' for the options of one.\n")), to);
 }
 
 } // namespace
@@ -85,9 +88,18 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("HyPER Workbench"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HYPER_VERSION));
     QStringList args = QCoreApplication::arguments();
-    if (args.size() < 2 || args[1] == QLatin1String("--help") || args[1] == QLatin1String("-h")) {
-        usage();
-        return args.size() < 2 ? 2 : 0;
+    if (args.size() < 2) {
+        usage(stderr);
+        return 2;
+    }
+    if (args[1] == QLatin1String("--help") || args[1] == QLatin1String("-h")
+        || (args[1] == QLatin1String("help") && args.size() == 2)) {
+        usage(stdout);
+        return 0;
+    }
+    if (args[1] == QLatin1String("help")) {
+        // hyper help COMMAND = hyper COMMAND --help
+        args = {args[0], args[2], QStringLiteral("--help")};
     }
     if (args[1] == QLatin1String("--version")) {
         std::printf("hyper %s\n", HYPER_VERSION);
@@ -97,7 +109,7 @@ int main(int argc, char **argv)
     const auto it = commands().find(name);
     if (it == commands().end()) {
         cli::say(QStringLiteral("hyper: unknown subcommand '%1'").arg(name));
-        usage();
+        usage(stderr);
         return 2;
     }
     args.removeAt(1);

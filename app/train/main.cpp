@@ -37,7 +37,8 @@ int usage(FILE *to)
                      "         (one task of a job folder; N from SLURM_ARRAY_TASK_ID when not given)\n"
                      "       hyper-train --model MODEL.safetensors --eval BUNDLE [--split eval|train] [--device ...]\n"
                      "         (scores a bundle's pairs with a saved model: Overall and pairs per second, as JSON)\n"
-                     "       hyper-train --info   (LibTorch version, CUDA availability, threads)\n");
+                     "       hyper-train --info   (LibTorch version, CUDA availability, threads)\n"
+                     "       hyper-train --version\n");
     return to == stderr ? 2 : 0;
 }
 
@@ -50,6 +51,10 @@ int main(int argc, char **argv)
         return usage(stderr);
     if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h"))
         return usage(stdout);
+    if (!std::strcmp(argv[1], "--version")) {
+        std::printf("hyper-train %s\n", HYPER_VERSION);
+        return 0;
+    }
     if (!std::strcmp(argv[1], "--info")) {
         try {
             printInfo();

@@ -11,6 +11,8 @@
 #include <dlfcn.h>
 #include <filesystem>
 #include <mutex>
+#include <thread>
+#include <cstdio>
 
 namespace hyper::ml {
 namespace {
@@ -66,7 +68,8 @@ void loadMlModule()
     for (const std::string &f : files) {
         std::error_code error;
         if (std::filesystem::exists(f, error)) {
-            file = f;
+            // A name without a slash would make dlopen search the library path instead.
+            file = std::filesystem::absolute(f, error).string();
             break;
         }
     }
@@ -84,8 +87,9 @@ void loadMlModule()
     }
     using Entry = const MlModuleApi *(*)();
     const auto entry = reinterpret_cast<Entry>(dlsym(handle, kMlModuleEntry));
+    // A handle is never closed, also not on the errors below: the library's static
+    // initializers (LibTorch's among them) have run and do not survive a dlclose.
     if (!entry) {
-        dlclose(handle);
         throw MlModuleError("cannot load the ML module " + file + ": it is not a HyPER ML module (no "
                             + std::string(kMlModuleEntry) + ")");
     }
@@ -94,12 +98,10 @@ void loadMlModule()
         const std::string theirs = a ? std::string(a->version ? a->version : "?") + " (module ABI "
                                            + std::to_string(a->abi) + ")"
                                      : "an unknown version";
-        dlclose(handle);
         throw MlModuleError("cannot use the ML module " + file + ": it was built for HyPER " + theirs
                             + ", this program is " + HYPER_VERSION + " (module ABI " + std::to_string(kMlModuleAbi)
                             + ")");
     }
-    // The module is never unloaded: LibTorch's static state does not survive a dlclose.
     if (threadsRequested)
         a->configureThreads(requestedBlasThreads, requestedIntraOpThreads);
     loadedPath = file;
@@ -149,15 +151,21 @@ RuntimeInfo runtimeInfo()
 
 int configureThreads(int blasThreads, int intraOpThreads)
 {
-    if (const char *preload = std::getenv("HYPER_ML_PRELOAD"); preload && *preload && *preload != '0')
-        loadMlModule(); // the baseline of `hyper bench startup`: LibTorch mapped at start
+    if (const char *preload = std::getenv("HYPER_ML_PRELOAD"); preload && *preload && *preload != '0') {
+        try {
+            loadMlModule(); // the baseline of `hyper bench startup`: LibTorch mapped at start
+        } catch (const MlModuleError &e) {
+            std::fprintf(stderr, "warning: HYPER_ML_PRELOAD: %s\n", e.what()); // a job that needs it says so again
+        }
+    }
     {
         const std::lock_guard lock(loadMutex);
         if (!loadedApi.load(std::memory_order_acquire)) {
             threadsRequested = true;
             requestedBlasThreads = blasThreads;
             requestedIntraOpThreads = intraOpThreads;
-            return intraOpThreads;
+            // What the module will set (runtime.cpp): <= 0 is one per hardware thread.
+            return intraOpThreads > 0 ? intraOpThreads : int(std::max(1u, std::thread::hardware_concurrency()));
         }
     }
     return api().configureThreads(blasThreads, intraOpThreads);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <sched.h>
 #include <numeric>
 
 namespace hyper::ml {
@@ -180,6 +181,15 @@ std::vector<RewardModelImpl::SparseSlice> BagRewardModelImpl::lastSlices()
     if (!leaf.defined() || !leaf.grad().defined())
         return {};
     return {{m_table, m_lastRows, leaf.grad()}};
+}
+
+int usableCpus()
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0)
+        return std::max(1, CPU_COUNT(&set));
+    return int(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 bool bagBaselineRequested()

@@ -125,13 +125,17 @@ void parallelRanges(std::int64_t n, int threads, std::int64_t minPart, Fn fn)
         fn(std::int64_t(0), n);
         return;
     }
-    std::vector<std::thread> others;
+    // jthreads join when destroyed, also when a thread cannot be started or fn throws here.
+    std::vector<std::jthread> others;
+    others.reserve(std::size_t(parts - 1));
     for (std::int64_t k = 1; k < parts; ++k)
         others.emplace_back(fn, n * k / parts, n * (k + 1) / parts);
     fn(std::int64_t(0), n / parts);
-    for (std::thread &t : others)
-        t.join();
 }
+
+/** The CPUs this process may run on (its affinity mask: a Slurm allocation or taskset),
+ *  at least 1; hardware_concurrency counts the whole machine. */
+int usableCpus();
 
 /** HYPER_BAG_BASELINE=1: the bag model and its optimizer run as before their CPU kernels
  *  (LibTorch's EmbeddingBag over the batch's unique rows, the tensor AdamW) also on the

@@ -208,8 +208,7 @@ TrainResult trainBundle(const Bundle &bundle, const TrainCallbacks &callbacks, b
     // The bag's own CPU kernels (pooling, its gradient, the lazy AdamW) run on plain
     // threads, one per core unless config.threads says otherwise; LibTorch's pool stays
     // at `threads` (see above). A collect gives each of its workers one.
-    const int kernelThreads =
-        config.threads > 0 ? config.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    const int kernelThreads = config.threads > 0 ? config.threads : usableCpus();
     if (auto *bag = dynamic_cast<BagRewardModelImpl *>(model.get()))
         bag->setKernelThreads(kernelThreads);
     LazyAdamW sparseOptimizer(sparse, config.lr, config.weightDecay, kernelThreads, !bagBaselineRequested());

@@ -98,15 +98,15 @@ struct RmJobImport {
 };
 RmJobImport importRewardModelJob(ProjectStore &store, const QString &dir);
 
-/** The devices a run may name: "auto", "cpu", and "cuda" when the LibTorch this build
- *  links has CUDA and a device is present. Torch-free, for the GUI. */
+/** The devices a run may name: "auto", "cpu", and "cuda". Until the ML module is loaded
+ *  "cuda" is offered when an NVIDIA driver is present (a guess that does not load
+ *  LibTorch); afterwards when the loaded LibTorch has a CUDA device. For the GUI. */
 QStringList trainingDevices();
 
-/** `hyper bench rm`: one default bag RM on a fresh synthetic sample of `pairs` train
- *  instances (human mix) and 1,000 eval instances, in a temporary project. */
-/** hyper bench rm: the bag RM with its CPU kernels against the same training with
- *  LibTorch's EmbeddingBag and the tensor AdamW (HYPER_BAG_BASELINE, the code before
- *  issue 17), alternating `rounds` times on one sample; the medians. */
+/** `hyper bench rm`: the default bag RM on a fresh synthetic sample of `instances` train
+ *  instances (human mix) and 1,000 eval instances, in a temporary project, with its CPU
+ *  kernels and with LibTorch's EmbeddingBag and the tensor AdamW (HYPER_BAG_BASELINE, the
+ *  code before issue 17), alternating `rounds` times; the medians. */
 struct RmBenchFigures {
     qint64 trainPairs = 0, evalPairs = 0;
     int epochs = 0, threads = 0, kernelThreads = 0, rounds = 0;

@@ -110,7 +110,8 @@ public:
     std::int64_t lastBudget() const { return m_lastBudget; }
     /** Every draw from the caller's mt19937_64, as before issue 17 (about half of the time
      *  went to it): the baseline of `hyper bench candidates`. By default the inner draws
-     *  come from a xoshiro256** seeded by four outputs of it. */
+     *  come from a xoshiro256** seeded by four outputs of it. Applies to the
+     *  mt19937_64 overload of sample() only. */
     void setBaseline(bool on) { m_baseline = on; }
 
 private:

@@ -97,6 +97,9 @@ QString configKey(const MetricSpec &metric, const ml::TrainConfig &rm)
 {
     QJsonObject c;
     c.insert(QStringLiteral("count_mode"), QStringLiteral("default"));
+    // 2: the sampler's inner draws from xoshiro256** (issue 17). Candidate i of a seed is
+    // another set than in earlier builds, so their datasets (no "sampler") are not resumed.
+    c.insert(QStringLiteral("sampler"), 2);
     if (metric.kind == Metric::Rm) {
         QJsonObject r = QJsonDocument::fromJson(QByteArray::fromStdString(ml::configJson(rm))).object();
         r.remove(QStringLiteral("seed")); // per candidate, derived from (seed, index)

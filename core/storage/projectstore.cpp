@@ -110,8 +110,13 @@ void ProjectStore::configure(bool created)
     // narrow table) in memory instead of re-reading them from the WAL.
     sql::exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                     " PRAGMA cache_size=-65536;");
-    if (version < kSchemaVersion)
+    if (version < kSchemaVersion) {
+        // A migration writes: never into a damaged file, also when the caller skips the
+        // check on open (hyper info, hyper list).
+        if (!created && version > 0)
+            verifyIntegrity();
         schema::migrate(m_db, version, kSchemaVersion);
+    }
 }
 
 void ProjectStore::verifyIntegrity() const

@@ -233,7 +233,7 @@ private Q_SLOTS:
         QCOMPARE(checked.code, 2);
         QVERIFY2(checked.err.contains("damaged"), checked.err.constData());
         const Run unchecked = hyperCli({QStringLiteral("info"), QStringLiteral("--project"), p});
-        QVERIFY(unchecked.code == 0 || unchecked.code == 2); // ran or reported, never crashed
+        QVERIFY(unchecked.code >= 0 && unchecked.code <= 2); // ran or reported, never crashed
         const Run label = hyperCli({QStringLiteral("label"), QStringLiteral("--project"), p, QStringLiteral("--instance"),
                                     QStringLiteral("1"), QStringLiteral("--annotator"), QStringLiteral("ann"),
                                     QStringLiteral("--overall"), QStringLiteral("A-is-clearly-better")});
