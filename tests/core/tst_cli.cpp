@@ -214,6 +214,62 @@ private Q_SLOTS:
         QCOMPARE(digest(p), sum);
     }
 
+    // Issue 18's conventions: help on stdout (exit 0), `hyper help [COMMAND]`, usage lines
+    // that name the subcommand, errors on stderr (exit 2), `--out -` for stdout.
+    void helpAndUsageConventions()
+    {
+        const Run help = hyperCli({QStringLiteral("--help")});
+        QCOMPARE(help.code, 0);
+        QVERIFY(help.out.contains("subcommands:"));
+        QVERIFY(help.err.isEmpty());
+        const Run helpCmd = hyperCli({QStringLiteral("help")});
+        QCOMPARE(helpCmd.code, 0);
+        QCOMPARE(helpCmd.out, help.out);
+        const Run importHelp = hyperCli({QStringLiteral("help"), QStringLiteral("import")});
+        QCOMPARE(importHelp.code, 0);
+        QVERIFY2(importHelp.out.startsWith("Usage: hyper import [options]"), importHelp.out.left(80).constData());
+        QCOMPARE(hyperCli({QStringLiteral("import"), QStringLiteral("--help")}).out, importHelp.out);
+        const Run packHelp = hyperCli({QStringLiteral("pack"), QStringLiteral("export"), QStringLiteral("--help")});
+        QVERIFY2(packHelp.out.startsWith("Usage: hyper pack export [options]"), packHelp.out.left(80).constData());
+        const Run none = hyperCli({});
+        QCOMPARE(none.code, 2);
+        QVERIFY(none.out.isEmpty() && none.err.contains("subcommands:"));
+        const Run unknown = hyperCli({QStringLiteral("frobnicate")});
+        QCOMPARE(unknown.code, 2);
+        QVERIFY(unknown.err.contains("unknown subcommand 'frobnicate'"));
+
+        QProcess train;
+        train.start(QStringLiteral(HYPER_TRAIN_PATH), {QStringLiteral("--version")});
+        QVERIFY(train.waitForFinished(30000));
+        QCOMPARE(train.exitCode(), 0);
+        QCOMPARE(train.readAllStandardOutput(), QByteArray("hyper-train " HYPER_VERSION "\n"));
+    }
+
+    void exportToStdout()
+    {
+        const QString p = file("stdout.hyper");
+        QCOMPARE(hyperCli({QStringLiteral("sample"), QStringLiteral("--project"), p, QStringLiteral("--size"),
+                           QStringLiteral("200"), QStringLiteral("--eval-size"), QStringLiteral("50"),
+                           QStringLiteral("--no-index")})
+                     .code,
+                 0);
+        const QStringList base = {QStringLiteral("export"), QStringLiteral("--project"), p,
+                                  QStringLiteral("--format"), QStringLiteral("dpo")};
+        const QString path = file("stdout-file.jsonl");
+        QCOMPARE(hyperCli(base + QStringList{QStringLiteral("--out"), path, QStringLiteral("--no-card")}).code, 0);
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray expected = f.readAll();
+        QVERIFY(expected.count('\n') > 10);
+        const Run toStdout = hyperCli(base + QStringList{QStringLiteral("--out"), QStringLiteral("-")});
+        QCOMPARE(toStdout.code, 0);
+        QCOMPARE(toStdout.out, expected); // the same bytes; the summary stays on stderr
+        QVERIFY(!QFile::exists(QStringLiteral("-")) && !QFile::exists(QStringLiteral("-.md")));
+        const Run both = hyperCli(base + QStringList{QStringLiteral("--out"), QStringLiteral("-"), QStringLiteral("--json")});
+        QCOMPARE(both.code, 2);
+        QVERIFY(both.err.contains("both want stdout"));
+    }
+
     // info and list skip the whole-file check unless --check; commands that write run it.
     void damagedProjectIsFoundByTheCheck()
     {
