@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Figures of issue 14 (docs/BENCHMARKS.md, "Collection on a cluster"). Usage:
 #   scripts/bench-cluster.sh [BUILD_DIR] [SIZE] [TASKS]
 # On a sample project of SIZE train instances (default 10,000): the job folder of 300

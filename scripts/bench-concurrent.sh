@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Save latency of the Label tab alone and with other programs on the same project
 # (issue 12, docs/BENCHMARKS.md "Several programs on one project"). Usage:
 #   scripts/bench-concurrent.sh [BUILD_DIR] [CYCLES] [SIZE]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Measures the figures the issues ask for and prints them. Usage:
 #   scripts/bench.sh [BUILD_DIR] [--build-time]
 # Figures: import rate vs SQLite's insert ceiling (100k pairs, ~2 KB each), peak memory,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # GPU checks of the reward-model engine on a machine with a CUDA PyTorch (docs/TRAINING.md
 # "GPU"): builds hyper_ml + hyper-train against that machine's LibTorch (-DHYPER_ML_ONLY=ON,
 # the torch.utils.cmake_prefix_path of its python3), then trains, saves and scores the two

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The headline check of issue 5 (docs/ROUTING.md, "Headline check"), end to end on the
 # bundled sample project, with no tuning per run:
 #   1. write the sample and compute its features;

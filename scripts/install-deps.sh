@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Installs, by name, the Debian 12 packages that building, running and testing need.
 # Idempotent: packages already present are not reinstalled, and apt is not touched
 # at all when everything is there.

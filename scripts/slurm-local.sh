@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A one-node Slurm cluster in a folder, for trying job folders and for the cluster bench
 # (docs/CLUSTER.md). As root, with Debian's slurm-wlm and munge; no cgroups, its own munge
 # socket and ports; nothing outside the folder is touched.

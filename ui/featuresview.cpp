@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/featuresview.h"
 
 #include "core/features/featureset.h"

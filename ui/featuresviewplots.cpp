@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The plots of FeaturesView: a histogram of a lexical score with its bin edges, or the
 // counts of a tag column's values.
 #include "ui/featuresview.h"

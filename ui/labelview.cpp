@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "ui/labelview.h"
 
 #include "core/labels/labelform.h"

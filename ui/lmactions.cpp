@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The LM menu of the main window (docs/GUI.md "LM menu"): Endpoints…, Judge…, Judge with a
 // reward model…, Tag….
 #include "ui/mainwindow.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Annotator packs in the main window (docs/TEAM.md): File > Annotator Packs…, and pack
 // mode: a pack opens straight into its annotator's Label session, with the tabs that
 // belong to the lead's project hidden and a line saying why.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The one place that includes QCustomPlot. qcustomplot.h uses the `signals` and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The PPM tab's three plots: out-of-fold predicted vs actual, the learning curve, and the
 // feature-importance bars.
 #include "core/routing/planner.h"

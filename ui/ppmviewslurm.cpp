@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The PPM tab's cluster half (docs/CLUSTER.md): "Write a Slurm Job…" writes the
 // collection the controls describe as a job folder instead of training here, "Import
 // Results…" adds the finished tasks of a folder to the collection.

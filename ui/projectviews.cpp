@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The tabs after "Dataset". Each view adds itself here with one line.
 #include "ui/mainwindow.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Several programs on one project (docs/GUI.md, "Several programs on one project"): the
 // window polls PRAGMA data_version and refreshes what it shows when another connection
 // (another program, or a job of this one) committed; a WalCheckpointer keeps the WAL

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Routing tab's plots: predicted score against the budget, and the selected plan's
 // human share per tag.
 #include "core/routing/planner.h"

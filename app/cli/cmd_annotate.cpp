@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The annotation workflow on the command line, mirroring the Label and Review tabs
 // (docs/ANNOTATION.md): hyper queue, hyper flag, hyper review, hyper adjudicate.
 #include "app/cli/cli.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper bench: commands that measure and print figures (not timed tests).
 #include "app/cli/cli.h"
 #include "core/jobs/feedback.h"

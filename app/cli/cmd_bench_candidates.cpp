@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper bench candidates: throughput of Algorithm 1 + count vectors (to be wired into
 // cmd_bench.cpp's sub-bench table as "candidates").
 #include "app/cli/cli.h"

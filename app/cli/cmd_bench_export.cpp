@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper bench export: the export rate on a synthetic project, wired into cmd_bench.cpp as
 // "export" (docs/EXPORT.md, Figures).
 #include "app/cli/cli.h"

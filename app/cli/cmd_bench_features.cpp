@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper bench features: time of the lexical features on synthetic pairs (to be wired
 // into cmd_bench.cpp's sub-bench table as "features").
 #include "app/cli/cli.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper bench lm: the throughput of lm::ChatClient against the in-process test server
 // with a simulated latency, wired into cmd_bench.cpp as "lm" (docs/LM.md, Transport).
 #include "app/cli/cli.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper bench lmjobs: the cost of the judge and tag jobs themselves (request building,
 // hashing, cache look-ups, validation, one commit per item) against the in-process test
 // server, on a synthetic project in a temporary directory (docs/LM.md, "Figures").

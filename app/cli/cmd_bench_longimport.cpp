@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper bench import-long: the long format (one row per judgement, half of them showing
 // the responses B first) against the same labels in the wide format (one row per pair,
 // one column per annotator), imported in this process into fresh projects.

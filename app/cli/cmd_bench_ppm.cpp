@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper bench ppm: fit time of the performance prediction model on synthetic candidates.
 #include "app/cli/cli.h"
 #include "core/routing/ppm.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper bench rm: wall time and throughput of one default bag reward model (to be wired
 // into cmd_bench.cpp's sub-bench table as "rm").
 #include "app/cli/cli.h"

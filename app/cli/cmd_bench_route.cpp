@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper bench route: throughput of simulated routing (Algorithm 1 candidates sampled,
 // counted and scored by a quadratic PPM), wired into cmd_bench.cpp as "route".
 #include "app/cli/cli.h"

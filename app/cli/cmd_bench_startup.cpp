@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper bench startup (issue 17): how long the programs take from exec to exit (the
 // workbench: to its first painted rows) with LibTorch loaded only on first use, against
 // the same commands with it mapped at start (HYPER_ML_PRELOAD=1), in one run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper counts: the count vector c(S) of a mix given by the ids of its human-routed
 // instances (METHOD.md §3, docs/ROUTING.md).
 #include "app/cli/cli.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper export: the resolved train split as a DPO / TRL / CSV file with its dataset card
 // (docs/EXPORT.md).
 #include "app/cli/cli.h"

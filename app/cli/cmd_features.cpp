@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper features: compute or refresh the instance features of a project.
 #include "app/cli/cli.h"
 #include "core/features/featurejob.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper label: record one human label; hyper agreement: inter-annotator and
 // human-vs-judge agreement, position bias (docs/AGREEMENT.md).
 #include "app/cli/cli.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper judge, hyper tag, hyper endpoint save|list|remove: the LM judge and tagger jobs
 // on an OpenAI-compatible chat-completions endpoint (docs/LM.md "Jobs and CLI").
 // The API key is only ever read from the environment variable named by --api-key-env

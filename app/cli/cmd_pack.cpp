@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper pack export | info | merge | list | reissue: annotator packs (docs/TEAM.md).
 #include "app/cli/cli.h"
 

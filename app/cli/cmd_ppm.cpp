@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper ppm collect | import-scores | fit | predict | list: the performance prediction
 // model's data, fit and predictions (docs/ROUTING.md).
 #include "app/cli/cli.h"

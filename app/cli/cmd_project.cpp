@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // init, import, info, list.
 #include "app/cli/cli.h"
 #include "core/io/importer.h"

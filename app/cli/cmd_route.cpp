@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper route, hyper simulate and hyper ppm importance: routing with the project's PPM
 // (docs/ROUTING.md; core/routing/planner.h does the work, the GUI's Routing tab too).
 #include "app/cli/cli.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // sample: writes the bundled synthetic sample project (core/sample/samplegenerator.h).
 #include "app/cli/cli.h"
 #include "core/jobs/feedback.h"

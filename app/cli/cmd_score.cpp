@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper score: a saved reward model on a project's split (Overall and sections, as
 // train-rm reports them) or on any pairs file (JSONL scores). docs/TRAINING.md "Saved
 // models".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper train-rm: train and evaluate one reward model on a project's label mix
 // (docs/TRAINING.md), or write its training bundle for hyper-train.
 #include "app/cli/cli.h"

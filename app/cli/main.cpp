@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper: the command line of HyPER Workbench (see docs/CLI.md of the shared docs).
 #include "app/cli/cli.h"
 #include "core/io/importer.h"

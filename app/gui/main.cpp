@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper-workbench [PROJECT] [--measure-startup] [--screenshot FILE] [--tab NAME] [--bench-label N [--keep-labels]]
 #include "core/jobs/feedback.h"
 #include "core/ml/runtime.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper-train: the Qt-free trainer. Links hyper_ml only, so it builds on a GPU node
 // against any LibTorch (-DHYPER_ML_ONLY=ON -DTorch_DIR=...). It runs one training bundle
 // written by `hyper train-rm --bundle-out` and writes the metrics as JSON (and the model,

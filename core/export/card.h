@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The dataset card of an export: a Markdown page with sizes, the human share, tag

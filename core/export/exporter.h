@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // `hyper export`: the resolved train split written as DPO / TRL / CSV, with a dataset

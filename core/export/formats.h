@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The row formats of an export (docs/EXPORT.md): DPO (METHOD.md §8), TRL and CSV, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Hand-written JSON output for the exporters: QJsonDocument per row costs a UTF-16

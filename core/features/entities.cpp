@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The stand-in named-entity detector (docs/FEATURES.md, "Entities"). spaCy's statistical
 // NER is not available offline; these rules catch the entity kinds that matter most when
 // two responses are compared: proper names, numbers and dates.

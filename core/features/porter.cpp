@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Porter (1980) suffix stripping, written from the paper's rule tables.
 #include "core/features/porter.h"
 

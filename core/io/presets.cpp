@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Preset hooks: the parts of the real data sets' layouts that a column-per-field
 // mapping cannot express.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The two row shapes that need more than a column per field: chosen/rejected pairs
 // and MultiPref's annotation lists. Part of RowConverter.
 

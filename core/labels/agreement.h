@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Agreement statistics on plain vectors: percent agreement, Cohen's kappa (plain and

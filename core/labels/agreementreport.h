@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The agreement report of a project (docs/AGREEMENT.md): inter-annotator agreement,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Judge calibration (docs/AGREEMENT.md "Calibration"; the Calibration tab): where an LM

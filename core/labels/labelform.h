@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The human labelling form of the Label tab (docs/GUI.md, "Label tab"): the aspects with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // A word-level diff of two texts (Myers' O((N+M)D) algorithm on word tokens), for the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The OpenAI-compatible chat-completions client (see chatclient.h and docs/LM.md,
 // Transport). run() owns everything it creates: network managers, replies, timers and
 // an event loop in the calling thread, all gone when it returns.

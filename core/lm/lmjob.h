@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The LM judge and tagger jobs (docs/LM.md "Jobs and CLI"): the API the CLI (hyper judge,

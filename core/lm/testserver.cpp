@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A local chat-completions server for tests and benches (see testserver.h). Everything
 // network-side lives in the server thread; the records are behind one mutex.
 #include "core/lm/testserver.h"

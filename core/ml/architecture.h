@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Torch-free: the fixed shapes of the reward models (models.cpp builds them; model files

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The torch-free half of bundles: config defaults and checks, tokenization, config JSON.
 // Saving and loading (LibTorch serialization) are in bundleio.cpp.
 #include "core/ml/bundle.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Bundle files: one torch.save-format zip archive holding a dict of config values,
 // int64/float32 tensors, subset names, instance ids and provenance. Python reads it with
 // torch.load(path, weights_only=True); docs/TRAINING.md lists the keys.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Torch-free: one task of a cluster job folder (docs/CLUSTER.md). `hyper ppm collect

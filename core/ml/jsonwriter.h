@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Torch-free, Qt-free: a minimal compact JSON writer for METRICS.json and run configs

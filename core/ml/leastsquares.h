@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Dense least squares for the PPM (core/routing/ppm.h). Torch-free header: hyper_core
 // calls it with plain vectors; LibTorch (double precision, LAPACK) does the work in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The program side of the ML module (mlmodule.h): finds and loads libhyper-ml.so on first
 // use and forwards the engine's LibTorch functions to it. Linked into every program in
 // place of the LibTorch sources, which are compiled into the module only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The LibTorch half of the reward-model engine lives in a module, libhyper-ml.so, that is

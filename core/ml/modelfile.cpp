@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Model files: safetensors written and read by hand (no C++ safetensors library in
 // Debian; the format is an 8-byte header length, a JSON header, raw tensors).
 #include "core/ml/modelfile.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Torch-free: saved reward models (docs/TRAINING.md "Saved models"). A model file is a

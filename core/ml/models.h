@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // INTERNAL to hyper_ml: LibTorch types. Include only from core/ml/*.cpp, never from a

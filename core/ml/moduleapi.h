@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The table of functions libhyper-ml.so hands to the loader (mlmodule.h). Both sides are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // A saved reward model, loaded for scoring: the model file's weights in the module the
 // trainer builds, evaluated with the trainer's own evaluation code.
 #include "core/ml/scorer.h"

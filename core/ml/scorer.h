@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Torch-free header: a saved reward model, loaded for scoring (scorer.cpp has the

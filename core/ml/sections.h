@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Torch-free: RewardBench-style scoring (METHOD.md §6), shared by every evaluator.

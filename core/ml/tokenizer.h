@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Torch-free: the deterministic hashing tokenizer of the reward models. No vocabulary is

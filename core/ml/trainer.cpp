@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The training loop: Bradley-Terry loss, AdamW, seeded shuffles, per-epoch evaluation,
 // cancel between batches, and a hard stop on a non-finite loss.
 #include "core/ml/trainer.h"

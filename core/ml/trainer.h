@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Torch-free: trains and evaluates one reward model from a Bundle (trainer.cpp has the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Torch-free: which label each train instance takes in a reward-model mix, turned into

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Loading the ML module (LibTorch, core/ml/mlmodule.h) from a job, so that the wait is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The core side of a reward-model run: hyper_ml does the tensors; this file reads the
 // mix, bridges progress/cancel to Feedback, and records the run.
 #include "core/mlbridge/rmrun.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Torch-free: one reward-model run on a project (read the mix, tokenize, train, evaluate,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Saved reward models at work: summaries, scoring a split or a file, and a model as a
 // judge. hyper_ml loads and runs the model (ml::RewardScorer); this file reads the
 // project and files and writes the results.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Candidate mixes, Algorithm 1 and count vectors (METHOD.md §3; docs/ROUTING.md says
 // which reference quirk is reproduced where).
 #include "core/routing/candidates.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Candidate mixes (routings) and their count vectors: METHOD.md §3, docs/ROUTING.md.

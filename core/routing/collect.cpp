@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper ppm collect: candidate mixes measured into PPM training rows (docs/ROUTING.md,
 // "Collecting"). The store is touched only on the calling thread; proxy RMs train on
 // worker threads that see nothing but their bundle.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Collecting the PPM's training data (METHOD.md §4, docs/ROUTING.md "Collecting"):

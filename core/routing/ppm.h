@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Performance prediction model (METHOD.md §4): predicts a reward model's metric from the
 // count vector c(S) of its training mix. Torch-free; the solve is hyper::ml::solveLeastSquares.

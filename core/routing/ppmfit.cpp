@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper ppm fit / predict: the PPM on stored (counts, score) rows.
 #include "core/routing/ppmfit.h"
 

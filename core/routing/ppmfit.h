@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Fitting a PPM on stored datasets and predicting with a stored one (`hyper ppm fit`,

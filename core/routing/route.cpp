@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Routing strategies, feature importance, budget curve and the routing throughput bench
 // (METHOD.md §5; docs/ROUTING.md "Routing strategies").
 #include "core/routing/route.h"

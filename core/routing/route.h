@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Routing: which instances go to humans under a budget (METHOD.md §5, docs/ROUTING.md

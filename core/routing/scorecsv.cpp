@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reading the PPM's score CSVs; the CSV syntax itself is core/io's (RFC 4180).
 #include "core/routing/scorecsv.h"
 

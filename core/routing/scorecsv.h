@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The PPM's CSV files (the reference's PPM-training CSV): a header row, one column per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Label accuracy against the sample's hidden gold: the cheap stand-in for "an RM trained
 // on these labels" that shows whether the sample's structure rewards a hybrid routing.
 #include "core/domain/preference.h"

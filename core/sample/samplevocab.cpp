@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/sample/samplevocab.h"
 
 #include "core/sample/samplegenerator.h"

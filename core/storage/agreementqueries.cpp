@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reads for the agreement report and `hyper label`.
 #include "core/storage/agreementqueries.h"
 #include "core/storage/projectstore.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The reads behind the agreement report (core/labels/agreementreport.h) and the checks

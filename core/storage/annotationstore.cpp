@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The annotation workflow's storage: queue, undo/redo of labels, flags, adjudication.
 #include "core/storage/annotationstore.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reads for `hyper export`: a streaming merge of instances, human votes and LM votes.
 #include "core/storage/exportqueries.h"
 

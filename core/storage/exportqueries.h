@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The reads behind `hyper export` (core/export): one streaming pass over a split's

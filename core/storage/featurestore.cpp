@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // SQL of the feature tables (schema v2, see schema.cpp).
 #include "core/storage/featurestore.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The bulk write path of an import: one transaction, statements prepared once, values
 // bound straight from the parser's UTF-8 strings.
 #include "core/storage/labelrows.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Read side of ProjectStore: info, filtered listing, one instance with its labels.
 #include "core/storage/projectstore.h"
 #include "core/storage/searchquery.h"

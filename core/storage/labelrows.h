@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 // Row-level helpers of the label tables, shared by the writers in core/storage (not a
 // public API: callers own the transaction).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Write side of ProjectStore: human labels, the full-text index.
 #include "core/jobs/feedback.h"
 #include "core/storage/labelrows.h"

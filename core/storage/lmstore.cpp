@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The LM job tables: labels with provenance, the reply cache, failures, endpoints,
 // templates, and the selections of the judge and tag jobs.
 #include "core/storage/lmstore.h"

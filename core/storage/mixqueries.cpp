@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reads for reward-model mixes and the rm_runs table.
 #include "core/storage/mixqueries.h"
 #include "core/storage/projectstore.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The reads behind reward-model mixes and the rm_runs table (schema v3). SQL lives in

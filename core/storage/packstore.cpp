@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Annotator packs: export, merge, the record of what went out and came back (docs/TEAM.md).
 #include "core/storage/packstore.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // SQL of the PPM tables and routing plans (schema v4, see schema.cpp).
 #include "core/storage/ppmstore.h"
 

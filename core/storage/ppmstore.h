@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // The PPM's training data, fitted PPMs and routing plans (schema v4). SQL lives in

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Running the `hyper` command line from tests (tst_cli*, HYPER_CLI_PATH set by CMake).

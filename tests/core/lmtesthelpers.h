@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
 // Shared by tst_lmjobs and tst_cli_lm: a small project with predictable instances, and

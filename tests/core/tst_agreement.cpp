@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Agreement statistics (core/labels) against hand computations on tiny tables; each
 // expected value is worked out in the comment above its check (docs/AGREEMENT.md).
 #include "core/labels/agreement.h"

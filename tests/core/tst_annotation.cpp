@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The annotation workflow's storage (core/storage/annotationstore.h): the overlap-aware,
 // balanced queue; undo/redo of saved labels in the database; flags, the review queue and
 // adjudication.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Judge calibration (core/labels/calibration.h) against hand computations on tiny
 // tables: Wilson intervals, the human 5-point median, the 5x5 confusion matrix,
 // accuracy with its interval, per-tag accuracy worst first, and position consistency.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Candidate mixes: Algorithm 1, count vectors, reference-compatible counting, hyper counts.
 #include "core/features/featureset.h"
 #include "core/routing/candidates.h"

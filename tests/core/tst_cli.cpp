@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The command-line contract (shared docs CLI.md): names, exit codes, JSON keys, and that
 // a failed command leaves the project as it was.
 #include <QCryptographicHash>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper queue / flag / review / adjudicate through the command line, and the adjudicated
 // label reaching `hyper export`.
 #include "clitesthelpers.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper label and hyper agreement through the command line (shared docs CLI.md,
 // docs/AGREEMENT.md): a label lands and shows in the agreement; bad input exits 2 and
 // writes nothing; labels survive SIGKILLed concurrent writers.

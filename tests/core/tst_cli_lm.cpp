@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper judge, hyper tag and hyper endpoint through the command line (shared docs CLI.md,
 // docs/LM.md "Jobs and CLI") against the local test server running in this process:
 // JSON keys, labels and tags stored right, the cache on a rerun, saved endpoints, bad

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper ppm collect | import-scores | fit | predict | list, and train-rm on a stored plan
 // (the contract of shared docs CLI.md, "PPM and routing").
 #include "core/routing/ppm.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper route | simulate | ppm importance, and train-rm on a routed plan (the contract of
 // shared docs CLI.md, "PPM and routing": route prints plan/human/predicted, simulate
 // candidates/seconds/best; bad input exits 2). The project is prepared in-process; each

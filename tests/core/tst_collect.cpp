@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // hyper ppm collect in-process: deterministic candidates, resume after an interruption,
 // extension to a larger K, proxy-RM rows linked to their runs, independence of workers.
 #include "core/features/featurejob.h"

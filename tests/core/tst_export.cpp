@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Resolution and export (docs/EXPORT.md): the resolution rule on a hand-built project,
 // the dpo/trl/csv rows, the card, the raw labels, atomic writes and the CLI contract.
 #include "core/export/card.h"

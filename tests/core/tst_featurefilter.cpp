@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // InstanceFilter::features in the store: instances carrying ALL the named binary
 // features, checked against the stored feature matrix.
 #include "core/features/featurejob.h"

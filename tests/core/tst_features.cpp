@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Instance features: tokenizer, Porter stems, the nine lexical scores, binning, tag
 // parsing, feature names, and the stored job (METHOD.md §2-3, docs/FEATURES.md).
 #include "core/features/featurebench.h"

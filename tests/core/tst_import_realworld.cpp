@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Real-world import (issue 16): label maps and presets, fractional label scales, the
 // unknown-value message, delimiters sniffed whatever the extension, container formats
 // refused by name, empty rows, `--map FIELD=`, model-name columns, the no-label warning.

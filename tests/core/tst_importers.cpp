@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The importers (core/io/importer.h) on the golden files of tests/data/import (written
 // by tests/data/import/generate.py), into real projects on temporary files.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The importers' failure paths: bad input (FILE:LINE messages, nothing written),
 // --skip-bad-rows, cancel, the preview's warnings, and streaming of files of several MB.
 // Golden files: tests/data/import (written by tests/data/import/generate.py).

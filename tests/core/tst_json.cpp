@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The importers' own JSON parser (core/io/jsonparser.h): values, escapes, UTF-8
 // validation and the positions of errors.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The labelling form's pieces in core/labels/labelform: the shown-frame mapping (left is
 // B when swapped) and the reason lists.
 #include "core/domain/types.h"

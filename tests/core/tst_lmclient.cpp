@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // lm::ChatClient against the local test server (docs/LM.md, Transport): good runs,
 // retries (429 + Retry-After, 5xx, timeouts, broken 200s), fail-at-once 4xx,
 // concurrency, the RPM limit, cancel, pause and key handling.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The LM judge and tagger (docs/LM.md "Judge", "Tagger", "Jobs and CLI"): templates,
 // strict reply validation, both-order combination, content hashes, LmStore, and the
 // jobs against the local test server (labels and tags stored right, invalid replies as

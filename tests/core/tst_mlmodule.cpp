@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The ML module (core/ml/mlmodule.h, issue 17): LibTorch is mapped only when training,
 // scoring, bundles or least squares need it; a missing or broken module is a clear error.
 #include "clitesthelpers.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Several programs on one project (issue 12, docs/GUI.md "Several programs on one
 // project"): nothing but SQLite opens a project file, so another process that opens and
 // closes the project never takes the WAL from under an open store; busy writes say so;

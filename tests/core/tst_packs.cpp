@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Annotator packs (issue 13, docs/TEAM.md): export with overlap k balanced over the
 // named annotators, blind pack files of the project format, merge by label UUID (twice,
 // later copies, undone and changed labels, flags), refusals that leave the project as it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The project-level routing workflow (core/routing/planner.h) in-process: routeProject's
 // stored plan and its predictions, applying a plan or not, the topk and all-positive
 // strategies against the instance gains, refused requests, loadPpm's errors,

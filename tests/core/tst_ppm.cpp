@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The performance prediction model (core/routing/ppm.h) and its least-squares solver
 // (core/ml/leastsquares.h), against scikit-learn golden files (tests/data/ppm, made by
 // tests/data/ppm/make_golden.py).

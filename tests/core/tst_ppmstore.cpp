@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Schema v4: PPM datasets and rows, fitted PPMs, routing plans; the v3 -> v4 migration;
 // plan mixes.
 #include "core/mlbridge/mix.h"

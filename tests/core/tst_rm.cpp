@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The reward-model engine: tokenizer, bundles, mixes, training, evaluation, runs.
 #include "core/jobs/feedback.h"
 #include "core/ml/bundle.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Saved reward models (issue 15): model files (safetensors), scoring a split and a file,
 // the failure cases, bundles that torch.load(weights_only=True) accepts, and a model as
 // a judge.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Routing (core/routing/route.h): the fast PPM scorer, top-k / all-positive / epsilon /
 // simulated routing, feature importance, the budget curve, budgetFromArg, hyper bench route.
 #include "core/jobs/feedback.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The bundled synthetic sample project (core/sample/samplegenerator.h, `hyper sample`).
 #include "core/domain/preference.h"
 #include "core/jobs/feedback.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // scripts/score_rm.py (numpy only) against `hyper score --input`: the same JSONL, to
 // 1e-4 (relative above 1), for the bag and the transformer. Skipped when /usr/bin/python3
 // has no numpy (scripts/install-deps.sh installs python3-numpy).

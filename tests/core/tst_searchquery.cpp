@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The search box's query language (core/storage/searchquery.h): plain words ANDed with
 // the last one a prefix, "quoted phrases", word*, OR, AND, NOT, parentheses; malformed
 // queries say what is wrong. Checked on the FTS5 expressions and on a small project,

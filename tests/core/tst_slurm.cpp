@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // PPM collection on a cluster (issue 14, docs/CLUSTER.md): `hyper ppm collect
 // --slurm-dir` writes a job folder, `hyper-train --job DIR` runs a task, `--import-results`
 // brings the rows back: the same rows as a local collection with the same seed. First

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/jobs/feedback.h"
 #include "core/storage/projectstore.h"
 #include "core/storage/schema.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The word diff of the Label tab (core/labels/worddiff): tokens, hand-worked small cases,
 // and on random texts: the edits are minimal (n + m - 2·LCS, LCS by dynamic programming)
 // and removing them from both sides leaves the same token sequence.

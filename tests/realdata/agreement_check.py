@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Independent cross-check of `hyper agreement` (docs/AGREEMENT.md) on the raw files.
 
 Reads the public PandaLM or LLMBar JSONL directly (not the project store) and prints

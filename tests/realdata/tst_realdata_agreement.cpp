@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // `hyper agreement` on real data against an independent Python implementation
 // (tests/realdata/agreement_check.py reads the raw JSONL, not the project): PandaLM's
 // three humans (pairwise percent agreement and Cohen's kappa, Krippendorff's alpha) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The feature table of every real data set computes without error (label real-data).
 #include "core/features/featurejob.h"
 #include "core/io/importer.h"

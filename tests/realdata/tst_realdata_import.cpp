@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Imports the public data sets of ../shared/data/real (see its README.md) and checks
 // row and label counts and the orientation of labels on rows looked up by hand.
 // Label "real-data": skipped (QSKIP) where a file is missing.

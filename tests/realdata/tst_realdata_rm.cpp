@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Reward models on real data (label real-data): numbers are printed for docs/TRAINING.md
 // and checked only for what must hold whatever the model learns.
 #include "core/io/importer.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The crash harness of issue 12: the Label tab (hyper-workbench --bench-label N
 // --keep-labels, which prints "saved LABEL_ID" right after each commit) saves labels while
 // another process keeps opening, reading and closing the project and a third labels other

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Agreement tab offscreen on a small synthetic sample: the report is computed in the
 // background when the tab is shown, its tables show the same figures as
 // labels::computeAgreement on the same labels, and the selected judge's per-tag bars are

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Calibration tab offscreen on a small synthetic sample (human and LM labels,
 // features): the report is computed in the background when the tab is shown, and the
 // headline, per-tag table (order, highlighting) and confusion matrix show what

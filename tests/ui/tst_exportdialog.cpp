@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // File > Export Mix offscreen: preview (first rows + card), export to a file (rows =
 // the counts the dialog reports, card beside it), an output folder that does not exist
 // refused with nothing written. HYPER_EXPORT_SCREENSHOT=/tmp/export.png saves the dialog.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Features tab inside the main window: the background feature job, the feature
 // list against the store, the plots, and "Show in dataset" filtering the table.
 #include "core/storage/featurestore.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The browser end to end, offscreen: open a project, wait for rows, select one, check
 // the detail pane, search, grab a screenshot; the import dialog's preview; an import
 // (and a failing and a canceled one) through the background controller.

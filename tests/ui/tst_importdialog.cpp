@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The import dialog's real-world options (issue 16), offscreen: the label and annotator
 // columns of a long-format file, the delimiter, what a duplicate row does, and the
 // label-map table filled with the values the preview found; then the import itself.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // InstanceTableModel over a real temporary project: paging, the page cache bound,
 // filters and full-text search, all under QAbstractItemModelTester.
 #include "core/jobs/feedback.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Label tab offscreen, driven by the keyboard (QTest::keyClick through the shortcut
 // map): keys set the overall and the aspects, Enter stores the label in the A/B frame
 // with the shown order of a swapped and of an unswapped instance, the queue advances and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The LM menu offscreen against the local test server (core/lm/testserver.h): the
 // endpoints dialog saves, refuses bad input, shows whether the key variable is set, tests
 // an endpoint (the key never in a message) and removes; the judge dialog labels the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Annotator packs in the workbench (issue 13): the File > Annotator Packs… dialog exports
 // with a per-annotator preview, a pack opens straight into its annotator's Label session
 // with the lead's tabs hidden, the dialog merges what came back, and the Team tab shows

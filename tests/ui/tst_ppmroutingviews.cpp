@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The PPM and Routing tabs end to end, offscreen, on a small synthetic project: fit a PPM
 // through the PPM tab's controls (models table, scatter, learning curve, importance bars),
 // cancel a collect and resume it, route through the Routing tab (budget controls linked,

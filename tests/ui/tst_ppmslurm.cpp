@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The PPM tab's cluster buttons (issue 14, docs/CLUSTER.md): "Write a Slurm Job…" writes
 // the collection of the tab's controls as a job folder, "Import Results…" adds the tasks
 // that finished and counts the missing ones. The tasks run here by hand (tst_slurm runs a

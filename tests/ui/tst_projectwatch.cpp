@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Several programs on one project, in the window (issue 12): labels written by another
 // program show up without losing the table's selection and scroll position or the Label
 // tab's unsaved form; a save that finds the project busy says so, retries, and is

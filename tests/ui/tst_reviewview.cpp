@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Review tab offscreen: the queue shows the flagged and disagreeing instances routed to
 // humans, a final label needs the lead's name, is committed at once and moves the
 // selection to the next open item; clearing removes it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // Setting<T>: defaults, round trips, and the bounded, deduplicated recent projects.
 #include "ui/settings.h"
 

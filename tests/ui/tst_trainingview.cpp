@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
 // The Training view end to end, offscreen: a bag run on a small synthetic project
 // through the view's controls (curves, runs table, section bars, a screenshot), a run
 // canceled right after its first progress report (latency measured), an empty mix

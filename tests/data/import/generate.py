@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Writes the small golden input files of tests/core/tst_importers.cpp.
 
 Run from anywhere: python3 tests/data/import/generate.py. The output is deterministic

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Golden data for tests/core/tst_ppm.cpp: scikit-learn's LinearRegression, Ridge and
 PolynomialFeatures(degree=2, include_bias=False) predictions on small deterministic data.
 
