@@ -12,6 +12,36 @@ install(FILES ${CMAKE_SOURCE_DIR}/installer/hyper.bash-completion
 install(FILES ${CMAKE_SOURCE_DIR}/resources/icons/hyper.svg
         DESTINATION share/icons/hicolor/scalable/apps RENAME hyper-workbench.svg)
 
+# Man pages from the programs' own --help (help2man, installed by scripts/install-deps.sh),
+# made with the programs; without help2man the package has none.
+find_program(HELP2MAN help2man)
+if(HELP2MAN)
+  set(HYPER_MAN_PROGRAMS "hyper|command line of HyPER Workbench: import, route, label, train, export"
+                         "hyper-train|trains one reward model from a bundle or a Slurm job task (LibTorch)")
+  if(HYPER_BUILD_GUI)
+    list(APPEND HYPER_MAN_PROGRAMS "hyper-workbench|desktop workbench for hybrid human + LM preference datasets")
+  endif()
+  set(HYPER_MAN_PAGES)
+  foreach(entry ${HYPER_MAN_PROGRAMS})
+    string(REPLACE "|" ";" parts "${entry}")
+    list(GET parts 0 prog)
+    list(GET parts 1 what)
+    set(page ${CMAKE_BINARY_DIR}/man/${prog}.1)
+    add_custom_command(OUTPUT ${page}.gz
+      COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/man
+      COMMAND ${CMAKE_COMMAND} -E env QT_QPA_PLATFORM=offscreen
+              ${HELP2MAN} --no-info --version-string=${PROJECT_VERSION} --name=${what} --output=${page}
+              $<TARGET_FILE:${prog}>
+      COMMAND gzip -9nf ${page}
+      DEPENDS ${prog}
+      COMMENT "Man page ${prog}.1"
+      VERBATIM)
+    list(APPEND HYPER_MAN_PAGES ${page}.gz)
+  endforeach()
+  add_custom_target(man ALL DEPENDS ${HYPER_MAN_PAGES})
+  install(FILES ${HYPER_MAN_PAGES} DESTINATION share/man/man1)
+endif()
+
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME hyper-workbench)
 set(CPACK_PACKAGE_VENDOR "HyPER Workbench")

@@ -48,35 +48,40 @@ const std::map<QString, std::function<int(const QStringList &)>> &commands()
  *  error (exit 2). */
 void usage(FILE *to)
 {
-    std::fputs(qPrintable(QStringLiteral(
-        "usage: hyper SUBCOMMAND --project FILE [options]\n"
-        "subcommands:\n"
-        "  init     create a new project file\n"
-        "  import   import a preference data file (.jsonl, .json, .csv, optionally .gz)\n"
-        "  info     counts of instances, labels, annotators, judges\n"
-        "  list     list instances (ids for --instance)\n"
-        "  sample   write the bundled synthetic sample dataset into a new project\n"
-        "  features compute or refresh the instance feature table\n"
-        "  train-rm train and evaluate a reward model on a label mix (--model-out saves it)\n"
-        "  score    score a project's split or a pairs file with a saved reward model\n"
-        "  counts   the feature-count vector of a mix (human-routed ids in a file)\n"
-        "  ppm      the PPM: collect | import-scores | fit | predict | importance | list\n"
-        "  route    route instances to humans under a budget; stores and applies a plan\n"
-        "  simulate sample and score candidate mixes at a budget (nothing stored)\n"
-        "  export   the resolved mix as dpo | trl | csv, with a dataset card\n"
-        "  label    record one human label\n"
-        "  agreement inter-annotator and human-vs-judge agreement, position bias\n"
-        "  queue    an annotator's queue of instances to label (overlap, balanced)\n"
-        "  flag     flag an instance for the lead's review\n"
-        "  review   the review queue: flagged and disagreeing instances\n"
-        "  adjudicate set the lead's final label of an instance\n"
-        "  judge    LM labels from a chat-completions endpoint (validated, cached, resumable)\n"
-        "  tag      LM tags of the eight metadata dimensions into the instance metadata\n"
-        "  endpoint saved LM endpoints: save | list | remove (never the key)\n"
-        "  pack     annotator packs for a team on several machines: export | info | merge | list | reissue\n"
-        "  bench    measure figures: bench import | import-long | search | features | rm | score | candidates | ppm | route | export | lm | lmjobs | packs | startup\n"
-        "  help     this list, or 'hyper help SUBCOMMAND' for the options of one\n"
-        "Run 'hyper SUBCOMMAND --help' for the options of one.\n")), to);
+    // Names padded to one column with two spaces before the text at least, the layout
+    // help2man turns into the man page's list (installer/packaging.cmake).
+    static const char *const kSubcommands[][2] = {
+        {"init", "create a new project file"},
+        {"import", "import a preference data file (.jsonl, .json, .csv, optionally .gz)"},
+        {"info", "counts of instances, labels, annotators, judges"},
+        {"list", "list instances (ids for --instance)"},
+        {"sample", "write the bundled synthetic sample dataset into a new project"},
+        {"features", "compute or refresh the instance feature table"},
+        {"train-rm", "train and evaluate a reward model on a label mix (--model-out saves it)"},
+        {"score", "score a project's split or a pairs file with a saved reward model"},
+        {"counts", "the feature-count vector of a mix (human-routed ids in a file)"},
+        {"ppm", "the PPM: collect | import-scores | fit | predict | importance | list"},
+        {"route", "route instances to humans under a budget; stores and applies a plan"},
+        {"simulate", "sample and score candidate mixes at a budget (nothing stored)"},
+        {"export", "the resolved mix as dpo | trl | csv, with a dataset card"},
+        {"label", "record one human label"},
+        {"agreement", "inter-annotator and human-vs-judge agreement, position bias"},
+        {"queue", "an annotator's queue of instances to label (overlap, balanced)"},
+        {"flag", "flag an instance for the lead's review"},
+        {"review", "the review queue: flagged and disagreeing instances"},
+        {"adjudicate", "set the lead's final label of an instance"},
+        {"judge", "LM labels from a chat-completions endpoint (validated, cached, resumable)"},
+        {"tag", "LM tags of the eight metadata dimensions into the instance metadata"},
+        {"endpoint", "saved LM endpoints: save | list | remove (never the key)"},
+        {"pack", "annotator packs for a team on several machines: export | info | merge | list | reissue"},
+        {"bench", "measure figures: import | import-long | search | features | rm | score | candidates | ppm | "
+                  "route | export | lm | lmjobs | packs | startup"},
+        {"help", "this list, or 'hyper help SUBCOMMAND' for the options of one"},
+    };
+    std::fputs("Usage: hyper SUBCOMMAND --project FILE [options]\n\nSubcommands:\n", to);
+    for (const auto &[name, what] : kSubcommands)
+        std::fprintf(to, "  %-12s%s\n", name, what);
+    std::fputs("\nRun 'hyper SUBCOMMAND --help' (or 'hyper help SUBCOMMAND') for the options of one.\n", to);
 }
 
 } // namespace

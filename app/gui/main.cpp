@@ -13,6 +13,8 @@
 #include "ui/mainwindow.h"
 #include "ui/settings.h"
 
+#include <string_view>
+
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -153,6 +155,14 @@ int main(int argc, char *argv[])
     QElapsedTimer sinceStart;
     sinceStart.start();
 
+    // --help and --version print and quit: they must work without a display (over ssh,
+    // for help2man at build time), so they get the offscreen platform.
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view a = argv[i];
+        if ((a == "--help" || a == "-h" || a == "--help-all" || a == "--version" || a == "-v")
+            && !qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+    }
     QApplication app(argc, argv);
     hyper::ml::configureThreads(); // OpenBLAS: a thread per core; LibTorch's own pool: 1
     QApplication::setOrganizationName(QStringLiteral("HyPER"));

@@ -221,7 +221,7 @@ private Q_SLOTS:
     {
         const Run help = hyperCli({QStringLiteral("--help")});
         QCOMPARE(help.code, 0);
-        QVERIFY(help.out.contains("subcommands:"));
+        QVERIFY(help.out.contains("Subcommands:"));
         QVERIFY(help.err.isEmpty());
         const Run helpCmd = hyperCli({QStringLiteral("help")});
         QCOMPARE(helpCmd.code, 0);
@@ -234,7 +234,7 @@ private Q_SLOTS:
         QVERIFY2(packHelp.out.startsWith("Usage: hyper pack export [options]"), packHelp.out.left(80).constData());
         const Run none = hyperCli({});
         QCOMPARE(none.code, 2);
-        QVERIFY(none.out.isEmpty() && none.err.contains("subcommands:"));
+        QVERIFY(none.out.isEmpty() && none.err.contains("Subcommands:"));
         const Run unknown = hyperCli({QStringLiteral("frobnicate")});
         QCOMPARE(unknown.code, 2);
         QVERIFY(unknown.err.contains("unknown subcommand 'frobnicate'"));
