@@ -6,7 +6,9 @@
 install(FILES ${CMAKE_SOURCE_DIR}/installer/hyper-workbench.desktop DESTINATION share/applications)
 install(FILES ${CMAKE_SOURCE_DIR}/installer/hyper-workbench-mime.xml
         DESTINATION share/mime/packages RENAME hyper-workbench.xml)
-install(PROGRAMS ${CMAKE_SOURCE_DIR}/scripts/score_rm.py DESTINATION share/hyper-workbench)
+# Data, not a program: run as "python3 /usr/share/hyper-workbench/score_rm.py" (python3
+# and numpy are recommended, not required).
+install(FILES ${CMAKE_SOURCE_DIR}/scripts/score_rm.py DESTINATION share/hyper-workbench)
 install(FILES ${CMAKE_SOURCE_DIR}/installer/hyper.bash-completion
         DESTINATION share/bash-completion/completions RENAME hyper)
 install(FILES ${CMAKE_SOURCE_DIR}/resources/icons/hyper.svg
@@ -42,11 +44,24 @@ if(HELP2MAN)
   install(FILES ${HYPER_MAN_PAGES} DESTINATION share/man/man1)
 endif()
 
+# The package's documents: the machine-readable (DEP-5) copyright file and the changelog,
+# gzipped with -9n as Debian asks (no time stamp, so the same bytes every build).
+set(HYPER_DOC_DIR share/doc/hyper-workbench)
+install(FILES ${CMAKE_SOURCE_DIR}/installer/copyright DESTINATION ${HYPER_DOC_DIR})
+add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/changelog.gz
+  COMMAND sh -c "gzip -9nc '${CMAKE_SOURCE_DIR}/installer/changelog' > '${CMAKE_BINARY_DIR}/changelog.gz'"
+  DEPENDS ${CMAKE_SOURCE_DIR}/installer/changelog
+  VERBATIM)
+add_custom_target(changelog ALL DEPENDS ${CMAKE_BINARY_DIR}/changelog.gz)
+install(FILES ${CMAKE_BINARY_DIR}/changelog.gz DESTINATION ${HYPER_DOC_DIR})
+
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME hyper-workbench)
 set(CPACK_PACKAGE_VENDOR "HyPER Workbench")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Hybrid human + LM preference datasets: import, route, label, train, export")
-set(CPACK_PACKAGE_CONTACT "HyPER Workbench developers <hyper-workbench@localhost>")
+# The maintainers' identity that this repository's commits carry (localhost was refused by
+# lintian as a bogus mail host).
+set(CPACK_PACKAGE_CONTACT "Seed 079feca3 maintainers <maintainers@users.noreply.r-seed-079feca3.example>")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libqt6svg6: the SVG image plugin the GUI's icons load (issue 18).
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, libqt6svg6, libopenblas0-pthread")
@@ -54,5 +69,18 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, libqt6svg6, libopenblas0-pt
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "python3-numpy")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "slurm-client")
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
+# The extended description (CPack indents it and marks blank lines as Debian wants).
+set(CPACK_PACKAGE_DESCRIPTION "HyPER Workbench builds preference datasets for reward models from a
+mix of human and LM-judge labels. It imports MultiPref and the usual public
+formats into a local project, computes instance features, routes to annotators
+the instances that gain most from a human label under a budget (a performance
+prediction model and the HyPER routing strategies), lets annotators label them
+quickly, fills the rest with LM labels, trains proxy reward models with
+LibTorch, and exports the mixed dataset for DPO and TRL trainers.
+
+It contains the desktop workbench (hyper-workbench), the command line (hyper)
+and the trainer for cluster nodes (hyper-train).")
+# Stripped programs and module: Release builds carry no debug information to split off.
+set(CPACK_STRIP_FILES TRUE)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 include(CPack)

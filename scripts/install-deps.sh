@@ -9,7 +9,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite qt6-svg-dev libqt6svg6
   libqcustomplot-dev libtorch-dev libsqlite3-dev libopenblas0-pthread zlib1g-dev
-  xvfb xauth imagemagick python3 python3-numpy help2man
+  xvfb xauth imagemagick python3 python3-numpy help2man lintian file
   slurm-wlm munge
 )
 if [[ "${HYPER_WITH_SKLEARN:-0}" == 1 ]]; then PKGS+=(python3-sklearn); fi
