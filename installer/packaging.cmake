@@ -13,6 +13,25 @@ install(FILES ${CMAKE_SOURCE_DIR}/installer/hyper.bash-completion
         DESTINATION share/bash-completion/completions RENAME hyper)
 install(FILES ${CMAKE_SOURCE_DIR}/resources/icons/hyper.svg
         DESTINATION share/icons/hicolor/scalable/apps RENAME hyper-workbench.svg)
+# The icon at the hicolor PNG sizes too (some menus and docks use no SVG), rendered from
+# the SVG at build time by Qt's own renderer.
+if(HYPER_BUILD_GUI)
+  add_executable(render_icons ${CMAKE_SOURCE_DIR}/installer/render_icons.cpp)
+  target_link_libraries(render_icons PRIVATE hyper_options Qt6::Gui Qt6::Svg)
+  set(HYPER_ICON_SIZES 16 24 32 48 64 128 256)
+  set(HYPER_ICON_PNGS)
+  foreach(size ${HYPER_ICON_SIZES})
+    list(APPEND HYPER_ICON_PNGS ${CMAKE_BINARY_DIR}/icons/${size}x${size}/hyper-workbench.png)
+    install(FILES ${CMAKE_BINARY_DIR}/icons/${size}x${size}/hyper-workbench.png
+            DESTINATION share/icons/hicolor/${size}x${size}/apps)
+  endforeach()
+  add_custom_command(OUTPUT ${HYPER_ICON_PNGS}
+    COMMAND render_icons ${CMAKE_SOURCE_DIR}/resources/icons/hyper.svg ${CMAKE_BINARY_DIR}/icons ${HYPER_ICON_SIZES}
+    DEPENDS render_icons ${CMAKE_SOURCE_DIR}/resources/icons/hyper.svg
+    COMMENT "Icons at the hicolor PNG sizes"
+    VERBATIM)
+  add_custom_target(icons ALL DEPENDS ${HYPER_ICON_PNGS})
+endif()
 
 # Man pages from the programs' own --help (help2man, installed by scripts/install-deps.sh),
 # made with the programs; without help2man the package has none.
@@ -54,6 +73,20 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/changelog.gz
   VERBATIM)
 add_custom_target(changelog ALL DEPENDS ${CMAKE_BINARY_DIR}/changelog.gz)
 install(FILES ${CMAKE_BINARY_DIR}/changelog.gz DESTINATION ${HYPER_DOC_DIR})
+
+# The package version: the project's, plus the commit it was built from when this is a git
+# checkout (0.1.0+git20261204.a0978c7: ordered by date, traceable by hash).
+set(HYPER_PACKAGE_VERSION ${PROJECT_VERSION})
+find_package(Git QUIET)
+if(GIT_FOUND AND EXISTS ${CMAKE_SOURCE_DIR}/.git)
+  execute_process(COMMAND ${GIT_EXECUTABLE} log -1 --format=%cd.%h --date=format:%Y%m%d
+                  WORKING_DIRECTORY ${CMAKE_SOURCE_DIR} OUTPUT_VARIABLE HYPER_GIT_VERSION
+                  OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE HYPER_GIT_RESULT)
+  if(HYPER_GIT_RESULT EQUAL 0 AND HYPER_GIT_VERSION)
+    set(HYPER_PACKAGE_VERSION ${PROJECT_VERSION}+git${HYPER_GIT_VERSION})
+  endif()
+endif()
+set(CPACK_PACKAGE_VERSION ${HYPER_PACKAGE_VERSION})
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME hyper-workbench)

@@ -25,6 +25,9 @@ done
 [[ $(dpkg-deb -f "$DEB" Recommends) == *python3-numpy* ]] || fail "Recommends lacks python3-numpy"
 [[ $(dpkg-deb -f "$DEB" Suggests) == *slurm-client* ]] || fail "Suggests lacks slurm-client"
 [[ $(dpkg-deb -f "$DEB" Description | wc -l) -gt 3 ]] || fail "no extended description"
+version=$(dpkg-deb -f "$DEB" Version)
+[[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+(\+git[0-9]{8}\.[0-9a-f]+)?$ ]] || fail "unexpected version $version"
+echo "version: $version"
 
 files=$(dpkg-deb -c "$DEB" | awk '{print $6}')
 for f in ./usr/bin/hyper ./usr/bin/hyper-workbench ./usr/bin/hyper-train \
@@ -33,7 +36,11 @@ for f in ./usr/bin/hyper ./usr/bin/hyper-workbench ./usr/bin/hyper-train \
          ./usr/share/man/man1/hyper.1.gz ./usr/share/man/man1/hyper-workbench.1.gz \
          ./usr/share/man/man1/hyper-train.1.gz \
          ./usr/share/doc/hyper-workbench/copyright ./usr/share/doc/hyper-workbench/changelog.gz \
-         ./usr/share/bash-completion/completions/hyper ./usr/share/applications/hyper-workbench.desktop; do
+         ./usr/share/bash-completion/completions/hyper ./usr/share/applications/hyper-workbench.desktop \
+         ./usr/share/icons/hicolor/scalable/apps/hyper-workbench.svg \
+         ./usr/share/icons/hicolor/16x16/apps/hyper-workbench.png \
+         ./usr/share/icons/hicolor/48x48/apps/hyper-workbench.png \
+         ./usr/share/icons/hicolor/256x256/apps/hyper-workbench.png; do
     grep -qxF "$f" <<< "$files" || fail "the package lacks $f"
 done
 
@@ -43,6 +50,7 @@ grep -q 'application/x-hyper-project' "$X/usr/share/mime/packages/hyper-workbenc
 grep -q '^MimeType=application/x-hyper-project;' "$X/usr/share/applications/hyper-workbench.desktop" || fail "desktop MimeType"
 grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' \
     "$X/usr/share/doc/hyper-workbench/copyright" || fail "copyright is not DEP-5"
+file "$X/usr/share/icons/hicolor/48x48/apps/hyper-workbench.png" | grep -q '48 x 48' || fail "48 px icon"
 zcat "$X/usr/share/man/man1/hyper.1.gz" | grep -q 'import a preference data file' || fail "hyper.1 lacks the subcommands"
 for b in usr/bin/hyper usr/bin/hyper-workbench usr/bin/hyper-train usr/lib/hyper-workbench/libhyper-ml.so; do
     file "$X/$b" | grep -q 'not stripped' && fail "$b is not stripped"
