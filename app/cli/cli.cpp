@@ -6,6 +6,7 @@
 #include "core/routing/collect.h"
 
 #include <QFile>
+#include <QTemporaryDir>
 #include <QJsonDocument>
 #include <cstdio>
 #include <unistd.h>
@@ -71,17 +72,34 @@ QString requireProject(const QCommandLineParser &parser)
     return p;
 }
 
-void copyToStdout(const QString &path)
+StdoutTarget::StdoutTarget(QString &out, bool json, const QString &fileName)
 {
-    QFile f(path);
+    if (out != QLatin1String("-"))
+        return;
+    if (json)
+        throw UsageError("--out - and --json both want stdout");
+    m_dir = std::make_unique<QTemporaryDir>();
+    if (!m_dir->isValid())
+        throw BadInput("cannot create a temporary folder for --out -");
+    out = m_dir->filePath(fileName);
+}
+
+StdoutTarget::~StdoutTarget() = default;
+
+void StdoutTarget::finish(QString &out) const
+{
+    if (!active())
+        return;
+    QFile f(out);
     if (!f.open(QIODevice::ReadOnly))
-        throw BadInput(QStringLiteral("cannot read %1: %2").arg(path, f.errorString()).toStdString());
+        throw BadInput(QStringLiteral("cannot read %1: %2").arg(out, f.errorString()).toStdString());
     std::fflush(stdout);
     char buffer[1 << 16];
     for (qint64 n; (n = f.read(buffer, sizeof buffer)) > 0;)
         if (std::fwrite(buffer, 1, std::size_t(n), stdout) != std::size_t(n))
             throw BadInput("cannot write to stdout");
     std::fflush(stdout);
+    out = QStringLiteral("-");
 }
 
 void addCheckOption(QCommandLineParser &parser)

@@ -13,6 +13,8 @@
 #include "core/storage/projectstore.h"
 #include <stdexcept>
 
+class QTemporaryDir;
+
 namespace hyper::cli {
 
 /** Bad input or usage: exit 2. */
@@ -84,8 +86,23 @@ QMap<QString, QString> mapOptions(const QCommandLineParser &parser);
 QJsonObject sectionsJson(const ml::SectionScores &scores);
 
 void printJson(const QJsonObject &object);
-/** Copies a file's bytes to stdout (for --out -); throws BadInput when it cannot. */
-void copyToStdout(const QString &path);
+/** --out - (issue 18): the command writes its usual atomic file into a temporary folder,
+ *  and finish() copies it to stdout. Construct it right after reading --out. */
+class StdoutTarget
+{
+public:
+    /** When out is "-": refuses --json (both want stdout: UsageError) and points out at a
+     *  temporary file named fileName. Otherwise does nothing. */
+    StdoutTarget(QString &out, bool json, const QString &fileName);
+    ~StdoutTarget();
+    bool active() const { return m_dir != nullptr; }
+    /** When active: copies the file to stdout (BadInput when it cannot) and sets out back
+     *  to "-" for the summary. */
+    void finish(QString &out) const;
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
 /** Human text on stderr. */
 void say(const QString &text);
 /** The 1-minute load average, or -1 where /proc/loadavg is missing (for bench figures). */

@@ -2,8 +2,6 @@
 // hyper export: the resolved train split as a DPO / TRL / CSV file with its dataset card
 // (docs/EXPORT.md).
 #include "app/cli/cli.h"
-
-#include <QTemporaryDir>
 #include "core/export/exporter.h"
 
 #include <QJsonObject>
@@ -80,23 +78,15 @@ int cmdExport(const QStringList &args)
     params.outPath = p.value(QStringLiteral("out"));
     if (params.outPath.isEmpty())
         throw UsageError("--out FILE is required (- for stdout)");
-    // --out -: the data on stdout. It is written to a temporary file first (the export
-    // writes atomically and reads its own output for the card), then copied out.
-    const bool toStdout = params.outPath == QLatin1String("-");
-    QTemporaryDir stdoutDir;
-    if (toStdout) {
-        if (p.isSet(QStringLiteral("json")))
-            throw UsageError("--out - and --json both want stdout");
-        if (!stdoutDir.isValid())
-            throw BadInput("hyper export: cannot create a temporary folder for --out -");
-        params.outPath = stdoutDir.filePath(QStringLiteral("export.out"));
-    }
+    // --out -: the data on stdout (the export writes atomically and reads its own output
+    // for the card, so it writes a temporary file first). The card only with --card.
+    const StdoutTarget stdoutTarget(params.outPath, p.isSet(QStringLiteral("json")), QStringLiteral("export.out"));
     params.conversational = p.isSet(QStringLiteral("conversational"));
     if (params.conversational && params.format != exporting::Format::Trl)
         throw UsageError("--conversational applies to --format trl only");
     if (p.isSet(QStringLiteral("card")) && p.isSet(QStringLiteral("no-card")))
         throw UsageError("--card and --no-card exclude each other");
-    if (!p.isSet(QStringLiteral("no-card")) && (p.isSet(QStringLiteral("card")) || !toStdout))
+    if (!p.isSet(QStringLiteral("no-card")) && (p.isSet(QStringLiteral("card")) || !stdoutTarget.active()))
         params.cardPath = p.isSet(QStringLiteral("card")) ? p.value(QStringLiteral("card"))
                                                           : params.outPath + QStringLiteral(".md");
     params.rawPath = p.value(QStringLiteral("raw"));
@@ -138,10 +128,7 @@ int cmdExport(const QStringList &args)
         say(QStringLiteral("hyper export: %1; nothing was written").arg(QString::fromUtf8(e.what())));
         return 1;
     }
-    if (toStdout) {
-        copyToStdout(params.outPath);
-        params.outPath = QStringLiteral("-");
-    }
+    stdoutTarget.finish(params.outPath);
 
     if (p.isSet(QStringLiteral("json"))) {
         QJsonObject judges;

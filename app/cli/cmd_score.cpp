@@ -7,8 +7,6 @@
 #include "core/ml/modelfile.h"
 #include "core/mlbridge/rmscore.h"
 
-#include <QTemporaryDir>
-
 #include <QFileInfo>
 #include <QJsonObject>
 
@@ -80,15 +78,7 @@ int cmdScore(const QStringList &args)
         params.out = p.value(QStringLiteral("out"));
         if (params.out.isEmpty())
             throw UsageError("--input needs --out SCORES.jsonl (- for stdout)");
-        const bool toStdout = params.out == QLatin1String("-");
-        QTemporaryDir stdoutDir;
-        if (toStdout) {
-            if (json)
-                throw UsageError("--out - and --json both want stdout");
-            if (!stdoutDir.isValid())
-                throw BadInput("hyper score: cannot create a temporary folder for --out -");
-            params.out = stdoutDir.filePath(QStringLiteral("scores.jsonl"));
-        }
+        const StdoutTarget stdoutTarget(params.out, json, QStringLiteral("scores.jsonl"));
         params.input.file = p.value(QStringLiteral("input"));
         params.input.format = p.value(QStringLiteral("format"));
         params.input.map = mapOptions(p);
@@ -97,10 +87,7 @@ int cmdScore(const QStringList &args)
             throw ImportError(params.input.file, 0, QStringLiteral("no such file"));
         Feedback feedback = stderrFeedback(QStringLiteral("scoring"));
         const ScoreFileResult r = scoreFile(params, feedback);
-        if (toStdout) {
-            copyToStdout(params.out);
-            params.out = QStringLiteral("-");
-        }
+        stdoutTarget.finish(params.out);
         if (json)
             printJson({{QStringLiteral("pairs"), r.pairs},
                        {QStringLiteral("skipped"), r.skipped},

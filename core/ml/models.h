@@ -58,6 +58,8 @@ public:
     /** Threads of the CPU pooling kernels (plain std::threads, not LibTorch's pool); the
      *  numbers do not depend on it. */
     void setKernelThreads(int threads) { m_kernelThreads = std::max(1, threads); }
+    /** Built with HYPER_BAG_BASELINE set (bagBaselineRequested): no CPU kernels. */
+    bool baseline() const { return m_baseline; }
 
 private:
     torch::Tensor head(const torch::Tensor &prompt, const torch::Tensor &response,

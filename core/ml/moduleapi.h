@@ -33,7 +33,6 @@ public:
 struct MlModuleApi {
     int abi = 0;
     const char *version = nullptr;
-    const char *torchVersion = nullptr;
     TrainResult (*trainBundle)(const Bundle &, const TrainCallbacks &, bool) = nullptr;
     std::string (*resolveDevice)(const std::string &) = nullptr;
     std::string (*metricsJson)(const TrainResult &) = nullptr;
@@ -53,7 +52,8 @@ struct MlModuleApi {
                                                  int threads) = nullptr;
 };
 
-/** Implemented in runtime.cpp (module side): the scope count behind SingleThreadedBlas. */
+/** Implemented in runtime.cpp (module side): the scope count behind SingleThreadedBlas,
+ *  whose constructor and destructor (loader.cpp) call them through the table. */
 void enterSingleThreadedBlasScope();
 void leaveSingleThreadedBlasScope();
 

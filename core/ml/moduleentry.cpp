@@ -5,8 +5,6 @@
 #include "core/ml/moduleapi.h"
 #include "core/ml/scorer.h"
 
-#include <torch/version.h>
-
 namespace hyper::ml {
 namespace {
 
@@ -31,7 +29,6 @@ MlModuleApi makeApi()
     MlModuleApi api;
     api.abi = kMlModuleAbi;
     api.version = HYPER_VERSION;
-    api.torchVersion = TORCH_VERSION;
     api.trainBundle = &trainBundle;
     api.resolveDevice = &resolveDevice;
     api.metricsJson = &metricsJson;

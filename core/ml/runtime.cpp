@@ -54,14 +54,4 @@ void leaveSingleThreadedBlasScope()
         openblas_set_num_threads(blasThreadsBefore);
 }
 
-SingleThreadedBlas::SingleThreadedBlas()
-{
-    enterSingleThreadedBlasScope();
-}
-
-SingleThreadedBlas::~SingleThreadedBlas()
-{
-    leaveSingleThreadedBlasScope();
-}
-
 } // namespace hyper::ml

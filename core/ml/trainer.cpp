@@ -210,9 +210,10 @@ TrainResult trainBundle(const Bundle &bundle, const TrainCallbacks &callbacks, b
     // threads, one per core unless config.threads says otherwise; LibTorch's pool stays
     // at `threads` (see above). A collect gives each of its workers one.
     const int kernelThreads = config.threads > 0 ? config.threads : usableCpus();
-    if (auto *bag = dynamic_cast<BagRewardModelImpl *>(model.get()))
+    auto *bag = dynamic_cast<BagRewardModelImpl *>(model.get());
+    if (bag)
         bag->setKernelThreads(kernelThreads);
-    LazyAdamW sparseOptimizer(sparse, config.lr, config.weightDecay, kernelThreads, !bagBaselineRequested());
+    LazyAdamW sparseOptimizer(sparse, config.lr, config.weightDecay, kernelThreads, /*loops=*/!(bag && bag->baseline()));
 
     std::mt19937_64 rng(config.seed);
     std::vector<std::int64_t> order(bundle.train.size());

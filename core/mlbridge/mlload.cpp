@@ -3,7 +3,6 @@
 
 #include "core/jobs/feedback.h"
 #include "core/ml/mlmodule.h"
-#include "core/ml/runtime.h"
 
 namespace hyper {
 
@@ -18,14 +17,6 @@ void loadMlModule(Feedback &feedback, double fraction)
 bool mlModuleLoaded()
 {
     return ml::mlModuleLoaded();
-}
-
-QString mlModuleStatus()
-{
-    if (!ml::mlModuleLoaded())
-        return QStringLiteral("not loaded (loaded on first use)");
-    return QStringLiteral("%1 (LibTorch %2)")
-        .arg(QString::fromStdString(ml::mlModulePath()), QString::fromStdString(ml::runtimeInfo().torchVersion));
 }
 
 } // namespace hyper

@@ -18,8 +18,4 @@ void loadMlModule(Feedback &feedback, double fraction = 0.0);
  *  core/ml). */
 bool mlModuleLoaded();
 
-/** A line for `hyper info` and the About box: the module's file and LibTorch version when
- *  loaded, else "not loaded (loaded on first use)". */
-QString mlModuleStatus();
-
 } // namespace hyper

@@ -69,14 +69,12 @@ public:
         if ((m_s[0] | m_s[1] | m_s[2] | m_s[3]) == 0)
             m_s[0] = 1; // the one state it must not have
     }
-    /** From one 64-bit seed, through splitmix64 (as its authors recommend). */
+    /** From one 64-bit seed, through the splitmix64 sequence (as its authors recommend). */
     explicit Xoshiro256(std::uint64_t seed)
     {
         for (std::uint64_t &s : m_s) {
-            std::uint64_t z = (seed += 0x9E3779B97F4A7C15ull);
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-            s = z ^ (z >> 31);
+            s = splitmix64(seed);
+            seed += 0x9E3779B97F4A7C15ull;
         }
     }
     std::uint64_t operator()()
@@ -279,34 +277,29 @@ CandidateSampler::CandidateSampler(const FeatureMatrix &matrix)
         m_lists.push_back(matrix.members(f));
 }
 
-std::int64_t CandidateSampler::sample(std::mt19937_64 &rng, Bits &out, std::int64_t budget)
+template <typename Generator>
+bool CandidateSampler::start(Generator &rng, Bits &out, std::int64_t budget)
 {
     const std::int64_t n = m_matrix.instances();
     out.assign(m_matrix.words(), 0);
-    if (n == 0) {
-        m_lastBudget = 0;
+    m_lastBudget = n == 0 ? 0 : budget > 0 ? budget : std::int64_t(1 + drawBelow(rng, std::uint64_t(n)));
+    return n > 0;
+}
+
+std::int64_t CandidateSampler::sample(std::mt19937_64 &rng, Bits &out, std::int64_t budget)
+{
+    if (!start(rng, out, budget))
         return 0;
-    }
-    const std::int64_t b = budget > 0 ? budget : std::int64_t(1 + boundedDraw(rng, std::uint64_t(n)));
-    m_lastBudget = b;
     if (m_baseline)
-        return fill(rng, out, b);
+        return fill(rng, out, m_lastBudget);
     Xoshiro256 fast(rng);
-    return fill(fast, out, b);
+    return fill(fast, out, m_lastBudget);
 }
 
 std::int64_t CandidateSampler::sample(std::uint64_t seed, Bits &out, std::int64_t budget)
 {
-    const std::int64_t n = m_matrix.instances();
-    out.assign(m_matrix.words(), 0);
-    if (n == 0) {
-        m_lastBudget = 0;
-        return 0;
-    }
     Xoshiro256 rng(seed);
-    const std::int64_t b = budget > 0 ? budget : std::int64_t(1 + drawBelow(rng, std::uint64_t(n)));
-    m_lastBudget = b;
-    return fill(rng, out, b);
+    return start(rng, out, budget) ? fill(rng, out, m_lastBudget) : 0;
 }
 
 template <typename Generator>

@@ -27,6 +27,16 @@ inline bool testBit(const Bits &b, std::int64_t i) { return (b[std::size_t(i >> 
 inline void setBit(Bits &b, std::int64_t i) { b[std::size_t(i >> 6)] |= std::uint64_t(1) << (i & 63); }
 std::int64_t popcount(const Bits &b);
 
+/** splitmix64 (Steele, Lea and Flood): x + the golden gamma, mixed. Seeds derived from a
+ *  seed, and the states of the sampler's inner generator. */
+inline std::uint64_t splitmix64(std::uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ull;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+    return x ^ (x >> 31);
+}
+
 /** Uniform integer in [0, bound) from the generator (Lemire's multiply-and-reject;
  *  no std distribution, so the stream is the same with every standard library). */
 std::uint64_t boundedDraw(std::mt19937_64 &rng, std::uint64_t bound);
@@ -116,6 +126,10 @@ public:
     void setBaseline(bool on) { m_baseline = on; }
 
 private:
+    /** Clears out and sets lastBudget (given, or drawn from rng); false when the matrix
+     *  has no instance. */
+    template <typename Generator>
+    bool start(Generator &rng, Bits &out, std::int64_t budget);
     template <typename Generator>
     std::int64_t fill(Generator &rng, Bits &out, std::int64_t budget);
 

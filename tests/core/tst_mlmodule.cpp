@@ -67,7 +67,6 @@ private Q_SLOTS:
         QCOMPARE(ml::configureThreads(), 1); // kept for the load
         QVERIFY(trainingDevices().contains(QStringLiteral("cpu")));
         QVERIFY(ml::mlModulePath().empty());
-        QVERIFY(mlModuleStatus().startsWith(QStringLiteral("not loaded")));
         QVERIFY(!ml::mlModuleLoaded());
         QVERIFY(!torchMapped());
         QVERIFY(!ml::mlModuleCandidates().empty());
@@ -85,7 +84,6 @@ private Q_SLOTS:
         const ml::RuntimeInfo info = ml::runtimeInfo();
         QVERIFY(!info.torchVersion.empty());
         QCOMPARE(info.intraOpThreads, 1); // the settings kept before the load were applied
-        QVERIFY(mlModuleStatus().contains(QString::fromStdString(info.torchVersion)));
         said.clear();
         loadMlModule(watched); // loaded: says nothing
         QVERIFY(said.isEmpty());
