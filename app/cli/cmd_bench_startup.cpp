@@ -66,7 +66,7 @@ int benchStartup(const QStringList &args)
     p.addOption({QStringLiteral("dir"), QStringLiteral("Work folder (default out/bench)."), QStringLiteral("DIR"),
                  QStringLiteral("out/bench")});
     parseOrThrow(p, args);
-    const int runs = std::max(1, p.value(QStringLiteral("runs")).toInt());
+    const int runs = intOption(p, QStringLiteral("runs"), 1, 1000);
     const QString self = QCoreApplication::applicationFilePath();
     QString project = p.value(QStringLiteral("project"));
     if (project.isEmpty()) {
