@@ -113,7 +113,13 @@ LibTorch, and exports the mixed dataset for DPO and TRL trainers.
 
 It contains the desktop workbench (hyper-workbench), the command line (hyper)
 and the trainer for cluster nodes (hyper-train).")
-# Stripped programs and module: Release builds carry no debug information to split off.
-set(CPACK_STRIP_FILES TRUE)
+# Stripped programs and module, and their debug information in a package of its own
+# (hyper-workbench-dbgsym_VERSION_amd64.ddeb, files under /usr/lib/debug/.build-id/). CPack
+# splits only files that are not stripped yet, so it strips them itself (objcopy
+# --only-keep-debug, --strip-unneeded, --add-gnu-debuglink) and CPACK_STRIP_FILES stays off.
+set(CPACK_STRIP_FILES FALSE)
+set(CPACK_DEBIAN_DEBUGINFO_PACKAGE ON)
+# CPack 3.25's debug-symbols package needs mending after it is built (see the script).
+set(CPACK_POST_BUILD_SCRIPTS ${CMAKE_SOURCE_DIR}/installer/fix-dbgsym.cmake)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 include(CPack)

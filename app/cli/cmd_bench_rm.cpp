@@ -83,7 +83,7 @@ int benchScore(const QStringList &args)
     if (!tmp.isValid())
         throw StoreError("bench score: cannot create a temporary directory");
     QJsonArray rows;
-    for (const QString model : {QStringLiteral("bag"), QStringLiteral("transformer")}) {
+    for (const QString &model : {QStringLiteral("bag"), QStringLiteral("transformer")}) {
         const int n = model == QLatin1String("bag") ? pairs : std::max(10, pairs / 4);
         QDir(tmp.path()).mkdir(model);
         const RmScoreBenchFigures f = benchScoring(model, n, QDir(tmp.path()).filePath(model));

@@ -3,11 +3,14 @@
 # ctest label "package" (issue 18): builds the .deb from this build tree with CPack and
 # checks it as a user's machine would see it: its Depends, the files it must carry (MIME
 # types, man pages, copyright, changelog, completion, the ML module), stripped binaries,
-# and lintian with no error. lintian's warnings are printed (docs/DEVELOPING.md lists
+# the debug-symbols package (.ddeb: one debug file per binary, by build id, with line
+# tables), and lintian with no error on both. lintian's warnings are printed (docs/DEVELOPING.md lists
 # them with reasons).
 #
 #   tests/package/check-package.sh BUILD_DIR [CPACK]
 set -euo pipefail
+# No "producer | grep -q" below: with pipefail, grep -q leaving early can kill the producer
+# with SIGPIPE and fail the check at random; outputs are taken whole first.
 B=${1:?BUILD_DIR}
 CPACK=${2:-cpack}
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -50,17 +53,46 @@ grep -q 'application/x-hyper-project' "$X/usr/share/mime/packages/hyper-workbenc
 grep -q '^MimeType=application/x-hyper-project;' "$X/usr/share/applications/hyper-workbench.desktop" || fail "desktop MimeType"
 grep -q '^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' \
     "$X/usr/share/doc/hyper-workbench/copyright" || fail "copyright is not DEP-5"
-file "$X/usr/share/icons/hicolor/48x48/apps/hyper-workbench.png" | grep -q '48 x 48' || fail "48 px icon"
-zcat "$X/usr/share/man/man1/hyper.1.gz" | grep -q 'import a preference data file' || fail "hyper.1 lacks the subcommands"
+grep -q '48 x 48' <<< "$(file "$X/usr/share/icons/hicolor/48x48/apps/hyper-workbench.png")" || fail "48 px icon"
+grep -q 'import a preference data file' <<< "$(zcat "$X/usr/share/man/man1/hyper.1.gz")" || fail "hyper.1 lacks the subcommands"
 for b in usr/bin/hyper usr/bin/hyper-workbench usr/bin/hyper-train usr/lib/hyper-workbench/libhyper-ml.so; do
-    file "$X/$b" | grep -q 'not stripped' && fail "$b is not stripped"
+    grep -q 'not stripped' <<< "$(file "$X/$b")" && fail "$b is not stripped"
 done
+# The debug symbols: a -dbgsym .ddeb beside the .deb, for exactly this version, with one
+# .debug file per program and module under /usr/lib/debug/.build-id, named by the build id
+# of the stripped file, and carrying line tables of the project's own sources.
+DDEB=$(ls "$OUT"/hyper-workbench-dbgsym_*.ddeb 2> /dev/null) || fail "no debug-symbols package (-dbgsym .ddeb)"
+echo "debug symbols: $(basename "$DDEB"), $(stat -c %s "$DDEB") bytes"
+[[ $(dpkg-deb -f "$DDEB" Package) == hyper-workbench-dbgsym ]] || fail "dbgsym package name"
+[[ $(dpkg-deb -f "$DDEB" Depends) == "hyper-workbench (= $version)" ]] || fail "dbgsym Depends: $(dpkg-deb -f "$DDEB" Depends)"
+D="$OUT/d"
+dpkg-deb -x "$DDEB" "$D"
+for b in usr/bin/hyper usr/bin/hyper-workbench usr/bin/hyper-train usr/lib/hyper-workbench/libhyper-ml.so; do
+    id=$(readelf -n "$X/$b" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
+    [[ -n $id ]] || fail "$b has no build id"
+    dbg="$D/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug"
+    [[ -f $dbg ]] || fail "no debug file for $b ($id)"
+    grep -q '.gnu_debuglink' <<< "$(readelf -S "$X/$b")" || fail "$b has no debug link"
+    readelf -p .debug_line_str "$dbg" > "$OUT/lines.txt" 2> /dev/null || readelf -p .debug_str "$dbg" > "$OUT/lines.txt"
+done
+# The module's line table names its sources (the last file read above is the module's).
+grep -q 'trainer.cpp' "$OUT/lines.txt" || fail "the module's debug file has no line table of core/ml"
+# A backtrace can name the line: hyper's main() maps to app/cli/main.cpp.
+id=$(readelf -n "$X/usr/bin/hyper" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
+dbg="$D/usr/lib/debug/.build-id/${id:0:2}/${id:2}.debug"
+addr=$(nm "$dbg" | awk '$3 == "main" { print $1 }')
+[[ -n $addr ]] || fail "no symbol main in hyper's debug file"
+where=$(addr2line -e "$dbg" "0x$addr")
+[[ $where == */app/cli/main.cpp:* ]] || fail "main() maps to $where, not app/cli/main.cpp"
+echo "hyper main() at ${where##*/}"
+[[ -L $D/usr/share/doc/hyper-workbench-dbgsym ]] || fail "the dbgsym doc folder is not a link to the main package's"
+
 # The installed programs find the installed module.
-env -u HYPER_ML_MODULE "$X/usr/bin/hyper-train" --info | grep -q "\"module\": \"$X/usr/lib/hyper-workbench/libhyper-ml.so\"" \
+grep -q "\"module\": \"$X/usr/lib/hyper-workbench/libhyper-ml.so\"" <<< "$(env -u HYPER_ML_MODULE "$X/usr/bin/hyper-train" --info)" \
     || fail "hyper-train does not load the packaged module"
 
 rc=0
-lintian --fail-on error --tag-display-limit 0 "$DEB" > "$OUT/lintian.txt" 2>&1 || rc=$?
+lintian --fail-on error --tag-display-limit 0 "$DEB" "$DDEB" > "$OUT/lintian.txt" 2>&1 || rc=$?
 errors=$(grep -c '^E: ' "$OUT/lintian.txt" || true)
 warnings=$(grep -c '^W: ' "$OUT/lintian.txt" || true)
 cat "$OUT/lintian.txt"
