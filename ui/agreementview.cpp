@@ -6,6 +6,7 @@
 #include "core/storage/projectstore.h"
 #include "ui/featuresview.h"
 #include "ui/taskcontroller.h"
+#include "ui/taskstatus.h"
 #include "ui/viewhelpers.h"
 
 #include <QComboBox>
@@ -88,10 +89,7 @@ AgreementView::AgreementView(QWidget *parent)
     layout->addLayout(top);
     layout->addWidget(split, 1);
 
-    connect(m_tasks, &TaskController::failed, this, [this](const QString &message) {
-        m_summary->setText(tr("Agreement failed: %1").arg(message));
-        Q_EMIT statusMessage(m_summary->text());
-    });
+    new TaskStatus(m_tasks, this, m_summary);
     connect(m_tasks, &TaskController::ended, this, [this] { m_refresh->setEnabled(m_store != nullptr); });
 }
 

@@ -9,6 +9,7 @@
 #include "ui/featuresview.h"
 #include "ui/labelformat.h"
 #include "ui/taskcontroller.h"
+#include "ui/taskstatus.h"
 #include "ui/viewhelpers.h"
 
 #include <QComboBox>
@@ -158,10 +159,7 @@ CalibrationView::CalibrationView(QWidget *parent)
     layout->addLayout(top);
     layout->addWidget(split, 1);
 
-    connect(m_tasks, &TaskController::failed, this, [this](const QString &message) {
-        view::setMessage(m_summary, tr("Calibration failed: %1").arg(message), true);
-        Q_EMIT statusMessage(m_summary->text());
-    });
+    new TaskStatus(m_tasks, this, m_summary);
     connect(m_tasks, &TaskController::ended, this, [this] { m_refresh->setEnabled(m_store != nullptr); });
     connect(m_importanceTasks, &TaskController::failed, this, [this](const QString &message) {
         m_importanceNote = tr("PPM importance failed: %1").arg(message);

@@ -298,7 +298,8 @@ void FeaturesView::updateButtons()
 {
     const bool running = m_jobs->isRunning();
     m_compute->setEnabled(m_store && !running);
-    m_emptyCompute->setEnabled(m_store && !running);
+    m_emptyCompute->setEnabled(m_store && !running && m_trainInstances > 0);
+    m_emptyCompute->setVisible(m_trainInstances > 0 || !m_store);
     m_recompute->setEnabled(m_store && !running);
     m_show->setEnabled(!selectedFeatures().isEmpty());
 }
@@ -344,6 +345,9 @@ void FeaturesView::refresh()
         m_emptyLabel->setText(tr("No project is open."));
     else if (!error.isEmpty())
         m_emptyLabel->setText(tr("Cannot read the features: %1").arg(error));
+    else if (m_trainInstances == 0)
+        m_emptyLabel->setText(tr("This project has no train instances yet. Import a preference dataset first "
+                                 "(File › Import…, Ctrl+I); then compute its features here."));
     else
         m_emptyLabel->setText(tr("No features yet — Compute them to see the lexical scores and tags of the "
                                  "%1 train instances.").arg(locale.toString(m_trainInstances)));

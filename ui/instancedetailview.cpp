@@ -221,6 +221,27 @@ void InstanceDetailView::showInstance(qint64 instanceId)
     fillLmLabels(lm);
     m_humanHeader->setText(tr("<b>Human labels</b> &nbsp;·&nbsp; %1").arg(human.size()));
     m_lmHeader->setText(tr("<b>LM judges</b> &nbsp;·&nbsp; %1").arg(lm.size()));
+    fitLabelRows();
+}
+
+void InstanceDetailView::fitLabelRows()
+{
+    // Every label row in view (up to kShownLabelRows): the labels pane grows, taken from
+    // the responses above it, as long as they keep a few lines.
+    constexpr int kShownLabelRows = 8;
+    const int rows = std::min(kShownLabelRows, std::max(m_human->rowCount(), m_lm->rowCount()));
+    const int want = m_humanHeader->sizeHint().height() + m_human->horizontalHeader()->sizeHint().height()
+        + rows * m_human->verticalHeader()->defaultSectionSize() + 2 * m_human->frameWidth() + 6;
+    QList<int> sizes = m_vertical->sizes();
+    if (sizes.size() != 3 || sizes[2] >= want || sizes[1] == 0)
+        return;
+    const int minResponses = 6 * fontMetrics().lineSpacing();
+    const int take = std::min(want - sizes[2], std::max(0, sizes[1] - minResponses));
+    if (take <= 0)
+        return;
+    sizes[1] -= take;
+    sizes[2] += take;
+    m_vertical->setSizes(sizes);
 }
 
 void InstanceDetailView::fillHumanLabels(const std::vector<HumanLabel> &labels)
@@ -240,7 +261,7 @@ void InstanceDetailView::fillHumanLabels(const std::vector<HumanLabel> &labels)
         }
         m_human->setItem(row, 0, item(l.annotator));
         m_human->setItem(row, 1, item(l.annotatorKind));
-        m_human->setItem(row, 2, item(labelformat::shortText(l.overall), preferenceName(l.overall)));
+        m_human->setItem(row, 2, item(labelformat::shortText(l.overall), labelformat::longText(l.overall)));
         m_human->setItem(row, 3, item(aspect("helpfulness")));
         m_human->setItem(row, 4, item(aspect("truthfulness")));
         m_human->setItem(row, 5, item(aspect("harmlessness")));
@@ -259,11 +280,15 @@ void InstanceDetailView::fillLmLabels(const std::vector<LmLabel> &labels)
         QString overall = labelformat::shortText(l.overall);
         if (!l.overall)
             overall = tr("unusable");
+        // The judge's own words are shown when they say more than the verdict: not when
+        // they are the verdict itself ("B-is-clearly-better" from an imported file).
         QString text = l.rationale;
-        if (!l.raw.isEmpty() && l.raw != l.rationale)
+        const bool rawIsVerdict = l.raw.isEmpty() || l.raw == l.rationale
+            || (l.overall && l.raw.compare(preferenceName(*l.overall), Qt::CaseInsensitive) == 0);
+        if (!rawIsVerdict)
             text = text.isEmpty()
-                ? tr("raw: %1").arg(l.raw)
-                : text + QStringLiteral("  [") + tr("raw: %1").arg(l.raw) + QStringLiteral("]");
+                ? tr("judge's reply: %1").arg(l.raw)
+                : text + QStringLiteral("  [") + tr("judge's reply: %1").arg(l.raw) + QStringLiteral("]");
         m_lm->setItem(row, 0, item(l.judge));
         m_lm->setItem(row, 1, item(overall, labelformat::longText(l.overall)));
         m_lm->setItem(row, 2,

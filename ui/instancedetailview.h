@@ -46,6 +46,8 @@ public:
     QSplitter *splitter() const { return m_vertical; }
 
 private:
+    /** Makes the labels pane tall enough for every label row (up to 8). */
+    void fitLabelRows();
     void fillHumanLabels(const std::vector<HumanLabel> &labels);
     void fillLmLabels(const std::vector<LmLabel> &labels);
 

@@ -29,9 +29,26 @@ QString shortText(const std::optional<Preference> &p)
     return p ? shortText(*p) : QString();
 }
 
+QString longText(Preference p)
+{
+    switch (p) {
+    case Preference::AClearly:
+        return QCoreApplication::translate("labelformat", "A is clearly better");
+    case Preference::ASlightly:
+        return QCoreApplication::translate("labelformat", "A is slightly better");
+    case Preference::Tie:
+        return QCoreApplication::translate("labelformat", "A and B are about the same");
+    case Preference::BSlightly:
+        return QCoreApplication::translate("labelformat", "B is slightly better");
+    case Preference::BClearly:
+        return QCoreApplication::translate("labelformat", "B is clearly better");
+    }
+    return {};
+}
+
 QString longText(const std::optional<Preference> &p)
 {
-    return p ? preferenceName(*p) : QString();
+    return p ? longText(*p) : QString();
 }
 
 QString lengthText(qsizetype characters)

@@ -16,7 +16,10 @@ namespace labelformat {
 QString shortText(Preference p);
 /** shortText, or an empty string for none. */
 QString shortText(const std::optional<Preference> &p);
-/** The canonical scale name ("A-is-clearly-better"), or empty for none. */
+/** In words, for people: "A is clearly better" (the canonical scale name,
+ *  "A-is-clearly-better", is for files and the command line). */
+QString longText(Preference p);
+/** longText, or an empty string for none. */
 QString longText(const std::optional<Preference> &p);
 /** "1.2 k chars"-style length of a text. */
 QString lengthText(qsizetype characters);

@@ -11,6 +11,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -226,6 +227,7 @@ void LabelView::buildUi()
     // Top bar: session and progress.
     m_annotatorCombo = new QComboBox;
     m_annotatorCombo->setObjectName(QStringLiteral("annotatorCombo"));
+    m_annotatorCombo->setAccessibleName(tr("Annotator"));
     m_annotatorCombo->setMinimumContentsLength(26);
     m_annotatorCombo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_annotatorCombo->setFocusPolicy(Qt::ClickFocus);
@@ -237,6 +239,7 @@ void LabelView::buildUi()
     });
     m_newAnnotator = new QPushButton(tr("New Annotator…"));
     m_newAnnotator->setObjectName(QStringLiteral("newAnnotatorButton"));
+    m_newAnnotator->setAccessibleName(tr("New annotator"));
     m_newAnnotator->setFocusPolicy(Qt::NoFocus);
     connect(m_newAnnotator, &QPushButton::clicked, this, [this] {
         QDialog dialog(this);
@@ -262,6 +265,7 @@ void LabelView::buildUi()
     });
     m_overlap = new QSpinBox;
     m_overlap->setObjectName(QStringLiteral("overlapSpin"));
+    m_overlap->setAccessibleName(tr("Overlap: human labels wanted per instance"));
     m_overlap->setRange(1, 20);
     m_overlap->setToolTip(tr("k: human labels wanted per instance; an instance leaves the queues once it has k"));
     m_overlap->setFocusPolicy(Qt::ClickFocus);
@@ -288,6 +292,7 @@ void LabelView::buildUi()
     m_stackedButton->setObjectName(QStringLiteral("stackedButton"));
     m_stackedButton->setText(tr("Stacked"));
     m_stackedButton->setCheckable(true);
+    m_stackedButton->setAccessibleName(tr("Stacked responses"));
     m_stackedButton->setFocusPolicy(Qt::NoFocus);
     m_stackedButton->setToolTip(tr("Show the responses one above the other"));
     connect(m_stackedButton, &QToolButton::toggled, this, [this](bool on) {
@@ -298,10 +303,17 @@ void LabelView::buildUi()
     m_diffButton->setObjectName(QStringLiteral("diffButton"));
     m_diffButton->setText(tr("Word Diff"));
     m_diffButton->setCheckable(true);
+    m_diffButton->setAccessibleName(tr("Word diff"));
     m_diffButton->setFocusPolicy(Qt::NoFocus);
     m_diffButton->setToolTip(tr("Highlight the words only one response has (shows the raw text)"));
     connect(m_diffButton, &QToolButton::toggled, this, &LabelView::setDiffShown);
 
+    // Toggles look pressed when on (the plain style's checked tool button hardly shows).
+    for (QToolButton *toggle : {m_stackedButton, m_diffButton})
+        toggle->setStyleSheet(QStringLiteral(
+            "QToolButton { padding: 2px 8px; border: 1px solid #b9bec7; border-radius: 4px; background: #fbfbfc; }"
+            "QToolButton:checked { background: palette(highlight); color: palette(highlighted-text);"
+            " border-color: palette(highlight); }"));
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Annotator:")));
     top->addWidget(m_annotatorCombo);
@@ -364,13 +376,18 @@ void LabelView::buildUi()
     texts->setSizes({130, 560});
 
     // The form, in the shown frame.
+    // Captions under Overall and Confidence only; every button names its value in its
+    // tooltip and to screen readers.
     const QStringList preference{tr("left better"), tr("tie"), tr("right better")};
-    m_rows[Overall] = new ScaleRow(tr("Overall  (1–5)"), preference, {});
+    const QStringList preferenceValues{tr("left clearly better"), tr("left slightly better"), tr("tie"),
+                                       tr("right slightly better"), tr("right clearly better")};
+    m_rows[Overall] = new ScaleRow(tr("Overall"), preference, preferenceValues, {});
     for (int a = 0; a < 3; ++a) {
         const labels::AspectSpec &spec = labels::labelAspects()[std::size_t(a)];
-        m_rows[std::size_t(Helpfulness + a)] = new ScaleRow(tr(spec.title), preference, spec.reasons);
+        m_rows[std::size_t(Helpfulness + a)] = new ScaleRow(tr(spec.title), {}, preferenceValues, spec.reasons);
     }
-    m_rows[Confidence] = new ScaleRow(tr("Confidence"), {tr("unsure"), QString(), tr("certain")}, {});
+    m_rows[Confidence] = new ScaleRow(tr("Confidence"), {tr("unsure"), QString(), tr("certain")},
+                                      {tr("unsure"), tr("rather unsure"), tr("fairly sure"), tr("sure"), tr("certain")}, {});
     const QStringList rowNames{QStringLiteral("overallRow"), QStringLiteral("helpfulnessRow"),
                                QStringLiteral("truthfulnessRow"), QStringLiteral("harmlessnessRow"),
                                QStringLiteral("confidenceRow")};
@@ -382,7 +399,8 @@ void LabelView::buildUi()
     m_rationale->setObjectName(QStringLiteral("rationaleEdit"));
     m_rationale->setPlaceholderText(tr("Rationale (R to type, Esc or Tab to leave)"));
     m_rationale->setTabChangesFocus(true);
-    m_rationale->setFixedHeight(m_rationale->fontMetrics().lineSpacing() * 3 + 14);
+    m_rationale->setFixedHeight(m_rationale->fontMetrics().lineSpacing() * 2 + 14);
+    m_rationale->setAccessibleName(tr("Rationale"));
     m_saveButton = new QPushButton(tr("Save && Next  (Enter)"));
     m_saveButton->setObjectName(QStringLiteral("saveButton"));
     m_skipButton = new QPushButton(tr("Skip  (S)"));
@@ -391,6 +409,9 @@ void LabelView::buildUi()
     m_flagButton->setObjectName(QStringLiteral("flagButton"));
     for (QPushButton *b : {m_saveButton, m_skipButton, m_flagButton})
         b->setFocusPolicy(Qt::NoFocus);
+    m_saveButton->setAccessibleName(tr("Save and next"));
+    m_skipButton->setAccessibleName(tr("Skip"));
+    m_flagButton->setAccessibleName(tr("Flag for review"));
     m_saveButton->setDefault(true);
     connect(m_saveButton, &QPushButton::clicked, this, [this] { saveAndAdvance(); });
     connect(m_skipButton, &QPushButton::clicked, this, &LabelView::skip);
@@ -400,9 +421,12 @@ void LabelView::buildUi()
     m_lmPanel->setWordWrap(true);
     m_lmPanel->setTextFormat(Qt::RichText);
     m_lmPanel->setFrameShape(QFrame::StyledPanel);
-    m_lmPanel->setMargin(6);
-    auto *keys = new QLabel(tr("<b>1–5</b> set the marked row · <b>Tab</b> / <b>↑↓</b> move · <b>Enter</b> save and next<br>"
-                               "<b>S</b> skip · <b>F</b> flag · <b>R</b> rationale · <b>Ctrl+Z</b> undo · <b>Ctrl+Shift+Z</b> redo"));
+    m_lmPanel->setMargin(4);
+    m_lmPanel->setAccessibleName(tr("LM label"));
+    // Under the texts, where there is room: the form keeps its height for the controls.
+    auto *keys = new QLabel(tr("<b>1–5</b> set the marked row · <b>Tab</b> / <b>↑↓</b> rows · <b>←→</b> reasons, "
+                               "<b>Space</b> tick · <b>Enter</b> save and next · <b>S</b> skip · <b>F</b> flag · "
+                               "<b>R</b> rationale · <b>Ctrl+Z</b> undo · <b>Ctrl+Shift+Z</b> redo"));
     keys->setObjectName(QStringLiteral("keysHint"));
     keys->setWordWrap(true);
     keys->setForegroundRole(QPalette::PlaceholderText);
@@ -420,7 +444,6 @@ void LabelView::buildUi()
     buttons->addWidget(m_flagButton, 1);
     fl->addLayout(buttons);
     fl->addWidget(m_lmPanel);
-    fl->addWidget(keys);
     fl->addStretch(1);
     auto *scroll = new QScrollArea;
     scroll->setObjectName(QStringLiteral("formScroll"));
@@ -431,9 +454,15 @@ void LabelView::buildUi()
     scroll->setFocusPolicy(Qt::NoFocus);
     scroll->setMinimumWidth(formWidget->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width());
 
+    auto *textsColumn = new QWidget;
+    auto *tc = new QVBoxLayout(textsColumn);
+    tc->setContentsMargins(0, 0, 0, 0);
+    tc->setSpacing(2);
+    tc->addWidget(texts, 1);
+    tc->addWidget(keys);
     auto *body = new QSplitter(Qt::Horizontal);
     body->setChildrenCollapsible(false);
-    body->addWidget(texts);
+    body->addWidget(textsColumn);
     body->addWidget(scroll);
     body->setStretchFactor(0, 3);
     body->setStretchFactor(1, 0);
@@ -470,8 +499,11 @@ void LabelView::createShortcuts()
         add(QKeySequence(QKeyCombination(Qt::Key(Qt::Key_0 + v))), [this, v] { setValue(m_row, v); });
         add(QKeySequence(QKeyCombination(Qt::KeypadModifier, Qt::Key(Qt::Key_0 + v))), [this, v] { setValue(m_row, v); });
     }
-    add(QKeySequence(Qt::Key_Down), [this] { setCurrentRow((m_row + 1) % RowCount); });
-    add(QKeySequence(Qt::Key_Up), [this] { setCurrentRow((m_row + RowCount - 1) % RowCount); });
+    add(QKeySequence(Qt::Key_Down), [this] { setFocus(); setCurrentRow((m_row + 1) % RowCount); });
+    add(QKeySequence(Qt::Key_Up), [this] { setFocus(); setCurrentRow((m_row + RowCount - 1) % RowCount); });
+    // The reasons of the marked row: ← and → move among them, Space ticks (the checkbox's own key).
+    add(QKeySequence(Qt::Key_Right), [this] { m_rows[std::size_t(m_row)]->moveReasonFocus(1); });
+    add(QKeySequence(Qt::Key_Left), [this] { m_rows[std::size_t(m_row)]->moveReasonFocus(-1); });
     add(QKeySequence(Qt::Key_Return), [this] { saveAndAdvance(); });
     add(QKeySequence(Qt::KeypadModifier | Qt::Key_Enter), [this] { saveAndAdvance(); });
     add(QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { saveAndAdvance(); });
@@ -491,6 +523,8 @@ bool LabelView::focusNextPrevChild(bool next)
         setFocus(Qt::TabFocusReason);
         return true;
     }
+    if (focus && qobject_cast<QCheckBox *>(focus) && isAncestorOf(focus))
+        setFocus(Qt::TabFocusReason); // from a reason, Tab moves on to the next row
     setCurrentRow(next ? (m_row + 1) % RowCount : (m_row + RowCount - 1) % RowCount);
     return true;
 }
@@ -603,7 +637,8 @@ void LabelView::clearSession(const QString &message)
     m_lastSaved.reset();
     m_counts = {};
     m_savesThisSession = 0;
-    m_sessionSeconds.clear();
+    m_pace = labels::LabelPace();
+    m_pacePrior = false;
     clearForm();
     fillTexts();
     updateLmPanel();
@@ -699,6 +734,11 @@ void LabelView::mergeRefill(const std::vector<qint64> &ids, const QueueStatus &s
     // Saves made while the job ran may be missing from its counts.
     m_counts = {status.mine + savesSince, std::max<qint64>(0, status.remaining - savesSince), status.routed,
                 status.complete, status.secondsPerLabel};
+    if (!m_pacePrior && m_pace.labels() == 0) { // the annotator's pace before this session
+        m_pace = labels::LabelPace(status.secondsPerLabel >= 0.05 ? std::optional<double>(status.secondsPerLabel)
+                                                                  : std::nullopt);
+        m_pacePrior = true;
+    }
     updateProgress();
     if (!m_current) {
         if (m_message->text().startsWith(tr("Loading")))
@@ -985,7 +1025,7 @@ bool LabelView::saveAndAdvance()
         return false;
     }
     m_saveRetryTimer->stop(); // saved by hand while a retry waited
-    m_sessionSeconds.push_back(*label.timeSpentSeconds);
+    m_pace.add(*label.timeSpentSeconds);
     m_lastSaved = label.instanceId;
     const qint64 id = label.id;
     m_undo->push(new SaveCommand(this, std::move(label), form()));
@@ -1035,8 +1075,7 @@ void LabelView::showSavedAgain(qint64 instanceId, const Form &form, qint64 timeB
     m_queue.erase(std::remove(m_queue.begin(), m_queue.end(), instanceId), m_queue.end());
     m_skipped.erase(std::remove(m_skipped.begin(), m_skipped.end(), instanceId), m_skipped.end());
     m_seen.insert(instanceId);
-    if (!m_sessionSeconds.empty())
-        m_sessionSeconds.pop_back();
+    m_pace.removeLast();
     if (m_lastSaved == instanceId)
         m_lastSaved.reset();
     showInstance(instanceId);
@@ -1096,23 +1135,26 @@ void LabelView::updateProgress()
         m_progressLabel->clear();
         return;
     }
-    double spl = c.secondsPerLabel;
-    if (m_sessionSeconds.size() >= 3) {
-        std::vector<double> s = m_sessionSeconds;
-        std::nth_element(s.begin(), s.begin() + std::ptrdiff_t(s.size() / 2), s.end());
-        spl = s[s.size() / 2];
-    }
+    const std::optional<double> spl = m_pace.shown();
     QString eta;
     if (c.remaining == 0)
         eta = tr("queue done");
-    else if (spl < 0.05) // no real timing yet (none, or labels saved by a script)
-        eta = tr("ETA after the first labels");
+    else if (!spl)
+        eta = tr("ETA after %1 labels").arg(labels::LabelPace::kMinLabels);
     else {
-        const qint64 secs = qint64(spl * double(c.remaining));
-        const QString left = secs >= 3600 ? tr("%1 h %2 min").arg(secs / 3600).arg((secs % 3600) / 60)
-                             : secs >= 60 ? tr("%1 min").arg((secs + 30) / 60)
-                                          : tr("%1 s").arg(secs);
-        eta = tr("ETA %1 (%2 s/label)").arg(left).arg(spl, 0, 'f', spl < 10 ? 1 : 0);
+        // Coarser the further away: "about 2 h 40 min", "about 35 min", "4 min", "50 s".
+        const double secs = *spl * double(c.remaining);
+        QString left;
+        if (secs >= 3600) {
+            const qint64 tens = qint64(std::llround(secs / 600.0)); // tens of minutes
+            left = tr("about %1 h %2 min").arg(tens / 6).arg((tens % 6) * 10);
+        } else if (secs >= 600)
+            left = tr("about %1 min").arg(qint64(std::llround(secs / 300.0)) * 5);
+        else if (secs >= 60)
+            left = tr("%1 min").arg(qint64(std::llround(secs / 60.0)));
+        else
+            left = tr("%1 s").arg(qint64(std::llround(secs)));
+        eta = tr("ETA %1 (%2 s/label)").arg(left).arg(*spl, 0, 'f', *spl < 10 ? 1 : 0);
     }
     const QLocale locale;
     m_progressLabel->setText(tr("%1 done · %2 remaining · %3")

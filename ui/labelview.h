@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/labels/labelpace.h"
+
 #include "core/domain/types.h"
 #include "core/storage/annotationstore.h"
 #include "ui/projectview.h"
@@ -183,7 +185,8 @@ private:
     int m_row = Overall;
     Counts m_counts;
     qint64 m_savesThisSession = 0;
-    std::vector<double> m_sessionSeconds;
+    labels::LabelPace m_pace;   // seconds per label behind the ETA
+    bool m_pacePrior = false;   // the annotator's history was given to m_pace
     std::optional<qint64> m_lastSaved; // instance whose LM label may be shown
 
     // Time spent on the current instance: activity gaps, each capped at 5 minutes.

@@ -14,6 +14,7 @@
 #include "ui/instancetablemodel.h"
 #include "ui/jobstatuswidget.h"
 #include "ui/settings.h"
+#include "ui/startpage.h"
 
 #include <QAction>
 #include <QApplication>
@@ -21,15 +22,21 @@
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QGuiApplication>
+#include <QScreen>
+#include <QKeyEvent>
+#include <QTimer>
 #include <QLabel>
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QPointer>
+#include <QScopedValueRollback>
 #include <QThread>
 #include <QToolBar>
 #include <QVBoxLayout>
@@ -94,15 +101,26 @@ MainWindow::MainWindow(QWidget *parent)
     m_splitter->setChildrenCollapsible(false);
     m_splitter->setSizes({ 300, 560 });
 
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
+    m_welcome = new WelcomeBanner(this);
+    m_welcome->hide();
+    auto *browser = new QWidget(this);
+    auto *layout = new QVBoxLayout(browser);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
+    layout->addWidget(m_welcome);
     layout->addWidget(m_filterBar);
     layout->addWidget(m_splitter, 1);
+    // An empty project (or none) shows what to do next instead of an empty table.
+    m_startPage = new StartPage(this);
+    connect(m_startPage, &StartPage::importRequested, this, &MainWindow::importDialog);
+    connect(m_startPage, &StartPage::newProjectRequested, this, &MainWindow::newProjectDialog);
+    connect(m_startPage, &StartPage::openProjectRequested, this, &MainWindow::openProjectDialog);
+    m_datasetStack = new QStackedWidget(this);
+    m_datasetStack->addWidget(browser);
+    m_datasetStack->addWidget(m_startPage);
     m_tabs = new QTabWidget(this);
     m_tabs->setDocumentMode(true);
-    m_tabs->addTab(central, tr("Dataset"));
+    m_tabs->addTab(m_datasetStack, tr("Dataset"));
     // A line above the tabs says when the file is an annotator pack (applyPackMode).
     m_packBanner = new QLabel(this);
     m_packBanner->setObjectName(QStringLiteral("packBanner"));
@@ -184,10 +202,31 @@ void MainWindow::setSessionPersistent(bool persistent)
         return;
     if (const QByteArray geometry = settings::mainWindowGeometry.value(); !geometry.isEmpty())
         restoreGeometry(geometry);
+    fitToScreen();
     if (const QByteArray state = settings::browserSplitterState.value(); !state.isEmpty())
         m_splitter->restoreState(state);
+    if (const QString tab = settings::currentTab.value(); !tab.isEmpty())
+        showTab(tab);
     if (m_store)
         settings::addRecentProject(m_store->path());
+}
+
+void MainWindow::fitToScreen()
+{
+    // The default 1400 x 900 (or a size saved on a bigger monitor) must not run off a
+    // 1366 x 768 or 1280 x 720 laptop screen: shrink to the screen's free area, centred.
+    const QScreen *screen = QGuiApplication::screenAt(geometry().center());
+    if (!screen)
+        screen = QGuiApplication::primaryScreen();
+    if (!screen)
+        return;
+    const QRect free = screen->availableGeometry();
+    const QSize frameExtra = frameGeometry().size() - geometry().size(); // title bar, borders (once shown)
+    const QSize room(free.width() - frameExtra.width(), free.height() - std::max(frameExtra.height(), 30));
+    if (width() <= room.width() && height() <= room.height())
+        return;
+    resize(std::min(width(), room.width()), std::min(height(), room.height()));
+    move(free.center() - QPoint(width() / 2, height() / 2));
 }
 
 void MainWindow::createActions()
@@ -235,8 +274,31 @@ void MainWindow::createActions()
     reloadAction->setShortcut(QKeySequence::Refresh);
     QAction *focusTable = view->addAction(tr("Focus &Table"), this, [this] { m_view->setFocus(); });
     focusTable->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    // Tabs by keyboard from anywhere in the window (a table keeps Ctrl+Tab to itself).
+    view->addSeparator();
+    QAction *nextTab = view->addAction(tr("&Next Tab"), this, [this] { stepTab(1); });
+    nextTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_PageDown)});
+    QAction *previousTab = view->addAction(tr("&Previous Tab"), this, [this] { stepTab(-1); });
+    previousTab->setShortcuts({QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Tab), QKeySequence(Qt::CTRL | Qt::Key_Backtab),
+                               QKeySequence(Qt::CTRL | Qt::Key_PageUp)});
+    for (QAction *a : {nextTab, previousTab})
+        a->setShortcutContext(Qt::WindowShortcut);
 
     createLmMenu();
+
+    // Esc in an open menu leaves the menu bar in keyboard mode, holding the focus: the
+    // Label tab's 1-5 and Enter would go to it. Once no menu is open any more, the focus
+    // goes back to where it was.
+    for (QAction *a : menuBar()->actions())
+        if (QMenu *menu = a->menu())
+            connect(menu, &QMenu::aboutToHide, this, [this] {
+                QTimer::singleShot(0, this, [this] {
+                    if (QApplication::activePopupWidget() || !menuBar()->hasFocus())
+                        return;
+                    QKeyEvent escape(QEvent::KeyPress, Qt::Key_Escape, Qt::NoModifier);
+                    QApplication::sendEvent(menuBar(), &escape); // leaves keyboard mode, restores the focus
+                });
+            });
 }
 
 void MainWindow::createStatusBar()
@@ -262,8 +324,11 @@ bool MainWindow::openProject(const QString &path, ProjectStore::Mode mode, QStri
     }
     // Jobs of the previous project: cancel them (a canceled import writes nothing).
     m_jobs->cancel();
-    for (ProjectView *view : m_views)
-        view->setProject(nullptr);
+    {
+        const QScopedValueRollback loading(m_settingProject, true);
+        for (ProjectView *view : m_views)
+            view->setProject(nullptr);
+    }
     m_model->setStore(nullptr);
     m_detail->setStore(nullptr);
     m_store = std::move(store);
@@ -323,6 +388,18 @@ void MainWindow::verifyIntegrityInBackground(const QString &path)
     m_integrityThread->start(QThread::LowPriority);
 }
 
+void MainWindow::stepTab(int delta)
+{
+    const int n = m_tabs->count();
+    for (int i = 1; i < n; ++i) { // hidden tabs (an annotator pack's) are passed over
+        const int at = ((m_tabs->currentIndex() + delta * i) % n + n) % n;
+        if (m_tabs->isTabVisible(at)) {
+            m_tabs->setCurrentIndex(at);
+            return;
+        }
+    }
+}
+
 bool MainWindow::showTab(const QString &title)
 {
     for (int i = 0; i < m_tabs->count(); ++i)
@@ -337,13 +414,19 @@ void MainWindow::addProjectView(ProjectView *view)
 {
     m_views.push_back(view);
     m_tabs->addTab(view, view->title());
-    connect(view, &ProjectView::statusMessage, this,
-        [this](const QString &message) { statusBar()->showMessage(message, kStatusMs); });
+    connect(view, &ProjectView::statusMessage, this, [this, view](const QString &message) {
+        // What a tab says while it loads a project is for that tab: shown only when it is
+        // the current one ("No PPM yet" belongs to Routing, not to Dataset).
+        if (m_settingProject && m_tabs->currentWidget() != view)
+            return;
+        statusBar()->showMessage(message, kStatusMs);
+    });
     connect(view, &ProjectView::showInstances, this, &MainWindow::showInstances);
     connect(view, &ProjectView::projectDataChanged, this, [this, view] {
         if (!m_store)
             return;
         m_model->reload();
+        const QScopedValueRollback loading(m_settingProject, true);
         for (ProjectView *other : m_views)
             if (other != view)
                 other->setProject(m_store.get());
@@ -352,6 +435,7 @@ void MainWindow::addProjectView(ProjectView *view)
 
 void MainWindow::setProjectOnViews()
 {
+    const QScopedValueRollback loading(m_settingProject, true);
     for (ProjectView *view : m_views)
         view->setProject(m_store.get());
 }
@@ -512,6 +596,7 @@ void MainWindow::afterModelReset()
         }
     }
     updateCount();
+    fitTextColumns();
     // Keep the instance in the pane when it is still among the first rows.
     const qint64 shown = m_detail->instanceId();
     int row = -1;
@@ -523,6 +608,26 @@ void MainWindow::afterModelReset()
         selectRow(row);
     else
         m_detail->showInstance(0);
+}
+
+void MainWindow::fitTextColumns()
+{
+    // Id, Source and Category as wide as their texts in the first rows (the first page,
+    // already loaded), between the header's width and 24 em: an empty Category stays
+    // narrow, an id like "sample-train-000001" is not cut in the middle.
+    const int rows = std::min(m_model->rowCount(), InstanceTableModel::kPageSize);
+    if (rows == 0)
+        return;
+    const QFontMetrics metrics = m_view->fontMetrics();
+    const int em = metrics.horizontalAdvance(QLatin1Char('M'));
+    QHeaderView *header = m_view->horizontalHeader();
+    for (int c : {int(InstanceTableModel::IdColumn), int(InstanceTableModel::SourceColumn),
+                  int(InstanceTableModel::CategoryColumn)}) {
+        int width = header->sectionSizeHint(c);
+        for (int r = 0; r < rows; ++r)
+            width = std::max(width, metrics.horizontalAdvance(m_model->index(r, c).data().toString()) + em);
+        header->resizeSection(c, std::min(width, 24 * em));
+    }
 }
 
 void MainWindow::selectRow(int row)
@@ -546,10 +651,21 @@ void MainWindow::updateTitle()
                            : tr("HyPER Workbench"));
 }
 
+void MainWindow::showWelcome()
+{
+    m_welcome->show();
+}
+
 void MainWindow::updateCount()
 {
     const QLocale locale;
     const int rows = m_model->rowCount();
+    const bool empty = !m_store || m_totalRows == 0; // m_totalRows counts without the filter
+    if (m_store)
+        m_startPage->setProjectOpen(true, QFileInfo(m_store->path()).fileName());
+    else
+        m_startPage->setProjectOpen(false);
+    m_datasetStack->setCurrentIndex(empty ? 1 : 0);
     if (!m_store)
         m_countLabel->setText(tr("No project"));
     else if (rows == m_totalRows)
@@ -572,6 +688,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_persistent) {
         settings::mainWindowGeometry.setValue(saveGeometry());
         settings::browserSplitterState.setValue(m_splitter->saveState());
+        settings::currentTab.setValue(m_tabs->tabText(m_tabs->currentIndex()).remove(QLatin1Char('&')));
     }
     QMainWindow::closeEvent(event);
 }

@@ -13,6 +13,7 @@
 class QLabel;
 class QMenu;
 class QSplitter;
+class QStackedWidget;
 class QTableView;
 class QThread;
 class QTimer;
@@ -28,6 +29,8 @@ class InstanceDetailView;
 class InstanceTableModel;
 class JobStatusWidget;
 class LmJobDialog;
+class StartPage;
+class WelcomeBanner;
 class WalCheckpointer;
 
 /**
@@ -59,11 +62,18 @@ public:
     /** Makes the tab with this title (case-insensitive: "Dataset", "PPM", "Routing", ...)
      *  current; false when there is none. */
     bool showTab(const QString &title);
+    /** Ctrl+Tab / Ctrl+Shift+Tab: the next or previous visible tab, round the end. */
+    void stepTab(int delta);
+
+    /** The welcome line above the dataset table (the first start, on the sample project). */
+    void showWelcome();
 
     /** Whether the window remembers its session in the settings: restores geometry and
      *  split now, records opened projects as recent, saves geometry on close. Off by
      *  default, so tests and headless runs (--screenshot) leave the settings alone. */
     void setSessionPersistent(bool persistent);
+    /** Shrinks the window to the free area of its screen when it is larger (a laptop). */
+    void fitToScreen();
 
     /** Starts importing into the open project, off the GUI thread. */
     void startImport(const ImportParams &params);
@@ -118,6 +128,8 @@ private:
     void updateCount();
     void startIndexing();
     void afterModelReset();
+    /** Sizes the Id, Source and Category columns to the texts of the first rows. */
+    void fitTextColumns();
     void onCurrentRowChanged(int row);
     void onImportFinished(const ImportResult &result);
     void onImportFailed(const QString &message);
@@ -168,6 +180,10 @@ private:
     qint64 m_totalRows = 0;
     QString m_importFile; // the file of the running import, for messages
     bool m_persistent = false;
+    QStackedWidget *m_datasetStack = nullptr; // the browser, or the start page when empty
+    StartPage *m_startPage = nullptr;
+    WelcomeBanner *m_welcome = nullptr;
+    bool m_settingProject = false; // views are loading a project: their messages wait for their tab
 };
 
 } // namespace hyper

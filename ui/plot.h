@@ -19,4 +19,41 @@ inline void replotIfSized(QCustomPlot *plot, QCustomPlot::RefreshPriority priori
     if (plot->isVisible())
         plot->replot(priority);
 }
+
+/** A plot with nothing to show says why in its middle, and hides its axes (empty axes
+ *  with ticks 0..5 mean nothing). showPlotAxes() undoes it; both replot when visible. */
+inline void showEmptyPlot(QCustomPlot *plot, const QString &why)
+{
+    auto *note = plot->findChild<QCPItemText *>(QStringLiteral("emptyNote"));
+    if (!note) {
+        note = new QCPItemText(plot);
+        note->setObjectName(QStringLiteral("emptyNote"));
+        note->setClipToAxisRect(false);
+        note->position->setType(QCPItemPosition::ptViewportRatio);
+        note->position->setCoords(0.5, 0.5);
+        note->setPositionAlignment(Qt::AlignCenter);
+        note->setTextAlignment(Qt::AlignCenter);
+        note->setColor(plot->palette().color(QPalette::PlaceholderText));
+    }
+    note->setText(why);
+    note->setVisible(true);
+    for (QCPAxis *axis : plot->axisRect()->axes())
+        axis->setVisible(false);
+    if (plot->legend)
+        plot->legend->setVisible(false);
+    replotIfSized(plot);
+}
+
+/** The axes back (x and y, and y2 when `rightAxis`), the empty note hidden. */
+inline void showPlotAxes(QCustomPlot *plot, bool rightAxis = false, bool legend = false)
+{
+    if (auto *note = plot->findChild<QCPItemText *>(QStringLiteral("emptyNote")))
+        note->setVisible(false);
+    plot->xAxis->setVisible(true);
+    plot->yAxis->setVisible(true);
+    plot->yAxis2->setVisible(rightAxis);
+    if (plot->legend)
+        plot->legend->setVisible(legend);
+}
+
 } // namespace hyper

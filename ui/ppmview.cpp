@@ -5,9 +5,11 @@
 #include "core/mlbridge/mlload.h"
 #include "core/routing/collect.h"
 #include "core/routing/planner.h"
+#include "core/storage/mixqueries.h"
 #include "core/storage/ppmstore.h"
 #include "core/storage/projectstore.h"
 #include "ui/taskcontroller.h"
+#include "ui/taskstatus.h"
 #include "ui/viewhelpers.h"
 
 #include <QCheckBox>
@@ -24,6 +26,9 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStandardItemModel>
+#include <QLocale>
+#include <QValidator>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include "ui/plot.h"
@@ -36,6 +41,54 @@ QString metricText(const std::optional<double> &v)
 {
     return v ? QString::number(*v, 'f', 3) : QStringLiteral("–");
 }
+
+/** A PPM target metric as people read it ("agreement:human" is for files and the CLI). */
+QString metricName(const QString &key)
+{
+    if (key == QLatin1String("rm"))
+        return PpmView::tr("proxy RM accuracy");
+    if (key == QLatin1String("agreement:gold"))
+        return PpmView::tr("agreement with gold");
+    if (key == QLatin1String("agreement:human"))
+        return PpmView::tr("agreement with humans");
+    return key;
+}
+
+/** A ridge penalty in three significant digits ("5.97e+12", "0.25"). */
+QString ridgeText(double ridge)
+{
+    return QLocale().toString(ridge, 'g', 3);
+}
+
+/** A spin box for penalties from 1e-6 to 1e18: shows three significant digits, so that a
+ *  cross-validated 5.97e+12 fits its box. */
+class PenaltySpinBox : public QDoubleSpinBox
+{
+public:
+    PenaltySpinBox()
+    {
+        setDecimals(8);
+        setRange(0, 1e18);
+    }
+    QString textFromValue(double value) const override { return ridgeText(value); }
+    double valueFromText(const QString &text) const override { return QLocale().toDouble(text.trimmed()); }
+    QValidator::State validate(QString &text, int &) const override
+    {
+        const QString t = text.trimmed();
+        if (t.isEmpty() || t.endsWith(QLatin1Char('e')) || t.endsWith(QLatin1Char('-')) || t.endsWith(QLatin1Char('+')))
+            return QValidator::Intermediate;
+        bool ok = false;
+        const double v = QLocale().toDouble(t, &ok);
+        return ok && v >= 0 ? QValidator::Acceptable : QValidator::Invalid;
+    }
+    QSize sizeHint() const override
+    {
+        QSize s = QDoubleSpinBox::sizeHint();
+        s.setWidth(fontMetrics().horizontalAdvance(QStringLiteral("8.88e+188")) + 32);
+        return s;
+    }
+    QSize minimumSizeHint() const override { return sizeHint(); }
+};
 
 } // namespace
 
@@ -52,10 +105,8 @@ PpmView::PpmView(QWidget *parent)
 
     m_cancel = new QPushButton(tr("Cancel"));
     m_cancel->setObjectName(QStringLiteral("cancelButton"));
-    connect(m_cancel, &QPushButton::clicked, this, &PpmView::cancel);
     m_progress = new QProgressBar;
     m_progress->setObjectName(QStringLiteral("ppmProgress"));
-    m_progress->setRange(0, 1000);
     m_message = new QLabel;
     m_message->setObjectName(QStringLiteral("messageLabel"));
     m_message->setWordWrap(true);
@@ -72,18 +123,11 @@ PpmView::PpmView(QWidget *parent)
     layout->addWidget(m_metrics);
     layout->addWidget(createPlots(), 1);
 
-    connect(m_tasks, &TaskController::progress, this, [this](double fraction, const QString &message) {
-        m_progress->setValue(int(fraction * 1000.0 + 0.5));
-        if (!message.isEmpty())
-            m_message->setText(m_tasks->current() + QStringLiteral(": ") + message);
-    });
-    connect(m_tasks, &TaskController::failed, this, [this](const QString &message) {
-        showMessage(tr("%1 failed: %2").arg(m_tasks->current().isEmpty() ? tr("The job") : m_tasks->current(), message),
-                    true);
-    });
-    connect(m_tasks, &TaskController::canceled, this, [this] {
-        showMessage(tr("Canceled; every finished candidate is kept and a rerun resumes."), false);
-    });
+    m_status = new TaskStatus(m_tasks, this, m_message, m_progress, m_cancel);
+    m_status->setCanceledText(tr("Canceled; every finished candidate is kept and a rerun resumes."));
+    // A canceled or failed collection keeps the candidates it finished: show them.
+    connect(m_tasks, &TaskController::canceled, this, &PpmView::reloadAfterPartialJob);
+    connect(m_tasks, &TaskController::failed, this, &PpmView::reloadAfterPartialJob);
     connect(m_tasks, &TaskController::ended, this, [this] { setBusy(false); });
     connect(m_importanceTasks, &TaskController::failed, this, [this](const QString &message) {
         showMessage(tr("Feature importance failed: %1").arg(message), true);
@@ -160,7 +204,11 @@ QWidget *PpmView::createCollectBox()
     row->addWidget(new QLabel(tr("Seed:")));
     row->addWidget(m_seed);
     row->addWidget(m_collect);
+    row->addStretch(1);
+    v->addLayout(row);
     // Or on a cluster (docs/CLUSTER.md).
+    row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Or on a cluster:")));
     m_slurm = new QPushButton(tr("Write a Slurm Job…"));
     m_slurm->setObjectName(QStringLiteral("slurmButton"));
     m_slurm->setToolTip(tr("Train the proxy RMs on a Slurm cluster: write a job folder to submit with sbatch"));
@@ -193,10 +241,8 @@ QWidget *PpmView::createFitBox()
     m_model->setObjectName(QStringLiteral("modelCombo"));
     m_model->addItem(tr("Quadratic"), QStringLiteral("quadratic"));
     m_model->addItem(tr("Linear"), QStringLiteral("linear"));
-    m_ridge = new QDoubleSpinBox;
+    m_ridge = new PenaltySpinBox;
     m_ridge->setObjectName(QStringLiteral("ridgeSpin"));
-    m_ridge->setRange(0, 1e18);
-    m_ridge->setDecimals(3);
     m_ridge->setToolTip(tr("Ridge penalty; 0 gives the minimum-norm least-squares fit"));
     m_ridgeAuto = new QCheckBox(tr("auto"));
     m_ridgeAuto->setObjectName(QStringLiteral("ridgeAuto"));
@@ -217,7 +263,10 @@ QWidget *PpmView::createFitBox()
     row->addWidget(new QLabel(tr("Ridge:")));
     row->addWidget(m_ridge);
     row->addWidget(m_ridgeAuto);
-    row->addWidget(new QLabel(tr("Folds:")));
+    row->addStretch(1);
+    v->addLayout(row);
+    row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Cross-validation folds:")));
     row->addWidget(m_folds);
     row->addWidget(m_fit);
     row->addStretch(1);
@@ -245,15 +294,20 @@ void PpmView::setBusy(bool busy)
     m_slurm->setEnabled(!busy && open && m_metric->currentData().toString() == QLatin1String("rm"));
     m_importSlurm->setEnabled(!busy && open);
     m_fit->setEnabled(!busy && open && m_datasets->rowCount() > 0);
-    m_cancel->setEnabled(busy);
-    if (!busy)
-        m_progress->setValue(0);
 }
 
 void PpmView::showMessage(const QString &text, bool error)
 {
-    view::setMessage(m_message, text, error);
-    Q_EMIT statusMessage(text);
+    if (m_status)
+        m_status->say(text, error);
+}
+
+void PpmView::reloadAfterPartialJob()
+{
+    if (!m_store)
+        return;
+    reload();
+    Q_EMIT projectDataChanged();
 }
 
 void PpmView::cancel()
@@ -278,12 +332,28 @@ void PpmView::reload()
         showMessage(tr("Cannot read the PPM data: %1").arg(QString::fromUtf8(e.what())), true);
         return;
     }
+    // "Agreement with gold labels" needs gold labels (an annotator named or kinded "gold").
+    qint64 gold = 0;
+    try {
+        gold = countGoldLabels(*m_store);
+    } catch (const std::exception &) {
+    }
+    if (auto *items = qobject_cast<QStandardItemModel *>(m_metric->model())) {
+        const int at = m_metric->findData(QStringLiteral("agreement:gold"));
+        if (QStandardItem *item = items->item(at)) {
+            item->setEnabled(gold > 0);
+            item->setToolTip(gold > 0 ? tr("%1 gold labels").arg(gold)
+                                      : tr("This project has no gold labels (an annotator named or of kind \"gold\")"));
+        }
+        if (gold == 0 && m_metric->currentIndex() == at)
+            m_metric->setCurrentIndex(0);
+    }
     for (auto it = datasets.rbegin(); it != datasets.rend(); ++it) {
         const int r = m_datasets->rowCount();
         m_datasets->insertRow(r);
         m_datasets->setItem(r, 0, view::tableCell(QString::number(it->id), it->id));
         m_datasets->setItem(r, 1, view::tableCell(it->kind));
-        m_datasets->setItem(r, 2, view::tableCell(it->metric));
+        m_datasets->setItem(r, 2, view::tableCell(metricName(it->metric)));
         m_datasets->setItem(r, 3, view::tableCell(QString::number(it->rows)));
         m_datasets->setItem(r, 4, view::tableCell(it->kind == QLatin1String("collect") ? QString::number(it->seed) : QString()));
         m_datasets->setItem(r, 5, view::tableCell(view::localTime(it->createdAt)));
@@ -293,7 +363,7 @@ void PpmView::reload()
         const int r = m_models->rowCount();
         m_models->insertRow(r);
         m_models->setItem(r, 0, view::tableCell(QString::number(it->id), it->id));
-        m_models->setItem(r, 1, view::tableCell(it->ridge > 0 ? QStringLiteral("%1, ridge %2").arg(it->model).arg(it->ridge)
+        m_models->setItem(r, 1, view::tableCell(it->ridge > 0 ? tr("%1, ridge %2").arg(it->model, ridgeText(it->ridge))
                                                    : it->model));
         m_models->setItem(r, 2, view::tableCell(QString::number(it->n)));
         m_models->setItem(r, 3, view::tableCell(QString::number(it->terms)));
@@ -344,7 +414,7 @@ void PpmView::collect(int candidates)
         });
     if (started) {
         setBusy(true);
-        showMessage(tr("Collecting %1 candidates (%2)…").arg(candidates).arg(params.metric), false);
+        showMessage(tr("Collecting %1 candidates (%2)…").arg(candidates).arg(metricName(params.metric)), false);
     }
 }
 
@@ -402,7 +472,7 @@ void PpmView::showModel(qint64 modelId)
     m_metrics->setText(tr("PPM %1: %2%3 on %4 rows (%5 terms), %6-fold CV Spearman %7, RMSE %8; data %9")
                            .arg(record->id)
                            .arg(record->model)
-                           .arg(record->ridge > 0 ? tr(", ridge %1").arg(record->ridge) : QString())
+                           .arg(record->ridge > 0 ? tr(", ridge %1").arg(ridgeText(record->ridge)) : QString())
                            .arg(record->n)
                            .arg(record->terms)
                            .arg(record->folds)

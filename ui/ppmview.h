@@ -23,6 +23,7 @@ struct SlurmOptions;
 namespace hyper {
 
 class TaskController;
+class TaskStatus;
 struct ImportanceReport;
 
 /**
@@ -79,12 +80,15 @@ private:
     QWidget *createPlots();
     void setBusy(bool busy);
     void showMessage(const QString &text, bool error);
+    /** After a canceled or failed job: what it kept (finished candidates) is shown. */
+    void reloadAfterPartialJob();
     void startImportance(qint64 modelId);
     void plotFit(const QString &cvJson);
     void plotImportance(const ImportanceReport &report);
 
     ProjectStore *m_store = nullptr;
     TaskController *m_tasks = nullptr;
+    TaskStatus *m_status = nullptr;
     TaskController *m_importanceTasks = nullptr;
     qint64 m_shownModel = 0;
     std::optional<qint64> m_pendingImportance; // asked while an importance job ran

@@ -108,10 +108,12 @@ void PpmView::plotFit(const QString &cvJson)
         m_scatter->graph(0)->setData(QVector<double>{lo - pad, hi + pad}, QVector<double>{lo - pad, hi + pad});
         m_scatter->xAxis->setRange(lo - pad, hi + pad);
         m_scatter->yAxis->setRange(lo - pad, hi + pad);
+        showPlotAxes(m_scatter);
+        replotIfSized(m_scatter);
     } else {
         m_scatter->graph(0)->data()->clear();
+        showEmptyPlot(m_scatter, tr("Fit a PPM to see its\nout-of-fold predictions"));
     }
-    replotIfSized(m_scatter);
 
     QVector<double> size, rho, err;
     for (const QJsonValue &v : cv.value(QStringLiteral("learning_curve")).toArray()) {
@@ -129,20 +131,35 @@ void PpmView::plotFit(const QString &cvJson)
         const auto [eMin, eMax] = std::minmax_element(err.begin(), err.end());
         m_curve->yAxis2->setRange(0, *eMax * 1.1 + 1e-9);
         Q_UNUSED(eMin);
+        showPlotAxes(m_curve, /*rightAxis=*/true, /*legend=*/true);
+        replotIfSized(m_curve);
+    } else {
+        showEmptyPlot(m_curve, tr("Fit a PPM to see\nits learning curve"));
     }
-    replotIfSized(m_curve);
 }
 
 void PpmView::plotImportance(const ImportanceReport &report)
 {
     m_importance->clearPlottables();
     // Top and bottom features: 12 of each (all when there are fewer than 24).
-    const auto &all = report.importance;  // sorted by gain, descending
+    // Features no train instance carries have no gain to show: left out, so that the
+    // "lowest" half is the features that lose most, not a row of zeros.
+    std::vector<const routing::FeatureImportance *> all;  // sorted by gain, descending
+    for (const routing::FeatureImportance &f : report.importance)
+        if (f.carriers > 0)
+            all.push_back(&f);
+    if (all.empty()) {
+        showEmptyPlot(m_importance, report.importance.empty() ? tr("Fit a PPM to see which features gain most\n"
+                                                                   "from human labels")
+                                                              : tr("No feature is carried by a train instance"));
+        return;
+    }
+    showPlotAxes(m_importance);
     std::vector<const routing::FeatureImportance *> shown;
     const std::size_t k = 12;
     for (std::size_t i = 0; i < all.size(); ++i)
         if (all.size() <= 2 * k || i < k || i >= all.size() - k)
-            shown.push_back(&all[i]);
+            shown.push_back(all[i]);
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     QVector<double> pos, gain, negPos, negGain;
     double lo = 0, hi = 0;

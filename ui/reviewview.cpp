@@ -11,6 +11,8 @@
 #include "ui/viewhelpers.h"
 
 #include <QCheckBox>
+#include <QComboBox>
+#include <QScrollBar>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -32,6 +34,24 @@ constexpr int kRetryMs = 250; // between tries of a write that found the project
 namespace {
 
 enum Column { ColInstance, ColLabels, ColFlags, ColSpread, ColSplit, ColFinal, ColCount };
+
+// What each row is, for the "Show" filter (Qt::UserRole + 1 of the Instance cell).
+enum RowKind { KindFlagged = 1, KindDisagreeing = 2, KindAdjudicated = 4 };
+
+/** A cell that sorts by a number (UserRole + 2), not by its text ("10" after "9"). */
+class SortCell : public QTableWidgetItem
+{
+public:
+    SortCell(const QString &text, double key)
+        : QTableWidgetItem(text)
+    {
+        setData(Qt::UserRole + 2, key);
+    }
+    bool operator<(const QTableWidgetItem &other) const override
+    {
+        return data(Qt::UserRole + 2).toDouble() < other.data(Qt::UserRole + 2).toDouble();
+    }
+};
 
 constexpr Preference kChoices[] = {Preference::AClearly, Preference::ASlightly, Preference::Tie,
                                    Preference::BSlightly, Preference::BClearly};
@@ -68,6 +88,22 @@ ReviewView::ReviewView(QWidget *parent)
     connect(m_spread, &QSpinBox::valueChanged, this, &ReviewView::refresh);
     connect(m_showDone, &QCheckBox::toggled, this, &ReviewView::refresh);
 
+    m_show = new QComboBox;
+    m_show->setObjectName(QStringLiteral("showCombo"));
+    m_show->addItem(tr("All"), 0);
+    m_show->addItem(tr("Open"), -KindAdjudicated); // not adjudicated
+    m_show->addItem(tr("Flagged"), int(KindFlagged));
+    m_show->addItem(tr("Disagreeing"), int(KindDisagreeing));
+    m_show->addItem(tr("Adjudicated"), int(KindAdjudicated));
+    m_show->setToolTip(tr("Which of the loaded instances the list shows"));
+    connect(m_show, &QComboBox::currentIndexChanged, this, [this] {
+        // Adjudicated instances are loaded only with "Show adjudicated".
+        if (m_show->currentData().toInt() == KindAdjudicated && !m_showDone->isChecked())
+            m_showDone->setChecked(true); // refreshes; the filter applies once loaded
+        else
+            applyShowFilter();
+    });
+
     auto *bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Lead:")));
     bar->addWidget(m_lead);
@@ -76,13 +112,17 @@ ReviewView::ReviewView(QWidget *parent)
     bar->addWidget(m_spread);
     bar->addWidget(m_routedOnly);
     bar->addWidget(m_showDone);
+    bar->addWidget(new QLabel(tr("Show:")));
+    bar->addWidget(m_show);
     bar->addWidget(m_refresh);
     bar->addSpacing(12);
     bar->addWidget(m_summary, 1);
 
     m_table = view::makeTable(QStringLiteral("reviewTable"),
                               {tr("Instance"), tr("Labels"), tr("Flags"), tr("Spread"), tr("A / tie / B"), tr("Final")});
-    m_table->setSortingEnabled(false);
+    m_table->setSortingEnabled(true); // by a click on a header; fill() keeps the order chosen
+    m_table->horizontalHeader()->setSortIndicatorShown(true);
+    m_table->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); // the queue's own order until a click
     connect(m_table, &QTableWidget::itemSelectionChanged, this, &ReviewView::showSelected);
 
     m_detail = new InstanceDetailView;
@@ -101,7 +141,7 @@ ReviewView::ReviewView(QWidget *parent)
     for (int i = 0; i < 5; ++i) {
         auto *b = new QPushButton(QStringLiteral("&%1  %2").arg(i + 1).arg(labelformat::shortText(kChoices[i])));
         b->setObjectName(QStringLiteral("final%1").arg(i + 1));
-        b->setToolTip(preferenceName(kChoices[i]) + tr(" (Alt+%1)").arg(i + 1));
+        b->setToolTip(labelformat::longText(kChoices[i]) + tr(" (Alt+%1)").arg(i + 1));
         const int value = toInt(kChoices[i]);
         connect(b, &QPushButton::clicked, this, [this, value] { adjudicateSelected(value); });
         choices->addWidget(b);
@@ -208,32 +248,76 @@ void ReviewView::refresh()
 void ReviewView::fill(std::vector<ReviewItem> items)
 {
     const qint64 keep = selectedInstance();
+    const int keepAt = m_table->currentRow(); // where the kept item was, if it left the list
     QSignalBlocker block(m_table);
+    m_table->setSortingEnabled(false); // while the rows are set
     m_table->setRowCount(int(items.size()));
-    int open = 0, keepRow = -1;
+    int open = 0;
     for (int r = 0; r < int(items.size()); ++r) {
         const ReviewItem &it = items[std::size_t(r)];
         open += !it.adjudicated;
-        m_table->setItem(r, ColInstance, view::tableCell(QString::number(it.instanceId), it.instanceId));
-        m_table->setItem(r, ColLabels, view::tableCell(QString::number(it.labels)));
-        m_table->setItem(r, ColFlags, view::tableCell(it.flags ? QString::number(it.flags) : QString()));
-        m_table->setItem(r, ColSpread, view::tableCell(QString::number(it.spread, 'f', 0)));
-        m_table->setItem(r, ColSplit, view::tableCell(QStringLiteral("%1 / %2 / %3").arg(it.votesA).arg(it.votesTie).arg(it.votesB)));
-        m_table->setItem(r, ColFinal, view::tableCell(it.adjudicated ? labelformat::shortText(*it.adjudicated) : QString()));
-        if (it.instanceId == keep)
-            keepRow = r;
+        auto *id = new SortCell(QString::number(it.instanceId), double(it.instanceId));
+        id->setData(Qt::UserRole, it.instanceId);
+        const bool disagreeing = it.foldedDisagree || it.spread >= double(m_spread->value());
+        id->setData(Qt::UserRole + 1, (it.flags ? KindFlagged : 0) | (disagreeing ? KindDisagreeing : 0)
+                                          | (it.adjudicated ? KindAdjudicated : 0));
+        m_table->setItem(r, ColInstance, id);
+        m_table->setItem(r, ColLabels, new SortCell(QString::number(it.labels), it.labels));
+        m_table->setItem(r, ColFlags, new SortCell(it.flags ? QString::number(it.flags) : QString(), it.flags));
+        m_table->setItem(r, ColSpread, new SortCell(QString::number(it.spread, 'f', 0), it.spread));
+        m_table->setItem(r, ColSplit, new SortCell(QStringLiteral("%1 / %2 / %3").arg(it.votesA).arg(it.votesTie).arg(it.votesB),
+                                                   double(std::min(it.votesA, it.votesB))));
+        m_table->setItem(r, ColFinal, new SortCell(it.adjudicated ? labelformat::shortText(*it.adjudicated) : QString(),
+                                                   it.adjudicated ? toInt(*it.adjudicated) : -99));
     }
-    m_summary->setText(tr("%1 to review, %2 shown").arg(open).arg(items.size()));
+    m_table->setSortingEnabled(true); // sorts by the header's column, if one was clicked
+    m_summary->setText(tr("%1 to review, %2 loaded").arg(open).arg(items.size()));
     if (items.empty())
         message(m_routedOnly->isChecked() ? tr("Nothing to review among the instances routed to humans.")
                                           : tr("Nothing to review: no flags and no disagreeing labels."),
                 false);
     m_table->resizeColumnsToContents();
+    // The list is as wide as its columns and a scroll bar: the Final column is never cut.
+    int width = 2 * m_table->frameWidth() + m_table->verticalScrollBar()->sizeHint().width();
+    for (int c = 0; c < ColCount; ++c)
+        width += m_table->columnWidth(c);
+    m_table->setMinimumWidth(width);
+    int keepRow = -1;
+    for (int r = 0; r < m_table->rowCount(); ++r)
+        if (m_table->item(r, ColInstance)->data(Qt::UserRole).toLongLong() == keep)
+            keepRow = r;
+    m_keepAt = keepRow >= 0 ? keepRow : std::max(keepAt, 0); // the next one, when it left
     block.unblock();
-    if (!items.empty())
-        m_table->selectRow(keepRow >= 0 ? keepRow : 0);
-    else
+    applyShowFilter();
+}
+
+void ReviewView::applyShowFilter()
+{
+    const int want = m_show->currentData().toInt();
+    int shown = 0, firstShown = -1, pick = -1;
+    for (int r = 0; r < m_table->rowCount(); ++r) {
+        const int kind = m_table->item(r, ColInstance)->data(Qt::UserRole + 1).toInt();
+        const bool show = want == 0 || (want > 0 ? (kind & want) != 0 : (kind & -want) == 0);
+        m_table->setRowHidden(r, !show);
+        if (!show)
+            continue;
+        ++shown;
+        if (firstShown < 0)
+            firstShown = r;
+        if (pick < 0 && r >= m_keepAt)
+            pick = r; // the kept row, or the first shown one after where it was
+    }
+    if (pick < 0)
+        pick = firstShown;
+    if (m_table->rowCount() > 0)
+        m_summary->setText(tr("%1 · %2 shown").arg(m_summary->text().section(QStringLiteral(" · "), 0, 0)).arg(shown));
+    if (pick >= 0) {
+        m_table->selectRow(pick);
+        m_table->scrollToItem(m_table->item(pick, ColInstance));
+    } else {
+        m_table->clearSelection();
         showSelected();
+    }
 }
 
 int ReviewView::rows() const { return m_table->rowCount(); }
@@ -270,7 +354,7 @@ void ReviewView::showSelected()
     const std::optional<Adjudication> adj = a.adjudication(id);
     if (adj) {
         m_final->setText(tr("Final label: <b>%1</b> by %2%3")
-                             .arg(preferenceName(adj->overall), adj->lead.toHtmlEscaped(),
+                             .arg(labelformat::longText(adj->overall), adj->lead.toHtmlEscaped(),
                                   adj->note.isEmpty() ? QString() : QStringLiteral(" — ") + adj->note.toHtmlEscaped()));
         m_note->setText(adj->note);
     } else {
@@ -307,7 +391,7 @@ void ReviewView::adjudicateSelected(int value)
         message(tr("Could not save the final label: %1").arg(QString::fromUtf8(e.what())), true);
         return;
     }
-    message(tr("Saved: instance %1 → %2.").arg(id).arg(preferenceName(p)), false);
+    message(tr("Saved the final label of instance %1: %2.").arg(id).arg(labelformat::longText(p)), false);
     Q_EMIT projectDataChanged();
     const int row = m_table->selectedItems().first()->row();
     m_table->item(row, ColFinal)->setText(labelformat::shortText(p));

@@ -6,6 +6,7 @@
 #include <vector>
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -56,6 +57,8 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    /** Hides the rows the "Show" choice leaves out; keeps a shown row selected. */
+    void applyShowFilter();
     void fill(std::vector<ReviewItem> items);
     void showSelected();
     void message(const QString &text, bool error);
@@ -67,6 +70,8 @@ private:
     QLineEdit *m_lead = nullptr;
     QSpinBox *m_spread = nullptr;
     QCheckBox *m_showDone = nullptr;
+    int m_keepAt = 0; // the row to select after a reload
+    QComboBox *m_show = nullptr; // which loaded items the list shows: all, open, flagged, ...
     QCheckBox *m_routedOnly = nullptr;
     QPushButton *m_refresh = nullptr;
     QLabel *m_summary = nullptr;

@@ -6,6 +6,7 @@
 #include "core/storage/ppmstore.h"
 #include "core/storage/projectstore.h"
 #include "ui/taskcontroller.h"
+#include "ui/taskstatus.h"
 #include "ui/viewhelpers.h"
 
 #include <QComboBox>
@@ -44,16 +45,8 @@ RoutingView::RoutingView(QWidget *parent)
     layout->addWidget(createControls());
     layout->addWidget(createPlots(), 1);
 
-    connect(m_tasks, &TaskController::progress, this, [this](double fraction, const QString &message) {
-        m_progress->setValue(int(fraction * 1000.0 + 0.5));
-        if (!message.isEmpty())
-            m_message->setText(m_tasks->current() + QStringLiteral(": ") + message);
-    });
-    connect(m_tasks, &TaskController::failed, this, [this](const QString &message) {
-        showMessage(tr("%1 failed: %2").arg(m_tasks->current().isEmpty() ? tr("The job") : m_tasks->current(), message),
-                    true);
-    });
-    connect(m_tasks, &TaskController::canceled, this, [this] { showMessage(tr("Canceled."), false); });
+    m_status = new TaskStatus(m_tasks, this, m_message, m_progress, m_cancel);
+    m_status->setCanceledText(tr("Canceled; no plan was stored."));
     connect(m_tasks, &TaskController::ended, this, [this] { setBusy(false); });
     setBusy(false);
 }
@@ -127,10 +120,8 @@ QWidget *RoutingView::createControls()
     connect(m_route, &QPushButton::clicked, this, &RoutingView::route);
     connect(m_apply, &QPushButton::clicked, this, &RoutingView::applySelectedPlan);
     connect(m_refresh, &QPushButton::clicked, this, &RoutingView::updateCurve);
-    connect(m_cancel, &QPushButton::clicked, this, &RoutingView::cancel);
     m_progress = new QProgressBar;
     m_progress->setObjectName(QStringLiteral("routingProgress"));
-    m_progress->setRange(0, 1000);
     m_message = new QLabel;
     m_message->setObjectName(QStringLiteral("messageLabel"));
     m_message->setWordWrap(true);
@@ -240,9 +231,11 @@ void RoutingView::setProject(ProjectStore *store)
     m_curveStale = true;
     for (int i = 0; i < m_curve->graphCount(); ++i)
         m_curve->graph(i)->data()->clear();
-    replotIfSized(m_curve);
     plotShares({}, 0);
     reload();
+    showEmptyPlot(m_curve, !m_store      ? tr("No project is open")
+                           : m_hasModel ? tr("Computing the budget curve…")
+                                        : tr("Fit a PPM (PPM tab) to see the predicted score\nagainst the human budget"));
     if (m_store && m_hasModel && isVisible())
         updateCurve();
 }
@@ -339,15 +332,12 @@ void RoutingView::setBusy(bool busy)
         w->setEnabled(!busy && strategy != QLatin1String("all-positive"));
     m_strategy->setEnabled(!busy);
     m_seed->setEnabled(!busy);
-    m_cancel->setEnabled(busy);
-    if (!busy)
-        m_progress->setValue(0);
 }
 
 void RoutingView::showMessage(const QString &text, bool error)
 {
-    view::setMessage(m_message, text, error);
-    Q_EMIT statusMessage(text);
+    if (m_status)
+        m_status->say(text, error);
 }
 
 void RoutingView::cancel()

@@ -18,6 +18,7 @@ class QTableWidget;
 namespace hyper {
 
 class TaskController;
+class TaskStatus;
 struct BudgetOverview;
 struct TagShare;
 
@@ -76,6 +77,7 @@ private:
 
     ProjectStore *m_store = nullptr;
     TaskController *m_tasks = nullptr;
+    TaskStatus *m_status = nullptr;
     qint64 m_instances = 0;
     qint64 m_selectedPlan = 0;
     bool m_hasModel = false;

@@ -50,6 +50,7 @@ void RoutingView::plotCurve(const BudgetOverview &o)
     const double pad = std::max(1e-4, (yMax - yMin) * 0.08);
     m_curve->xAxis->setRange(0, 100);
     m_curve->yAxis->setRange(yMin - pad, yMax + pad);
+    showPlotAxes(m_curve, /*rightAxis=*/false, /*legend=*/true);
     markPlanOnCurve();
 }
 
@@ -77,6 +78,12 @@ void RoutingView::plotShares(const std::vector<TagShare> &shares, qint64 human)
     for (const TagShare &s : shares)
         if (s.carriers > 0)
             shown.push_back(&s);
+    if (shown.empty()) {
+        showEmptyPlot(m_shares, human > 0 ? tr("No tagged instances: compute the features\n(Features tab)")
+                                          : tr("Select a plan to see its\nhuman share per tag"));
+        return;
+    }
+    showPlotAxes(m_shares);
     std::stable_sort(shown.begin(), shown.end(), [](const TagShare *a, const TagShare *b) {
         return double(a->routed) / double(a->carriers) > double(b->routed) / double(b->carriers);
     });

@@ -52,6 +52,8 @@ inline const Setting<QString> lastProject { "projects/last" };
 inline const Setting<QByteArray> mainWindowGeometry { "mainWindow/geometry" };
 inline const Setting<QByteArray> mainWindowState { "mainWindow/state" };
 inline const Setting<QByteArray> browserSplitterState { "mainWindow/browserSplitter" };
+/** The tab shown when the window closed (its English title), restored at the next start. */
+inline const Setting<QString> currentTab { "mainWindow/tab" };
 inline const Setting<QString> lastImportDirectory { "import/lastDirectory" };
 inline const Setting<bool> importSkipBadRows { "import/skipBadRows", false };
 /** The Review tab's lead name (who sets final labels). */

@@ -81,6 +81,7 @@ bool TaskController::start(const QString &projectPath, const QString &what, Work
             Q_EMIT self->ended();
         }, Qt::QueuedConnection);
     }, Qt::QueuedConnection);
+    Q_EMIT started(what);
     return true;
 }
 

@@ -46,8 +46,12 @@ public:
     bool isRunning() const { return m_running; }
     /** The name of the running job ("" when idle). */
     QString current() const { return m_running ? m_what : QString(); }
+    /** The name of the latest job, running or ended (for its failed/canceled message). */
+    QString latest() const { return m_what; }
 
 Q_SIGNALS:
+    /** A job was started (`what` as passed to start()). */
+    void started(const QString &what);
     void progress(double fraction, const QString &message);
     void finished();
     void failed(const QString &message);

@@ -292,6 +292,7 @@ void TrainingView::startTraining()
     // A little room right of the last epoch so its markers are not cut by the axis rect.
     m_curves->xAxis->setRange(0, params.config.epochs * 1.02);
     m_curves->yAxis->setRange(0, 0.8);
+    showPlotAxes(m_curves, /*rightAxis=*/true, /*legend=*/true);
     m_curves->replot(QCustomPlot::rpQueuedReplot);
     m_progress->setValue(0);
     m_eta->setText(tr("preparing the mix…"));
@@ -318,6 +319,9 @@ void TrainingView::setBusy(bool busy)
     m_humanShare->setEnabled(!busy && m_mix->currentData().toString() == QLatin1String("random"));
     m_train->setEnabled(!busy && m_store);
     m_cancel->setEnabled(busy);
+    // The bar and Cancel are there while a run is: an idle tab shows no empty bar.
+    m_cancel->setVisible(busy);
+    m_progress->setVisible(busy);
 }
 
 void TrainingView::showMessage(const QString &text, bool error)
@@ -460,7 +464,7 @@ QWidget *TrainingView::createControls()
 
 void TrainingView::setupCurves()
 {
-    m_curves->setMinimumHeight(280);
+    m_curves->setMinimumHeight(200); // the Training tab fits a 1280 x 720 laptop (tst_laptop)
     m_curves->plotLayout()->insertRow(0);
     m_curves->plotLayout()->addElement(0, 0, new QCPTextElement(m_curves, tr("Training curves"),
                                                                 QFont(font().family(), 10, QFont::Bold)));
@@ -490,11 +494,12 @@ void TrainingView::setupCurves()
     m_curves->axisRect()->insetLayout()->take(m_curves->legend);
     m_curves->plotLayout()->addElement(2, 0, m_curves->legend);
     m_curves->plotLayout()->setRowStretchFactor(2, 0.001);
+    showEmptyPlot(m_curves, tr("Train a reward model to see its loss and eval curves here"));
 }
 
 void TrainingView::setupSections()
 {
-    m_sections->setMinimumSize(260, 180);
+    m_sections->setMinimumSize(260, 150);
     m_sections->plotLayout()->insertRow(0);
     m_sections->plotLayout()->addElement(0, 0, new QCPTextElement(m_sections, tr("Accuracy per section"),
                                                                   QFont(font().family(), 10, QFont::Bold)));
@@ -578,11 +583,13 @@ void TrainingView::showRun(qint64 runId)
     const auto it = std::find_if(m_runs.begin(), m_runs.end(), [runId](const RmRunRecord &r) { return r.id == runId; });
     if (it == m_runs.end()) {
         m_runDetail->setText(m_runs.empty() ? tr("No runs yet.") : tr("Select a run to see its sections."));
-        replotIfSized(m_sections, QCustomPlot::rpQueuedReplot);
+        showEmptyPlot(m_sections, m_runs.empty() ? tr("No runs yet") : tr("Select a run"));
         return;
     }
     const QJsonObject metrics = jsonObject(it->metrics);
-    const QJsonObject sections = metrics.value(QStringLiteral("sections")).toObject();
+    // Sections are scores of a finished run only: a canceled or failed one has none to show.
+    const QJsonObject sections = it->status == QLatin1String("done")
+        ? metrics.value(QStringLiteral("sections")).toObject() : QJsonObject();
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     double x = 1;
     for (auto s = sections.begin(); s != sections.end(); ++s, ++x) {
@@ -596,6 +603,12 @@ void TrainingView::showRun(qint64 runId)
     }
     m_sections->xAxis->setTicker(ticker);
     m_sections->xAxis->setRange(0.3, qMax(1.7, x - 0.3));
+    if (sections.isEmpty())
+        showEmptyPlot(m_sections, it->status == QLatin1String("done") ? tr("This run has no sections")
+                                  : it->status == QLatin1String("running") ? tr("Sections when the run is done")
+                                                                           : tr("No scores: the run did not finish"));
+    else
+        showPlotAxes(m_sections);
     QString detail = tr("Run %1 · %2 · %3 · %4").arg(it->id).arg(it->mix, it->model, displayStatus(*it));
     if (it->status == QLatin1String("done"))
         detail += tr(" · Overall %1 · %2 train / %3 eval pairs")

@@ -21,6 +21,9 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProgressDialog>
+#include <QEventLoop>
+#include <QPointer>
+#include <QThread>
 #include <memory>
 #include <unistd.h>
 #include <QFileInfo>
@@ -43,36 +46,62 @@ QString defaultProject()
     return QDir(dir).filePath(QStringLiteral("sample.hyper"));
 }
 
-/** First start: writes the bundled synthetic sample project (a few seconds), with a
- *  progress dialog unless headless. */
+/** First start: writes the bundled synthetic sample project (a few seconds) on a worker
+ *  thread, so that the progress dialog paints and its Cancel works; headless runs wait
+ *  without a dialog. A canceled or failed sample leaves no file behind. */
 bool createSample(const QString &path, bool headless)
 {
     std::unique_ptr<QProgressDialog> dialog;
     if (!headless) {
-        dialog = std::make_unique<QProgressDialog>(QObject::tr("Creating the sample project…"),
-                                                   QObject::tr("Cancel"), 0, 1000);
+        dialog = std::make_unique<QProgressDialog>(
+            QObject::tr("Creating the sample project, a small synthetic preference dataset to try the workbench on…"),
+            QObject::tr("Cancel"), 0, 1000);
         dialog->setWindowTitle(QStringLiteral("HyPER Workbench"));
         dialog->setMinimumDuration(0);
+        dialog->setAutoClose(false);
+        dialog->setAutoReset(false);
+        dialog->setValue(0);
     }
-    hyper::Feedback feedback([&](double f, const QString &) {
-        if (dialog) {
-            dialog->setValue(int(f * 1000));
-            if (dialog->wasCanceled())
-                feedback.cancel();
-        }
+    QPointer<QProgressDialog> target(dialog.get());
+    hyper::Feedback feedback([target](double f, const QString &) {
+        // Called on the worker: the dialog is updated on the GUI thread.
+        QMetaObject::invokeMethod(qApp, [target, f] {
+            if (target)
+                target->setValue(int(f * 1000));
+        }, Qt::QueuedConnection);
     }, 50);
-    try {
-        hyper::createSampleProject(path, hyper::SampleParams{}, feedback);
+    if (dialog)
+        QObject::connect(dialog.get(), &QProgressDialog::canceled, dialog.get(), [&feedback] { feedback.cancel(); });
+
+    enum class Outcome { Done, Canceled, Failed };
+    Outcome outcome = Outcome::Failed;
+    QString error;
+    QEventLoop loop;
+    std::unique_ptr<QThread> worker(QThread::create([&] {
+        try {
+            hyper::createSampleProject(path, hyper::SampleParams{}, feedback);
+            outcome = Outcome::Done;
+        } catch (const hyper::Canceled &) {
+            outcome = Outcome::Canceled;
+        } catch (const std::exception &e) {
+            error = QString::fromUtf8(e.what());
+        }
+    }));
+    QObject::connect(worker.get(), &QThread::finished, &loop, &QEventLoop::quit);
+    worker->start();
+    loop.exec();
+    worker->wait();
+    if (outcome == Outcome::Done)
         return true;
-    } catch (const hyper::Canceled &) {
-        return false;
-    } catch (const std::exception &e) {
-        std::fprintf(stderr, "hyper-workbench: cannot create the sample project %s: %s\n",
-                     qUtf8Printable(path), e.what());
+    hyper::ProjectStore::removeFiles(path); // nothing half-written stays for the next start
+    if (outcome == Outcome::Failed) {
+        std::fprintf(stderr, "hyper-workbench: cannot create the sample project %s: %s\n", qUtf8Printable(path),
+                     qUtf8Printable(error));
         if (!headless)
-            QMessageBox::critical(nullptr, QStringLiteral("HyPER Workbench"), QString::fromUtf8(e.what()));
-        return false;
+            QMessageBox::critical(nullptr, QStringLiteral("HyPER Workbench"),
+                                  QObject::tr("Cannot create the sample project %1:\n%2").arg(path, error));
     }
+    return false;
 }
 
 } // namespace
@@ -228,8 +257,11 @@ int main(int argc, char *argv[])
         }
     } else {
         const QString path = defaultProject();
-        if (!QFileInfo::exists(path) && !createSample(path, headless))
+        const bool firstStart = !QFileInfo::exists(path);
+        if (firstStart && !createSample(path, headless))
             return 1;
+        if (firstStart)
+            window.showWelcome();
         if (!window.openProject(path, hyper::ProjectStore::Mode::OpenOrCreate, &error)) {
             std::fprintf(stderr, "hyper-workbench: %s\n", qUtf8Printable(error));
             if (headless)

@@ -16,7 +16,8 @@ namespace hyper::labels {
 
 struct ReasonSpec {
     const char *key;   // stored in human_labels.reasons, e.g. "informative"
-    const char *text;  // shown next to the checkbox, e.g. "More informative"
+    const char *text;  // the reason in full, e.g. "More informative" (tooltip, screen readers)
+    const char *shortText; // beside the checkbox in the Label form, e.g. "Informative"
 };
 
 struct AspectSpec {

@@ -40,6 +40,13 @@ constexpr const char *kRunColumns =
 
 } // namespace
 
+qint64 countGoldLabels(ProjectStore &store)
+{
+    sql::Stmt s(store.handle(), "SELECT count(*) FROM human_labels h JOIN annotators a ON a.id = h.annotator_id"
+                                " WHERE a.name = 'gold' OR a.kind = 'gold'");
+    return s.step() ? s.i64(0) : 0;
+}
+
 std::vector<MixInstance> loadMixInstances(ProjectStore &store, Split split)
 {
     sqlite3 *db = store.handle();

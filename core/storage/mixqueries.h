@@ -26,6 +26,9 @@ struct MixInstance {
 
 /** All instances of the split, ordered by id, with their votes. */
 std::vector<MixInstance> loadMixInstances(ProjectStore &store, Split split);
+/** How many human labels are gold (by an annotator named or kinded "gold"), over all
+ *  splits: the "agreement with gold" metric needs some. */
+qint64 countGoldLabels(ProjectStore &store);
 
 struct RmRunRecord {
     qint64 id = 0;

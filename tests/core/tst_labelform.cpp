@@ -3,6 +3,7 @@
 // B when swapped) and the reason lists.
 #include "core/domain/types.h"
 #include "core/labels/labelform.h"
+#include "core/labels/labelpace.h"
 
 #include <QSet>
 #include <QtTest>
@@ -51,6 +52,44 @@ private Q_SLOTS:
         }
         QCOMPARE(keys.size(), 16); // every reason key is distinct across aspects
         QVERIFY(reasonKeys(QStringLiteral("overall")).isEmpty());
+    }
+
+    // The ETA's seconds per label (issue 19: it swung from 12 min to 2 h 44 min over the
+    // first labels).
+    void labelPaceIsSteadyEarly()
+    {
+        using labels::LabelPace;
+        // No history: nothing before three labels, then the median.
+        LabelPace fresh;
+        QVERIFY(!fresh.estimate());
+        fresh.add(5);
+        fresh.add(90);
+        QVERIFY(!fresh.estimate());
+        fresh.add(7);
+        QCOMPARE(*fresh.estimate(), 7.0);
+        // With the annotator's history (12 s), one slow label moves it a little, not 8x.
+        LabelPace known(12.0);
+        QCOMPARE(*known.estimate(), 12.0);
+        known.add(5);
+        known.add(90);
+        const double two = *known.estimate(); // 0.8 * 12 + 0.2 * 47.5
+        QVERIFY2(qAbs(two - 19.1) < 1e-9, qPrintable(QString::number(two)));
+        // A break is not labelling time: clamped to 10 min.
+        LabelPace breakTaken(10.0);
+        for (int i = 0; i < 10; ++i)
+            breakTaken.add(i == 4 ? 3600.0 : 10.0);
+        QCOMPARE(*breakTaken.estimate(), 10.0); // the median of ten, nine of them 10 s
+        breakTaken.removeLast();
+        QCOMPARE(breakTaken.labels(), 9);
+        // What is shown moves only past 20%.
+        LabelPace shown(10.0);
+        QCOMPARE(*shown.shown(), 10.0);
+        shown.add(20); // estimate 11: within 20% of 10
+        QCOMPARE(*shown.shown(), 10.0);
+        for (int i = 0; i < 3; ++i)
+            shown.add(30); // estimate 0.6 * 10 + 0.4 * 30 = 18: shown moves
+        QCOMPARE(*shown.shown(), *shown.estimate());
+        QVERIFY(*shown.shown() > 15.0);
     }
 };
 

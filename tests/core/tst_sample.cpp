@@ -3,6 +3,7 @@
 #include "core/domain/preference.h"
 #include "core/jobs/feedback.h"
 #include "core/sample/samplegenerator.h"
+#include "core/sample/sampleproject.h"
 #include "core/sample/samplevocab.h"
 #include "core/storage/projectstore.h"
 
@@ -486,6 +487,31 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(120000));
         QCOMPARE(p.exitCode(), 2);
         QVERIFY(!QFileInfo::exists(other));
+    }
+
+    // The first-start sample is written on a worker with a Cancel button (issue 19): a
+    // cancel reaches the running stage at its next progress report, not after it, and
+    // leaves no file behind.
+    void createSampleProjectCancelsWithinAStage()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("canceled.hyper"));
+        double last = 0.0;
+        Feedback feedback([&](double f, const QString &) {
+            last = f;
+            if (f > 0.05) // early in the first stage (writing: 0 to 0.3)
+                feedback.cancel();
+        }, 0);
+        bool canceled = false;
+        try {
+            createSampleProject(path, SampleParams{}, feedback);
+        } catch (const Canceled &) {
+            canceled = true;
+        }
+        QVERIFY(canceled);
+        QVERIFY2(last < 0.3, qPrintable(QString::number(last)));
+        QVERIFY(!QFileInfo::exists(path));
+        QVERIFY(!QFileInfo::exists(path + QStringLiteral("-wal")));
     }
 };
 
