@@ -17,7 +17,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPlainTextEdit>
+#include <QTextBrowser>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTextStream>
@@ -119,14 +119,16 @@ ExportDialog::ExportDialog(ProjectStore &store, QWidget *parent)
     form->addRow(QString(), m_card);
     form->addRow(tr("Output file:"), outRow);
 
-    m_text = new QPlainTextEdit;
+    // The preview: the first records as they are written, then the dataset card rendered
+    // as the Markdown it is.
+    m_text = new QTextBrowser;
     m_text->setObjectName(QStringLiteral("previewText"));
-    m_text->setReadOnly(true);
-    m_text->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_text->setOpenLinks(false);
     m_text->setPlaceholderText(tr("Preview: the first rows and the dataset card"));
     m_message = new QLabel;
     m_message->setObjectName(QStringLiteral("messageLabel"));
     m_message->setWordWrap(true);
+    m_message->setMinimumHeight(m_message->fontMetrics().lineSpacing() * 2 + 4); // two lines, never cut
     m_preview = new QPushButton(tr("Preview"));
     m_preview->setObjectName(QStringLiteral("previewButton"));
     m_export = new QPushButton(tr("Export"));
@@ -201,24 +203,38 @@ void ExportDialog::preview()
     m_message->setStyleSheet(QString());
     m_message->setText(tr("Preparing the preview…"));
     setBusy(true);
+    // Written under the chosen file's name, so that the card's title is the user's file.
+    QString name = QFileInfo(m_out->text().trimmed()).fileName();
+    if (name.isEmpty())
+        name = QStringLiteral("mix.jsonl");
+    const QString heading = tr("**The first 5 records of %1**").arg(name);
+    const QString cardHeading = tr("**The dataset card, %1.md** (its YAML header first)").arg(name);
     m_tasks->start(
         m_store.path(), tr("Preview"),
-        [params](ProjectStore &store, Feedback &feedback) mutable -> std::any {
+        [params, name, heading, cardHeading](ProjectStore &store, Feedback &feedback) mutable -> std::any {
             QTemporaryDir dir;
             if (!dir.isValid())
                 throw exporting::ExportIoError("cannot create a temporary folder for the preview");
-            params.outPath = dir.filePath(QStringLiteral("preview.out"));
-            params.cardPath = dir.filePath(QStringLiteral("preview.md"));
+            params.outPath = dir.filePath(name);
+            params.cardPath = dir.filePath(name + QStringLiteral(".md"));
             Outcome o;
             o.result = exporting::runExport(store, params, feedback);
             QFile card(params.cardPath);
-            o.preview = headOf(params.outPath, 5) + QStringLiteral("\n\n") +
-                        (card.open(QIODevice::ReadOnly) ? QString::fromUtf8(card.readAll()) : QString());
+            QString text = card.open(QIODevice::ReadOnly) ? QString::fromUtf8(card.readAll()) : QString();
+            // The card's YAML front matter (for the Hugging Face hub) shown as the code it is.
+            if (text.startsWith(QLatin1String("---\n"))) {
+                const qsizetype end = text.indexOf(QLatin1String("\n---\n"), 4);
+                if (end > 0)
+                    text = QStringLiteral("```yaml\n") + text.mid(4, end - 4) + QStringLiteral("\n```\n")
+                        + text.mid(end + 5);
+            }
+            o.preview = heading + QStringLiteral("\n\n```\n") + headOf(params.outPath, 5) + QStringLiteral("\n```\n\n")
+                + cardHeading + QStringLiteral("\n\n") + text;
             return o;
         },
         [this](std::any &any) {
             const auto o = std::any_cast<Outcome>(any);
-            m_text->setPlainText(o.preview);
+            m_text->setMarkdown(o.preview);
             m_message->setText(tr("Preview: %1.").arg(counts(o.result)));
         });
 }

@@ -7,7 +7,7 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QPlainTextEdit;
+class QTextBrowser;
 class QPushButton;
 
 namespace hyper {
@@ -58,7 +58,7 @@ private:
     QPushButton *m_browse = nullptr;
     QPushButton *m_preview = nullptr;
     QPushButton *m_export = nullptr;
-    QPlainTextEdit *m_text = nullptr;
+    QTextBrowser *m_text = nullptr;
     QLabel *m_message = nullptr;
 };
 

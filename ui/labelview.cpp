@@ -43,6 +43,13 @@ namespace hyper {
 
 namespace {
 
+/** An instance as people know it: its id in the source file ("sample-train-000025"),
+ *  else "instance 25" (the store id). */
+QString shownName(const Instance &instance)
+{
+    return instance.externalId.isEmpty() ? LabelView::tr("instance %1").arg(instance.id) : instance.externalId;
+}
+
 constexpr int kSaveRetryMs = 250;  // between tries of a save that found the project busy
 constexpr int kBatch = 500;        // queue ids fetched per refill
 constexpr int kLowWater = 250;     // refill in the background below this many
@@ -94,8 +101,8 @@ struct Refill {
 class SaveCommand : public QUndoCommand
 {
 public:
-    SaveCommand(LabelView *view, HumanLabel label, LabelView::Form form)
-        : QUndoCommand(LabelView::tr("Save Label #%1").arg(label.instanceId))
+    SaveCommand(LabelView *view, HumanLabel label, LabelView::Form form, const QString &instanceName)
+        : QUndoCommand(LabelView::tr("Label of %1").arg(instanceName))
         , m_view(view)
         , m_label(std::move(label))
         , m_form(std::move(form))
@@ -142,8 +149,8 @@ private:
 class FlagCommand : public QUndoCommand
 {
 public:
-    FlagCommand(LabelView *view, qint64 instanceId, QString annotator, qint64 flagId)
-        : QUndoCommand(LabelView::tr("Flag #%1").arg(instanceId))
+    FlagCommand(LabelView *view, qint64 instanceId, QString annotator, qint64 flagId, const QString &instanceName)
+        : QUndoCommand(LabelView::tr("Flag on %1").arg(instanceName))
         , m_view(view)
         , m_instance(instanceId)
         , m_annotator(std::move(annotator))
@@ -1028,9 +1035,9 @@ bool LabelView::saveAndAdvance()
     m_pace.add(*label.timeSpentSeconds);
     m_lastSaved = label.instanceId;
     const qint64 id = label.id;
-    m_undo->push(new SaveCommand(this, std::move(label), form()));
+    m_undo->push(new SaveCommand(this, std::move(label), form(), shownName(*m_current)));
     countSaved(1);
-    view::setMessage(m_message, tr("Saved label of instance %1 (%2).").arg(m_current->id).arg(shownText(overall)), false);
+    view::setMessage(m_message, tr("Saved: %1, %2.").arg(shownName(*m_current), shownText(overall)), false);
     Q_EMIT labelSaved(id);
     if (m_rationale->hasFocus())
         setFocus();
@@ -1062,8 +1069,8 @@ void LabelView::flagCurrent()
         reportError(QString::fromUtf8(e.what()));
         return;
     }
-    m_undo->push(new FlagCommand(this, m_current->id, m_annotator, flagId));
-    view::setMessage(m_message, tr("Flagged instance %1 for review.").arg(m_current->id), false);
+    m_undo->push(new FlagCommand(this, m_current->id, m_annotator, flagId, shownName(*m_current)));
+    view::setMessage(m_message, tr("Flagged %1 for review.").arg(shownName(*m_current)), false);
 }
 
 void LabelView::showSavedAgain(qint64 instanceId, const Form &form, qint64 timeBaseMs)

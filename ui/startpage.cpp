@@ -16,7 +16,8 @@ QString workflowHtml()
 {
     return QObject::tr("<ol style='margin-left:-20px'>"
                        "<li><b>Import</b> a preference dataset: File › Import… (Ctrl+I). MultiPref, "
-                       "HelpSteer2, UltraFeedback, Chatbot Arena, JSONL and CSV are read.</li>"
+                       "chosen/rejected pairs, LLMBar, PandaLM and other public sets are recognised; any "
+                       "JSONL or CSV with a prompt and two responses can be mapped.</li>"
                        "<li><b>Features</b>: compute the instance features the router uses.</li>"
                        "<li><b>Training</b> and <b>PPM</b>: train proxy reward models on human/LM mixes and fit "
                        "the performance prediction model.</li>"
@@ -24,7 +25,7 @@ QString workflowHtml()
                        "go to annotators.</li>"
                        "<li><b>Label</b>: annotators label the routed instances (keys 1–5, Enter); "
                        "<b>Agreement</b> and <b>Review</b> check them.</li>"
-                       "<li><b>Export</b> the mixed dataset: File › Export Mix….</li></ol>");
+                       "<li><b>Export</b> the mixed dataset for DPO and TRL trainers (File › Export Mix…)</li></ol>");
 }
 
 } // namespace

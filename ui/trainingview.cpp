@@ -453,10 +453,13 @@ QWidget *TrainingView::createControls()
     add(tr("Device:"), m_device);
     grid->setColumnStretch(col, 1);
     auto *row = new QHBoxLayout;
+    // Train keeps its size when the bar is hidden (idle): the stretch takes the room.
+    m_train->setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
     row->addWidget(m_train);
     row->addWidget(m_cancel);
     row->addWidget(m_progress, 1);
     row->addWidget(m_eta);
+    row->addStretch(0);
     grid->addLayout(row, 1, 0, 1, col + 1);
     grid->addWidget(m_message, 2, 0, 1, col + 1);
     return box;

@@ -225,6 +225,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption keepLabelsOption(QStringLiteral("keep-labels"),
         QStringLiteral("With --bench-label: keep the labels saved and print \"saved LABEL_ID\" on stdout, flushed, "
                        "right after each commit (the crash harness of the stress test)."));
+    const QCommandLineOption sizeOption(QStringLiteral("size"),
+        QStringLiteral("With --screenshot: the window's size, e.g. 1280x720 (default 1400x900)."), QStringLiteral("WxH"));
+    parser.addOption(sizeOption);
     parser.addOption(delayOption);
     parser.addOption(benchLabelOption);
     parser.addOption(keepLabelsOption);
@@ -270,6 +273,16 @@ int main(int argc, char *argv[])
         }
     }
 
+    if (parser.isSet(sizeOption)) {
+        const QStringList wh = parser.value(sizeOption).split(QLatin1Char('x'));
+        bool okW = false, okH = false;
+        const int w = wh.value(0).toInt(&okW), h = wh.value(1).toInt(&okH);
+        if (wh.size() != 2 || !okW || !okH || w < 200 || h < 200) {
+            std::fprintf(stderr, "hyper-workbench: --size needs WxH, e.g. 1280x720\n");
+            return 2;
+        }
+        window.resize(w, h);
+    }
     hyper::FirstPaintWatcher watcher(window.instanceView()->viewport());
     if (parser.isSet(measureOption)) {
         QObject::connect(&watcher, &hyper::FirstPaintWatcher::painted, &app, [&] {

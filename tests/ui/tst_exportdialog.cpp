@@ -48,6 +48,10 @@ private Q_SLOTS:
         QVERIFY(finished.wait(30000));
         QVERIFY(dialog.previewText().contains(QStringLiteral("\"chosen\"")));
         QVERIFY(dialog.previewText().contains(QStringLiteral("Dataset card")));
+        // The card is rendered (no Markdown marks left) and named after the user's file,
+        // not a temporary "preview.out".
+        QVERIFY(!dialog.previewText().contains(QStringLiteral("# Dataset card")));
+        QVERIFY(!dialog.previewText().contains(QStringLiteral("preview.out")));
         QVERIFY2(dialog.message().startsWith(QStringLiteral("Preview: ")), qPrintable(dialog.message()));
         if (const QByteArray shot = qgetenv("HYPER_EXPORT_SCREENSHOT"); !shot.isEmpty())
             QVERIFY(dialog.grab().save(QString::fromLocal8Bit(shot)));

@@ -206,7 +206,7 @@ private Q_SLOTS:
         QCOMPARE(view.value(LabelView::Overall), 0); // a fresh form
 
         // Undo: the row leaves the database, the instance comes back with its form.
-        QVERIFY(view.editActions().front()->text().contains(QStringLiteral("Save Label")));
+        QVERIFY(view.editActions().front()->text().contains(QStringLiteral("Label of sample-train-")));
         QTest::keyClick(&view, Qt::Key_Z, Qt::ControlModifier);
         QVERIFY(!labelBy(store, first, alice));
         QCOMPARE(view.currentInstanceId(), first);

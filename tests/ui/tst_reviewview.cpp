@@ -10,6 +10,7 @@
 #include "ui/taskcontroller.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QCoreApplication>
 #include <QLabel>
 #include <QLineEdit>
@@ -89,10 +90,50 @@ private Q_SLOTS:
         view.clearSelected();
         QVERIFY(!a.adjudication(expected[0].instanceId));
 
-        // A refresh without "show adjudicated" leaves the decided one out.
+        // A refresh without "show adjudicated" leaves the decided one out, and keeps the
+        // place: the selection stays on the row it was on, not back at the top.
+        table->selectRow(3);
+        const qint64 third = view.selectedInstance();
         view.refresh();
         QVERIFY(finished.wait(30000));
         QCOMPARE(view.rows(), int(expected.size()) - 1);
+        QCOMPARE(view.selectedInstance(), third);
+
+        // Sorting by a number column sorts numbers ("10" after "9"), and the selection follows.
+        table->sortByColumn(0, Qt::DescendingOrder);
+        qint64 previous = std::numeric_limits<qint64>::max();
+        for (int r = 0; r < table->rowCount(); ++r) {
+            const qint64 id = table->item(r, 0)->text().toLongLong();
+            QVERIFY(id < previous);
+            previous = id;
+        }
+        QCOMPARE(view.selectedInstance(), third);
+        // The "Show" filter: flagged only hides the rest.
+        auto *show = view.findChild<QComboBox *>(QStringLiteral("showCombo"));
+        show->setCurrentIndex(show->findText(QStringLiteral("Disagreeing")));
+        int visible = 0;
+        for (int r = 0; r < table->rowCount(); ++r)
+            visible += !table->isRowHidden(r);
+        QVERIFY(visible > 0 && visible <= table->rowCount());
+        QVERIFY(!table->isRowHidden(table->currentRow()));
+        show->setCurrentIndex(show->findText(QStringLiteral("Adjudicated"))); // loads them too
+        QVERIFY(finished.wait(30000));
+        visible = 0;
+        for (int r = 0; r < table->rowCount(); ++r)
+            if (!table->isRowHidden(r)) {
+                ++visible;
+                QVERIFY(!table->item(r, 5)->text().isEmpty()); // a final label
+            }
+        QCOMPARE(visible, 1); // the one adjudicated with Alt+2
+        show->setCurrentIndex(0);
+        view.findChild<QCheckBox *>(QStringLiteral("showDoneCheck"))->setChecked(false);
+        QVERIFY(finished.wait(30000));
+        table->sortByColumn(-1, Qt::AscendingOrder);
+        // The Final column is not cut: the list is as wide as its columns.
+        int columns = 0;
+        for (int c = 0; c < table->columnCount(); ++c)
+            columns += table->columnWidth(c);
+        QVERIFY(table->minimumWidth() >= columns);
         // All of them, routed to the LM too.
         view.findChild<QCheckBox *>(QStringLiteral("routedOnlyCheck"))->setChecked(false);
         QVERIFY(finished.wait(30000));
