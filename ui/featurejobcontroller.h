@@ -4,22 +4,19 @@
 #include "core/features/featurejob.h"
 
 #include <QObject>
-#include <QThread>
-#include <memory>
 
 namespace hyper {
 
-class Feedback;
+class TaskController;
 
 /**
- * Runs the feature job (computeFeatures) off the GUI thread: it owns a QThread and a
- * worker object living in it; each run opens its own ProjectStore on the project path
- * inside that thread. cancel() sets the job's atomic flag directly (a queued signal
- * would not arrive while the worker computes); the job then leaves the stored features
- * as they were. Progress arrives throttled (Feedback, at most every 100 ms).
+ * The feature job (computeFeatures) on a TaskController (the background job contract of
+ * ARCHITECTURE.md: its own thread, its own ProjectStore, cancel through Feedback, one of
+ * finished / failed / canceled on the GUI thread). This class only gives the job its
+ * typed result: finished() carries the FeatureResult. A canceled job leaves the stored
+ * features as they were.
  *
- * Ownership: owns the thread and the worker; destroying it cancels the running job and
- * waits for it. Thread affinity: the GUI thread (its signals arrive there).
+ * Ownership: owns its TaskController. Thread affinity: the GUI thread.
  */
 class FeatureJobController : public QObject
 {
@@ -27,14 +24,14 @@ class FeatureJobController : public QObject
 
 public:
     explicit FeatureJobController(QObject *parent = nullptr);
-    ~FeatureJobController() override;
 
     /** Starts computing the features of the project at projectPath. Ignored (returns
      *  false) while a job runs. */
     bool start(const QString &projectPath, const FeatureParams &params);
     /** Cancels the running job; safe when idle. */
     void cancel();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const;
+    TaskController *tasks() const { return m_tasks; }
 
 Q_SIGNALS:
     void progress(double fraction, const QString &message);
@@ -43,10 +40,7 @@ Q_SIGNALS:
     void canceled();
 
 private:
-    QThread m_thread;
-    QObject *m_worker = nullptr; // lives in m_thread; deleted there when it finishes
-    std::shared_ptr<Feedback> m_feedback;
-    bool m_running = false;
+    TaskController *m_tasks;
 };
 
 } // namespace hyper
