@@ -6,7 +6,6 @@
 #include "core/storage/projectstore.h"
 #include "ui/featuresview.h"
 #include "ui/taskcontroller.h"
-#include "ui/taskstatus.h"
 #include "ui/viewhelpers.h"
 
 #include <QComboBox>
@@ -36,19 +35,8 @@ void setRow(QTableWidget *t, int row, const QStringList &cells)
 } // namespace
 
 AgreementView::AgreementView(QWidget *parent)
-    : ProjectView(parent)
-    , m_tasks(new TaskController(QStringLiteral("hyper-agreement"), this))
+    : ReportView(QStringLiteral("hyper-agreement"), parent)
 {
-    m_split = view::makeSplitCombo();
-    m_refresh = new QPushButton(tr("Refresh"));
-    m_refresh->setObjectName(QStringLiteral("refreshButton"));
-    m_summary = new QLabel;
-    m_summary->setObjectName(QStringLiteral("summaryLabel"));
-    m_summary->setWordWrap(true);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    connect(m_refresh, &QPushButton::clicked, this, &AgreementView::refresh);
-    connect(m_split, &QComboBox::currentIndexChanged, this, &AgreementView::refresh);
-
     m_pairs = view::makeTable(QStringLiteral("pairsTable"), {tr("Annotator A"), tr("Annotator B"), tr("Shared"),
                                                        tr("Agreement"), tr("Cohen's κ"), tr("κ 5-point (quadratic)")});
     m_pairs->setToolTip(tr("Agreement and kappa on the folded classes (A better, tie, B better)"));
@@ -69,12 +57,6 @@ AgreementView::AgreementView(QWidget *parent)
     m_tags->xAxis->setRange(0, 1);
     m_tags->setMinimumWidth(380);
 
-    auto *top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Instances:")));
-    top->addWidget(m_split);
-    top->addWidget(m_refresh);
-    top->addWidget(m_summary, 1);
-
     auto *left = new QSplitter(Qt::Vertical);
     left->addWidget(view::boxed(tr("Annotator pairs"), m_pairs));
     left->addWidget(view::boxed(tr("Judges vs the human majority"), m_judges));
@@ -84,13 +66,7 @@ AgreementView::AgreementView(QWidget *parent)
     split->addWidget(view::boxed(tr("Selected judge: agreement per tag (lowest first)"), m_tags));
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(split, 1);
-
-    new TaskStatus(m_tasks, this, m_summary);
-    connect(m_tasks, &TaskController::ended, this, [this] { m_refresh->setEnabled(m_store != nullptr); });
+    setBody(split);
 }
 
 AgreementView::~AgreementView() = default;
@@ -100,38 +76,23 @@ QString AgreementView::title() const
     return tr("Agreement");
 }
 
-void AgreementView::setProject(ProjectStore *store)
-{
-    if (store != m_store)
-        m_tasks->cancel();
-    m_store = store;
-    m_report.reset();
-    m_stale = true;
-    showReport();
-    if (m_store && isVisible())
-        refresh();
-}
-
 void AgreementView::showEvent(QShowEvent *event)
 {
-    ProjectView::showEvent(event);
+    ReportView::showEvent(event);
     m_tags->replot(QCustomPlot::rpQueuedReplot);
-    if (m_stale && m_store)
-        refresh();
 }
 
-void AgreementView::refresh()
+void AgreementView::clearReport()
 {
-    if (!m_store || m_tasks->isRunning())
-        return;
-    m_stale = false;
-    const std::optional<Split> which = view::chosenSplit(m_split);
-    m_refresh->setEnabled(false);
-    m_summary->setText(tr("Computing…"));
-    m_tasks->start(
-        m_store->path(), tr("Agreement"),
-        [which](ProjectStore &store, Feedback &) -> std::any {
-            return labels::computeAgreement(loadLabelTable(store, which));
+    m_report.reset();
+}
+
+void AgreementView::startReport(const QString &projectPath, const std::optional<Split> &split)
+{
+    tasks()->start(
+        projectPath, tr("Agreement"),
+        [split](ProjectStore &store, Feedback &) -> std::any {
+            return labels::computeAgreement(loadLabelTable(store, split));
         },
         [this](std::any &any) {
             m_report = std::make_unique<labels::AgreementReport>(std::any_cast<labels::AgreementReport>(any));
@@ -146,11 +107,12 @@ void AgreementView::showReport()
     m_positions->setRowCount(0);
     showJudge(-1);
     if (!m_report) {
-        m_summary->setText(m_store ? QString() : tr("No project open."));
+        summary()->setText(store() ? QString() : tr("No project open."));
         return;
     }
     const labels::AgreementReport &r = *m_report;
-    m_summary->setText(tr("%1 instances, %2 with human labels, %3 annotators. Krippendorff's α: ordinal %4, "
+    view::setMessage(summary(), QString(), false);
+    summary()->setText(tr("%1 instances, %2 with human labels, %3 annotators. Krippendorff's α: ordinal %4, "
                           "A/tie/B %5 (%6 units).")
                            .arg(r.instances)
                            .arg(r.humanLabelled)
@@ -190,9 +152,12 @@ void AgreementView::showJudge(int j)
     m_tags->clearPlottables();
     m_tags->clearItems();
     if (!m_report || j < 0 || j >= int(m_report->judges.size())) {
-        replotIfSized(m_tags);
+        showEmptyPlot(m_tags, !m_report ? tr("Computing…")
+                              : m_report->judges.empty() ? tr("No LM judge labels on these instances")
+                                                         : tr("Select a judge"));
         return;
     }
+    showPlotAxes(m_tags);
     const labels::JudgeReport &jr = m_report->judges[std::size_t(j)];
     std::vector<const labels::TagAgreement *> tags;
     for (const labels::TagAgreement &t : jr.perTag)

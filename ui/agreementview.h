@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "ui/projectview.h"
+#include "ui/reportview.h"
 
 #include <memory>
 
@@ -25,12 +25,12 @@ struct AgreementReport;
  * each judge against the human majority (agreement, kappa, position consistency), the
  * selected judge's agreement per tag (lowest first: where the judge cannot be trusted),
  * and the annotators' position bias. Computed on a worker thread (TaskController) when
- * the tab is shown and on Refresh.
+ * the tab is shown and on Refresh (the life cycle of ReportView).
  *
  * Ownership: owns its widgets, controller and the last report; borrows the store.
  * Thread affinity: the GUI thread.
  */
-class AgreementView : public ProjectView
+class AgreementView : public ReportView
 {
     Q_OBJECT
 
@@ -39,11 +39,6 @@ public:
     ~AgreementView() override;
 
     QString title() const override;
-    void setProject(ProjectStore *store) override;
-
-    /** Recomputes the report for the chosen split. */
-    void refresh();
-    TaskController *controller() const { return m_tasks; }
     /** The report shown (null before the first computation). */
     const labels::AgreementReport *report() const { return m_report.get(); }
     /** Shows the per-tag agreement of judge index j of the report. */
@@ -51,18 +46,12 @@ public:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void startReport(const QString &projectPath, const std::optional<Split> &split) override;
+    void clearReport() override;
+    void showReport() override;
 
 private:
-    void showReport();
-
-    ProjectStore *m_store = nullptr;
-    TaskController *m_tasks = nullptr;
     std::unique_ptr<labels::AgreementReport> m_report;
-    bool m_stale = true;
-
-    QComboBox *m_split = nullptr;
-    QPushButton *m_refresh = nullptr;
-    QLabel *m_summary = nullptr;
     QTableWidget *m_pairs = nullptr;
     QTableWidget *m_judges = nullptr;
     QTableWidget *m_positions = nullptr;

@@ -9,7 +9,6 @@
 #include "ui/featuresview.h"
 #include "ui/labelformat.h"
 #include "ui/taskcontroller.h"
-#include "ui/taskstatus.h"
 #include "ui/viewhelpers.h"
 
 #include <QComboBox>
@@ -54,23 +53,16 @@ const QColor kBelow(255, 214, 214);
 } // namespace
 
 CalibrationView::CalibrationView(QWidget *parent)
-    : ProjectView(parent)
-    , m_tasks(new TaskController(QStringLiteral("hyper-calibration"), this))
+    : ReportView(QStringLiteral("hyper-calibration"), parent)
     , m_importanceTasks(new TaskController(QStringLiteral("hyper-calibration-ppm"), this))
 {
-    m_split = view::makeSplitCombo();
     m_judge = new QComboBox;
     m_judge->setObjectName(QStringLiteral("judgeCombo"));
     m_judge->setMinimumContentsLength(16);
     m_judge->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_refresh = new QPushButton(tr("Refresh"));
-    m_refresh->setObjectName(QStringLiteral("refreshButton"));
-    m_summary = new QLabel;
-    m_summary->setObjectName(QStringLiteral("summaryLabel"));
-    m_summary->setWordWrap(true);
-    connect(m_refresh, &QPushButton::clicked, this, &CalibrationView::refresh);
-    connect(m_split, &QComboBox::currentIndexChanged, this, &CalibrationView::refresh);
     connect(m_judge, &QComboBox::currentIndexChanged, this, &CalibrationView::showJudge);
+    addTopWidget(new QLabel(tr("Judge:")));
+    addTopWidget(m_judge);
 
     auto label = [](const QString &name) {
         auto *l = new QLabel;
@@ -124,14 +116,6 @@ CalibrationView::CalibrationView(QWidget *parent)
     cl->addWidget(m_confusion, 1);
     cl->addWidget(m_grades);
 
-    auto *top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("Instances:")));
-    top->addWidget(m_split);
-    top->addWidget(new QLabel(tr("Judge:")));
-    top->addWidget(m_judge);
-    top->addWidget(m_refresh);
-    top->addWidget(m_summary, 1);
-
     auto *headlineBox = new QWidget;
     auto *hl = new QVBoxLayout(headlineBox);
     hl->setContentsMargins(0, 0, 0, 0);
@@ -155,12 +139,8 @@ CalibrationView::CalibrationView(QWidget *parent)
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(split, 1);
+    setBody(split);
 
-    new TaskStatus(m_tasks, this, m_summary);
-    connect(m_tasks, &TaskController::ended, this, [this] { m_refresh->setEnabled(m_store != nullptr); });
     connect(m_importanceTasks, &TaskController::failed, this, [this](const QString &message) {
         m_importanceNote = tr("PPM importance failed: %1").arg(message);
         fillTags(m_judge->currentIndex());
@@ -174,41 +154,20 @@ QString CalibrationView::title() const
     return tr("Calibration");
 }
 
-void CalibrationView::setProject(ProjectStore *store)
+void CalibrationView::clearReport()
 {
-    if (store != m_store) {
-        m_tasks->cancel();
-        m_importanceTasks->cancel();
-    }
-    m_store = store;
+    m_importanceTasks->cancel();
     m_report.reset();
     m_importance.clear();
     m_importanceNote.clear();
-    m_stale = true;
-    showReport();
-    if (m_store && isVisible())
-        refresh();
 }
 
-void CalibrationView::showEvent(QShowEvent *event)
+void CalibrationView::startReport(const QString &projectPath, const std::optional<Split> &split)
 {
-    ProjectView::showEvent(event);
-    if (m_stale && m_store)
-        refresh();
-}
-
-void CalibrationView::refresh()
-{
-    if (!m_store || m_tasks->isRunning())
-        return;
-    m_stale = false;
-    const std::optional<Split> which = view::chosenSplit(m_split);
-    m_refresh->setEnabled(false);
-    view::setMessage(m_summary, tr("Computing…"), false);
-    m_tasks->start(
-        m_store->path(), tr("Calibration"),
-        [which](ProjectStore &store, Feedback &) -> std::any {
-            return labels::computeCalibration(loadLabelTable(store, which));
+    tasks()->start(
+        projectPath, tr("Calibration"),
+        [split](ProjectStore &store, Feedback &) -> std::any {
+            return labels::computeCalibration(loadLabelTable(store, split));
         },
         [this](std::any &any) {
             m_report = std::make_unique<labels::CalibrationReport>(std::any_cast<labels::CalibrationReport>(any));
@@ -220,7 +179,7 @@ void CalibrationView::refresh()
     if (m_importanceTasks->isRunning())
         return;
     m_importanceTasks->start(
-        m_store->path(), tr("PPM importance"),
+        projectPath, tr("PPM importance"),
         [](ProjectStore &store, Feedback &) -> std::any {
             QHash<QString, double> gains;
             try {
@@ -255,10 +214,10 @@ void CalibrationView::showReport()
         m_judge->setCurrentIndex(again >= 0 ? again : (m_judge->count() > 0 ? 0 : -1));
     }
     if (!m_report) {
-        view::setMessage(m_summary, m_store ? QString() : tr("No project open."), false);
+        view::setMessage(summary(), store() ? QString() : tr("No project open."), false);
     } else {
         const labels::CalibrationReport &r = *m_report;
-        view::setMessage(m_summary,
+        view::setMessage(summary(),
                          r.judges.empty() ? tr("%1 instances, %2 with human labels; no judge labels in scope.")
                                                 .arg(r.instances)
                                                 .arg(r.humanLabelled)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "ui/projectview.h"
+#include "ui/reportview.h"
 
 #include <QHash>
 #include <memory>
@@ -32,7 +32,7 @@ struct CalibrationReport;
  * Ownership: owns its widgets, controllers and the last report; borrows the store.
  * Thread affinity: the GUI thread.
  */
-class CalibrationView : public ProjectView
+class CalibrationView : public ReportView
 {
     Q_OBJECT
 
@@ -41,11 +41,6 @@ public:
     ~CalibrationView() override;
 
     QString title() const override;
-    void setProject(ProjectStore *store) override;
-
-    /** Recomputes the report for the chosen split (and the PPM importance). */
-    void refresh();
-    TaskController *controller() const { return m_tasks; }
     TaskController *importanceController() const { return m_importanceTasks; }
     /** The report shown (null before the first computation). */
     const labels::CalibrationReport *report() const { return m_report.get(); }
@@ -53,24 +48,20 @@ public:
     void showJudge(int j);
 
 protected:
-    void showEvent(QShowEvent *event) override;
+    /** The report, and the newest PPM's importance on a second worker. */
+    void startReport(const QString &projectPath, const std::optional<Split> &split) override;
+    void clearReport() override;
+    void showReport() override;
 
 private:
-    void showReport();
     void fillTags(int j);
 
-    ProjectStore *m_store = nullptr;
-    TaskController *m_tasks = nullptr;
     TaskController *m_importanceTasks = nullptr;
     std::unique_ptr<labels::CalibrationReport> m_report;
     QHash<QString, double> m_importance; // PPM gain per feature; empty without a PPM
     QString m_importanceNote;
-    bool m_stale = true;
 
-    QComboBox *m_split = nullptr;
     QComboBox *m_judge = nullptr;
-    QPushButton *m_refresh = nullptr;
-    QLabel *m_summary = nullptr;
     QLabel *m_headline = nullptr;
     QLabel *m_position = nullptr;
     QLabel *m_grades = nullptr;
