@@ -2,10 +2,9 @@
 #include "ui/labelview.h"
 
 #include "core/labels/labelform.h"
-#include "core/labels/worddiff.h"
 #include "core/storage/projectstore.h"
-#include "ui/labelwidgets.h"
-#include "ui/markdownview.h"
+#include "ui/labelformpanel.h"
+#include "ui/labeltexts.h"
 #include "ui/settings.h"
 #include "ui/viewhelpers.h"
 
@@ -24,8 +23,6 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QScrollArea>
-#include <QScrollBar>
 #include <QShortcut>
 #include <QSpinBox>
 #include <QSplitter>
@@ -68,26 +65,6 @@ QString shownText(int v)
     }
 }
 
-/** Words: maximal runs of non-space characters. */
-int countWords(const QString &text)
-{
-    int words = 0;
-    bool inWord = false;
-    for (const QChar c : text) {
-        const bool space = c.isSpace();
-        if (!space && !inWord)
-            ++words;
-        inWord = !space;
-    }
-    return words;
-}
-
-QString normalizedNewlines(QString text)
-{
-    text.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
-    text.replace(QLatin1Char('\r'), QLatin1Char('\n'));
-    return text;
-}
 
 /** The refill job's result. */
 struct Refill {
@@ -335,101 +312,10 @@ void LabelView::buildUi()
     top->addWidget(m_stackedButton);
     top->addWidget(m_diffButton);
 
-    m_message = new QLabel;
-    m_message->setObjectName(QStringLiteral("messageLabel"));
-    m_message->setWordWrap(true);
+    // The texts on the left, the form on the right.
+    m_texts = new LabelTexts;
+    m_message = m_texts->messageLabel();
 
-    // Texts: prompt on top, the two responses below.
-    m_prompt = new MarkdownView;
-    m_prompt->setObjectName(QStringLiteral("promptView"));
-    m_responses = new QSplitter(Qt::Horizontal);
-    m_responses->setChildrenCollapsible(false);
-    for (int s = 0; s < 2; ++s) {
-        auto *pane = new QWidget;
-        auto *l = new QVBoxLayout(pane);
-        l->setContentsMargins(0, 0, 0, 0);
-        l->setSpacing(2);
-        m_sideHeader[std::size_t(s)] = new QLabel;
-        m_sideHeader[std::size_t(s)]->setObjectName(s == 0 ? QStringLiteral("leftHeader") : QStringLiteral("rightHeader"));
-        m_sideHeader[std::size_t(s)]->setTextFormat(Qt::RichText);
-        m_side[std::size_t(s)] = new MarkdownView;
-        m_side[std::size_t(s)]->setObjectName(s == 0 ? QStringLiteral("leftView") : QStringLiteral("rightView"));
-        l->addWidget(m_sideHeader[std::size_t(s)]);
-        l->addWidget(m_side[std::size_t(s)], 1);
-        m_responses->addWidget(pane);
-    }
-    connect(m_side[0]->verticalScrollBar(), &QScrollBar::valueChanged, this, [this] { syncScroll(true); });
-    connect(m_side[1]->verticalScrollBar(), &QScrollBar::valueChanged, this, [this] { syncScroll(false); });
-
-    m_instanceLabel = new QLabel;
-    m_instanceLabel->setObjectName(QStringLiteral("instanceLabel"));
-    m_instanceLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *promptPane = new QWidget;
-    auto *pl = new QVBoxLayout(promptPane);
-    pl->setContentsMargins(0, 0, 0, 0);
-    pl->setSpacing(2);
-    auto *caption = new QHBoxLayout;
-    caption->addWidget(m_instanceLabel);
-    caption->addWidget(m_message, 1);
-    m_message->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    pl->addLayout(caption);
-    pl->addWidget(m_prompt, 1);
-    auto *texts = new QSplitter(Qt::Vertical);
-    texts->setChildrenCollapsible(false);
-    texts->addWidget(promptPane);
-    texts->addWidget(m_responses);
-    texts->setStretchFactor(0, 1);
-    texts->setStretchFactor(1, 4);
-    texts->setSizes({130, 560});
-
-    // The form, in the shown frame.
-    // Captions under Overall and Confidence only; every button names its value in its
-    // tooltip and to screen readers.
-    const QStringList preference{tr("left better"), tr("tie"), tr("right better")};
-    const QStringList preferenceValues{tr("left clearly better"), tr("left slightly better"), tr("tie"),
-                                       tr("right slightly better"), tr("right clearly better")};
-    m_rows[Overall] = new ScaleRow(tr("Overall"), preference, preferenceValues, {});
-    for (int a = 0; a < 3; ++a) {
-        const labels::AspectSpec &spec = labels::labelAspects()[std::size_t(a)];
-        m_rows[std::size_t(Helpfulness + a)] = new ScaleRow(tr(spec.title), {}, preferenceValues, spec.reasons);
-    }
-    m_rows[Confidence] = new ScaleRow(tr("Confidence"), {tr("unsure"), QString(), tr("certain")},
-                                      {tr("unsure"), tr("rather unsure"), tr("fairly sure"), tr("sure"), tr("certain")}, {});
-    const QStringList rowNames{QStringLiteral("overallRow"), QStringLiteral("helpfulnessRow"),
-                               QStringLiteral("truthfulnessRow"), QStringLiteral("harmlessnessRow"),
-                               QStringLiteral("confidenceRow")};
-    for (int r = 0; r < RowCount; ++r) {
-        m_rows[std::size_t(r)]->setObjectName(rowNames[r]);
-        connect(m_rows[std::size_t(r)], &ScaleRow::picked, this, [this, r] { setCurrentRow(r); });
-    }
-    m_rationale = new QPlainTextEdit;
-    m_rationale->setObjectName(QStringLiteral("rationaleEdit"));
-    m_rationale->setPlaceholderText(tr("Rationale (R to type, Esc or Tab to leave)"));
-    m_rationale->setTabChangesFocus(true);
-    m_rationale->setFixedHeight(m_rationale->fontMetrics().lineSpacing() * 2 + 14);
-    m_rationale->setAccessibleName(tr("Rationale"));
-    m_saveButton = new QPushButton(tr("Save && Next  (Enter)"));
-    m_saveButton->setObjectName(QStringLiteral("saveButton"));
-    m_skipButton = new QPushButton(tr("Skip  (S)"));
-    m_skipButton->setObjectName(QStringLiteral("skipButton"));
-    m_flagButton = new QPushButton(tr("Flag  (F)"));
-    m_flagButton->setObjectName(QStringLiteral("flagButton"));
-    for (QPushButton *b : {m_saveButton, m_skipButton, m_flagButton})
-        b->setFocusPolicy(Qt::NoFocus);
-    m_saveButton->setAccessibleName(tr("Save and next"));
-    m_skipButton->setAccessibleName(tr("Skip"));
-    m_flagButton->setAccessibleName(tr("Flag for review"));
-    m_saveButton->setDefault(true);
-    connect(m_saveButton, &QPushButton::clicked, this, [this] { saveAndAdvance(); });
-    connect(m_skipButton, &QPushButton::clicked, this, &LabelView::skip);
-    connect(m_flagButton, &QPushButton::clicked, this, &LabelView::flagCurrent);
-    m_lmPanel = new QLabel;
-    m_lmPanel->setObjectName(QStringLiteral("lmLabelPanel"));
-    m_lmPanel->setWordWrap(true);
-    m_lmPanel->setTextFormat(Qt::RichText);
-    m_lmPanel->setFrameShape(QFrame::StyledPanel);
-    m_lmPanel->setMargin(4);
-    m_lmPanel->setAccessibleName(tr("LM label"));
     // Under the texts, where there is room: the form keeps its height for the controls.
     auto *keys = new QLabel(tr("<b>1–5</b> set the marked row · <b>Tab</b> / <b>↑↓</b> rows · <b>←→</b> reasons, "
                                "<b>Space</b> tick · <b>Enter</b> save and next · <b>S</b> skip · <b>F</b> flag · "
@@ -438,39 +324,21 @@ void LabelView::buildUi()
     keys->setWordWrap(true);
     keys->setForegroundRole(QPalette::PlaceholderText);
 
-    auto *formWidget = new QWidget;
-    auto *fl = new QVBoxLayout(formWidget);
-    fl->setContentsMargins(4, 0, 4, 0);
-    fl->setSpacing(4);
-    for (ScaleRow *row : m_rows)
-        fl->addWidget(row);
-    fl->addWidget(m_rationale);
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_saveButton, 2);
-    buttons->addWidget(m_skipButton, 1);
-    buttons->addWidget(m_flagButton, 1);
-    fl->addLayout(buttons);
-    fl->addWidget(m_lmPanel);
-    fl->addStretch(1);
-    auto *scroll = new QScrollArea;
-    scroll->setObjectName(QStringLiteral("formScroll"));
-    scroll->setWidget(formWidget);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setFocusPolicy(Qt::NoFocus);
-    scroll->setMinimumWidth(formWidget->sizeHint().width() + scroll->verticalScrollBar()->sizeHint().width());
+    m_form = new LabelFormPanel;
+    connect(m_form, &LabelFormPanel::saveClicked, this, [this] { saveAndAdvance(); });
+    connect(m_form, &LabelFormPanel::skipClicked, this, &LabelView::skip);
+    connect(m_form, &LabelFormPanel::flagClicked, this, &LabelView::flagCurrent);
 
     auto *textsColumn = new QWidget;
     auto *tc = new QVBoxLayout(textsColumn);
     tc->setContentsMargins(0, 0, 0, 0);
     tc->setSpacing(2);
-    tc->addWidget(texts, 1);
+    tc->addWidget(m_texts, 1);
     tc->addWidget(keys);
     auto *body = new QSplitter(Qt::Horizontal);
     body->setChildrenCollapsible(false);
     body->addWidget(textsColumn);
-    body->addWidget(scroll);
+    body->addWidget(m_form);
     body->setStretchFactor(0, 3);
     body->setStretchFactor(1, 0);
 
@@ -503,20 +371,20 @@ void LabelView::createShortcuts()
         connect(s, &QShortcut::activated, this, slot);
     };
     for (int v = 1; v <= 5; ++v) {
-        add(QKeySequence(QKeyCombination(Qt::Key(Qt::Key_0 + v))), [this, v] { setValue(m_row, v); });
-        add(QKeySequence(QKeyCombination(Qt::KeypadModifier, Qt::Key(Qt::Key_0 + v))), [this, v] { setValue(m_row, v); });
+        add(QKeySequence(QKeyCombination(Qt::Key(Qt::Key_0 + v))), [this, v] { setValue(currentRow(), v); });
+        add(QKeySequence(QKeyCombination(Qt::KeypadModifier, Qt::Key(Qt::Key_0 + v))), [this, v] { setValue(currentRow(), v); });
     }
-    add(QKeySequence(Qt::Key_Down), [this] { setFocus(); setCurrentRow((m_row + 1) % RowCount); });
-    add(QKeySequence(Qt::Key_Up), [this] { setFocus(); setCurrentRow((m_row + RowCount - 1) % RowCount); });
+    add(QKeySequence(Qt::Key_Down), [this] { setFocus(); setCurrentRow((currentRow() + 1) % RowCount); });
+    add(QKeySequence(Qt::Key_Up), [this] { setFocus(); setCurrentRow((currentRow() + RowCount - 1) % RowCount); });
     // The reasons of the marked row: ← and → move among them, Space ticks (the checkbox's own key).
-    add(QKeySequence(Qt::Key_Right), [this] { m_rows[std::size_t(m_row)]->moveReasonFocus(1); });
-    add(QKeySequence(Qt::Key_Left), [this] { m_rows[std::size_t(m_row)]->moveReasonFocus(-1); });
+    add(QKeySequence(Qt::Key_Right), [this] { m_form->moveReasonFocus(1); });
+    add(QKeySequence(Qt::Key_Left), [this] { m_form->moveReasonFocus(-1); });
     add(QKeySequence(Qt::Key_Return), [this] { saveAndAdvance(); });
     add(QKeySequence(Qt::KeypadModifier | Qt::Key_Enter), [this] { saveAndAdvance(); });
     add(QKeySequence(Qt::CTRL | Qt::Key_Return), [this] { saveAndAdvance(); });
     add(QKeySequence(Qt::Key_S), [this] { skip(); });
     add(QKeySequence(Qt::Key_F), [this] { flagCurrent(); });
-    add(QKeySequence(Qt::Key_R), [this] { m_rationale->setFocus(); });
+    add(QKeySequence(Qt::Key_R), [this] { m_form->rationale()->setFocus(); });
     add(QKeySequence(Qt::Key_Escape), [this] { setFocus(); });
 }
 
@@ -526,13 +394,13 @@ bool LabelView::focusNextPrevChild(bool next)
     // they come back to the form.
     QWidget *focus = QApplication::focusWidget();
     if (focus && focus != this && isAncestorOf(focus)
-        && (focus == m_rationale || focus == m_annotatorCombo || m_overlap->isAncestorOf(focus) || focus == m_overlap)) {
+        && (focus == m_form->rationale() || focus == m_annotatorCombo || m_overlap->isAncestorOf(focus) || focus == m_overlap)) {
         setFocus(Qt::TabFocusReason);
         return true;
     }
     if (focus && qobject_cast<QCheckBox *>(focus) && isAncestorOf(focus))
         setFocus(Qt::TabFocusReason); // from a reason, Tab moves on to the next row
-    setCurrentRow(next ? (m_row + 1) % RowCount : (m_row + RowCount - 1) % RowCount);
+    setCurrentRow(next ? (currentRow() + 1) % RowCount : (currentRow() + RowCount - 1) % RowCount);
     return true;
 }
 
@@ -845,148 +713,55 @@ void LabelView::showInstance(qint64 id)
     });
 }
 
-void LabelView::fillTexts()
-{
-    if (!m_current) {
-        m_instanceLabel->clear();
-        m_prompt->setMarkdownText(QString());
-        for (int s = 0; s < 2; ++s) {
-            m_side[std::size_t(s)]->setMarkdownText(QString());
-            m_sideHeader[std::size_t(s)]->setText(s == 0 ? tr("<b>Left</b>") : tr("<b>Right</b>"));
-        }
-        return;
-    }
-    const Instance &i = *m_current;
-    m_instanceLabel->setText(tr("Instance %1%2").arg(i.id).arg(
-        i.externalId.isEmpty() ? QString() : QStringLiteral(" · %1").arg(i.externalId)));
-    if (i.conversation.isEmpty())
-        m_prompt->setMarkdownText(i.prompt);
-    else {
-        m_prompt->setConversation(i.conversation, i.prompt);
-        m_prompt->scrollToLastTurn();
-    }
-    if (m_diff) {
-        applyDiff();
-        return;
-    }
-    const QString texts[2] = {m_swapped ? i.responseB : i.responseA, m_swapped ? i.responseA : i.responseB};
-    const QLocale locale;
-    for (int s = 0; s < 2; ++s) {
-        m_side[std::size_t(s)]->setExtraSelections({});
-        m_side[std::size_t(s)]->setMarkdownText(texts[s]);
-        m_sideHeader[std::size_t(s)]->setText(tr("<b>%1</b> &nbsp;·&nbsp; %2 words &nbsp;·&nbsp; %3 characters")
-                                                  .arg(s == 0 ? tr("Left") : tr("Right"),
-                                                       locale.toString(countWords(texts[s])),
-                                                       locale.toString(texts[s].size())));
-    }
-}
-
-void LabelView::applyDiff()
-{
-    if (!m_current)
-        return;
-    const Instance &i = *m_current;
-    const QString texts[2] = {normalizedNewlines(m_swapped ? i.responseB : i.responseA),
-                              normalizedNewlines(m_swapped ? i.responseA : i.responseB)};
-    // At most 2,000 edits: O((N+M)·2000) steps and ~8 MB, a few ms even for long, unrelated texts.
-    const labels::WordDiff diff = labels::wordDiff(texts[0], texts[1], 2000);
-    const QColor colors[2] = {QColor(0xff, 0xd6, 0xd3), QColor(0xcf, 0xf2, 0xd0)};
-    const QLocale locale;
-    for (int s = 0; s < 2; ++s) {
-        MarkdownView *v = m_side[std::size_t(s)];
-        v->setPlainText(texts[s]);
-        QList<QTextEdit::ExtraSelection> marks;
-        const std::vector<labels::TextRange> &ranges = s == 0 ? diff.onlyInA : diff.onlyInB;
-        marks.reserve(qsizetype(ranges.size()));
-        for (const labels::TextRange &r : ranges) {
-            QTextEdit::ExtraSelection sel;
-            sel.cursor = QTextCursor(v->document());
-            sel.cursor.setPosition(r.start);
-            sel.cursor.setPosition(r.start + r.length, QTextCursor::KeepAnchor);
-            sel.format.setBackground(colors[s]);
-            marks.push_back(sel);
-        }
-        v->setExtraSelections(marks);
-        m_sideHeader[std::size_t(s)]->setText(
-            tr("<b>%1</b> &nbsp;·&nbsp; %2 words &nbsp;·&nbsp; %3 characters &nbsp;·&nbsp; "
-               "<span style=\"background:%4\">&nbsp;%5 tokens only here&nbsp;</span>")
-                .arg(s == 0 ? tr("Left") : tr("Right"), locale.toString(countWords(texts[s])),
-                     locale.toString(texts[s].size()), colors[s].name(), locale.toString(qint64(ranges.size()))));
-    }
-}
-
 void LabelView::setDiffShown(bool shown)
 {
-    m_diff = shown;
     if (m_diffButton->isChecked() != shown)
         m_diffButton->setChecked(shown);
-    fillTexts();
+    m_texts->setDiffShown(shown);
 }
 
 void LabelView::setStacked(bool stacked)
 {
-    m_responses->setOrientation(stacked ? Qt::Vertical : Qt::Horizontal);
     if (m_stackedButton->isChecked() != stacked)
         m_stackedButton->setChecked(stacked);
-    m_responses->setSizes({1, 1});
+    m_texts->setStacked(stacked);
 }
 
-void LabelView::syncScroll(bool fromLeft)
+void LabelView::fillTexts()
 {
-    if (m_syncing)
-        return;
-    QScrollBar *src = m_side[fromLeft ? 0 : 1]->verticalScrollBar();
-    QScrollBar *dst = m_side[fromLeft ? 1 : 0]->verticalScrollBar();
-    m_syncing = true;
-    const double f = src->maximum() > 0 ? double(src->value()) / double(src->maximum()) : 0.0;
-    dst->setValue(qRound(f * dst->maximum()));
-    m_syncing = false;
+    m_texts->showInstance(m_current ? &*m_current : nullptr, m_swapped);
 }
 
 void LabelView::clearForm()
 {
-    for (ScaleRow *row : m_rows) {
-        row->setValue(0);
-        row->setCheckedReasons({});
-    }
-    m_rationale->clear();
-    const bool enabled = m_current.has_value();
-    for (QWidget *w : std::initializer_list<QWidget *>{m_saveButton, m_skipButton, m_flagButton, m_rationale})
-        w->setEnabled(enabled);
-    for (ScaleRow *row : m_rows)
-        row->setEnabled(enabled);
+    m_form->clear(m_current.has_value());
 }
 
 void LabelView::setValue(int row, int value)
 {
     if (row < 0 || row >= RowCount || !m_current)
         return;
-    m_rows[std::size_t(row)]->setValue(value);
+    m_form->setValue(row, value);
 }
 
 int LabelView::value(int row) const
 {
-    return row >= 0 && row < RowCount ? m_rows[std::size_t(row)]->value() : 0;
+    return m_form->value(row);
 }
 
 void LabelView::setCurrentRow(int row)
 {
-    if (row < 0 || row >= RowCount)
-        return;
-    m_row = row;
-    for (int r = 0; r < RowCount; ++r)
-        m_rows[std::size_t(r)]->setCurrent(r == row);
+    m_form->setCurrentRow(row);
+}
+
+int LabelView::currentRow() const
+{
+    return m_form->currentRow();
 }
 
 LabelView::Form LabelView::form() const
 {
-    Form f;
-    for (int r = 0; r < RowCount; ++r)
-        f.values[std::size_t(r)] = m_rows[std::size_t(r)]->value();
-    for (int a = 0; a < 3; ++a)
-        f.reasons[std::size_t(a)] = m_rows[std::size_t(Helpfulness + a)]->checkedReasons();
-    f.rationale = m_rationale->toPlainText();
-    return f;
+    return m_form->form();
 }
 
 bool LabelView::isSaveRetrying() const { return m_saveRetryTimer->isActive(); }
@@ -995,7 +770,8 @@ bool LabelView::saveAndAdvance()
 {
     if (!m_current || !m_annot)
         return false;
-    const int overall = m_rows[Overall]->value();
+    const Form f = m_form->form();
+    const int overall = f.values[Overall];
     if (overall == 0) {
         setCurrentRow(Overall);
         view::setMessage(m_message, tr("Choose the overall preference first (1–5)."), true);
@@ -1008,13 +784,13 @@ bool LabelView::saveAndAdvance()
     label.overall = *labels::preferenceFromShown(overall, m_swapped);
     for (int a = 0; a < 3; ++a) {
         const QString key = QString::fromLatin1(kAspects[a]);
-        if (const int v = m_rows[std::size_t(Helpfulness + a)]->value(); v > 0)
+        if (const int v = f.values[std::size_t(Helpfulness + a)]; v > 0)
             label.aspects.insert(key, *labels::preferenceFromShown(v, m_swapped));
-        if (const QStringList r = m_rows[std::size_t(Helpfulness + a)]->checkedReasons(); !r.isEmpty())
+        if (const QStringList &r = f.reasons[std::size_t(a)]; !r.isEmpty())
             label.reasons.insert(key, r);
     }
-    label.rationale = m_rationale->toPlainText().trimmed();
-    if (const int c = m_rows[Confidence]->value(); c > 0)
+    label.rationale = f.rationale.trimmed();
+    if (const int c = f.values[Confidence]; c > 0)
         label.confidence = double(c);
     label.timeSpentSeconds = double(activeMs()) / 1000.0;
     label.shownOrder = labels::shownOrder(m_swapped);
@@ -1035,11 +811,11 @@ bool LabelView::saveAndAdvance()
     m_pace.add(*label.timeSpentSeconds);
     m_lastSaved = label.instanceId;
     const qint64 id = label.id;
-    m_undo->push(new SaveCommand(this, std::move(label), form(), shownName(*m_current)));
+    m_undo->push(new SaveCommand(this, std::move(label), f, shownName(*m_current)));
     countSaved(1);
     view::setMessage(m_message, tr("Saved: %1, %2.").arg(shownName(*m_current), shownText(overall)), false);
     Q_EMIT labelSaved(id);
-    if (m_rationale->hasFocus())
+    if (m_form->rationale()->hasFocus())
         setFocus();
     showNext();
     return true;
@@ -1088,11 +864,7 @@ void LabelView::showSavedAgain(qint64 instanceId, const Form &form, qint64 timeB
     showInstance(instanceId);
     if (!m_current)
         return;
-    for (int r = 0; r < RowCount; ++r)
-        m_rows[std::size_t(r)]->setValue(form.values[std::size_t(r)]);
-    for (int a = 0; a < 3; ++a)
-        m_rows[std::size_t(Helpfulness + a)]->setCheckedReasons(form.reasons[std::size_t(a)]);
-    m_rationale->setPlainText(form.rationale);
+    m_form->setForm(form);
     m_activeMs = timeBaseMs;
     view::setMessage(m_message, tr("Undone: the label of instance %1 was removed; edit it and save again.").arg(instanceId),
                      false);
@@ -1184,14 +956,14 @@ void LabelView::updateLmPanel()
         heading = tr("<b>LM label</b> of the last saved instance (%1)").arg(*m_lastSaved);
     }
     if (!id || !m_store) {
-        m_lmPanel->setText(tr("<b>LM label</b>: hidden until you save your label."));
+        m_form->lmPanel()->setText(tr("<b>LM label</b>: hidden until you save your label."));
         return;
     }
     std::vector<LmLabel> lm;
     try {
         lm = m_store->lmLabels(*id);
     } catch (const std::exception &e) {
-        m_lmPanel->setText(QString::fromUtf8(e.what()).toHtmlEscaped());
+        m_form->lmPanel()->setText(QString::fromUtf8(e.what()).toHtmlEscaped());
         return;
     }
     const bool swapped = AnnotationStore::showSwapped(m_annotator, *id);
@@ -1202,7 +974,7 @@ void LabelView::updateLmPanel()
             l.overall ? shownText(labels::shownFromPreference(*l.overall, swapped)) : tr("(no usable verdict)"));
     if (lm.empty())
         lines << tr("no LM label for this instance");
-    m_lmPanel->setText(lines.join(QStringLiteral("<br>")));
+    m_form->lmPanel()->setText(lines.join(QStringLiteral("<br>")));
 }
 
 } // namespace hyper

@@ -5,6 +5,7 @@
 
 #include "core/domain/types.h"
 #include "core/storage/annotationstore.h"
+#include "ui/labelformpanel.h"
 #include "ui/projectview.h"
 
 #include <QElapsedTimer>
@@ -18,20 +19,17 @@
 class QAction;
 class QComboBox;
 class QLabel;
-class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
 class QThreadPool;
 class QTimer;
-class QSplitter;
 class QToolButton;
 class QUndoStack;
 
 namespace hyper {
 
-class MarkdownView;
-class ScaleRow;
+class LabelTexts;
 
 /**
  * The "Label" tab (docs/GUI.md, "Label tab"): an annotator's session over the train
@@ -59,15 +57,11 @@ class LabelView : public ProjectView
     Q_OBJECT
 
 public:
-    /** The rows of the form the keys act on. */
-    enum Row { Overall = 0, Helpfulness, Truthfulness, Harmlessness, Confidence, RowCount };
-
+    /** The rows of the form the keys act on (LabelView::Overall, ...). */
+    using Row = LabelFormPanel::Row;
+    using enum LabelFormPanel::Row;
     /** The form as shown (left/right frame), kept by the undo commands. */
-    struct Form {
-        std::array<int, RowCount> values{}; // 0 = not set, else 1..5
-        std::array<QStringList, 3> reasons; // per aspect, reason keys
-        QString rationale;
-    };
+    using Form = LabelFormPanel::Form;
 
     /** Session counts for the progress bar. */
     struct Counts {
@@ -102,7 +96,7 @@ public:
     void setValue(int row, int value);
     int value(int row) const;
     void setCurrentRow(int row);
-    int currentRow() const { return m_row; }
+    int currentRow() const;
     Form form() const;
 
     /** Saves the label of the current instance (overall required) and shows the next
@@ -153,11 +147,9 @@ private:
     void prefetch();
     const Instance *loaded(qint64 id);
     void fillTexts();
-    void applyDiff();
     void clearForm();
     void updateProgress();
     void updateLmPanel();
-    void syncScroll(bool fromLeft);
     void activity();
     qint64 activeMs();
 
@@ -182,7 +174,6 @@ private:
     QHash<qint64, Instance> m_cache;  // prefetched texts
     std::optional<Instance> m_current;
     bool m_swapped = false;
-    int m_row = Overall;
     Counts m_counts;
     qint64 m_savesThisSession = 0;
     labels::LabelPace m_pace;   // seconds per label behind the ETA
@@ -202,20 +193,9 @@ private:
     QLabel *m_progressLabel = nullptr;
     QToolButton *m_stackedButton = nullptr;
     QToolButton *m_diffButton = nullptr;
-    QLabel *m_message = nullptr;
-    QLabel *m_instanceLabel = nullptr;
-    MarkdownView *m_prompt = nullptr;
-    QSplitter *m_responses = nullptr;
-    std::array<QLabel *, 2> m_sideHeader{};
-    std::array<MarkdownView *, 2> m_side{};
-    std::array<ScaleRow *, RowCount> m_rows{};
-    QPlainTextEdit *m_rationale = nullptr;
-    QPushButton *m_saveButton = nullptr;
-    QPushButton *m_skipButton = nullptr;
-    QPushButton *m_flagButton = nullptr;
-    QLabel *m_lmPanel = nullptr;
-    bool m_diff = false;
-    bool m_syncing = false;
+    QLabel *m_message = nullptr; // the texts pane's message line
+    LabelTexts *m_texts = nullptr;
+    LabelFormPanel *m_form = nullptr;
 };
 
 } // namespace hyper
