@@ -4,6 +4,7 @@
 #include "core/labels/labelform.h"
 #include "core/storage/projectstore.h"
 #include "ui/labelformpanel.h"
+#include "ui/labelqueue.h"
 #include "ui/labeltexts.h"
 #include "ui/settings.h"
 #include "ui/viewhelpers.h"
@@ -48,9 +49,6 @@ QString shownName(const Instance &instance)
 }
 
 constexpr int kSaveRetryMs = 250;  // between tries of a save that found the project busy
-constexpr int kBatch = 500;        // queue ids fetched per refill
-constexpr int kLowWater = 250;     // refill in the background below this many
-constexpr int kPrefetch = 3;       // instances whose texts are loaded ahead
 constexpr qint64 kPauseCapMs = 5 * 60 * 1000; // a longer gap between inputs counts as 5 min
 
 QString shownText(int v)
@@ -67,10 +65,6 @@ QString shownText(int v)
 
 
 /** The refill job's result. */
-struct Refill {
-    std::vector<qint64> ids;
-    QueueStatus status;
-};
 
 /** A saved label: the first redo is the save itself (done before the push); undo takes
  *  the row out of the database and shows the instance again with the form as it was;
@@ -170,9 +164,10 @@ private:
 LabelView::LabelView(QWidget *parent)
     : ProjectView(parent)
     , m_undo(new QUndoStack(this))
-    , m_pool(new QThreadPool(this))
+    , m_queue(new LabelQueue(this))
 {
-    m_pool->setMaxThreadCount(1);
+    connect(m_queue, &LabelQueue::merged, this, &LabelView::onQueueMerged);
+    connect(m_queue, &LabelQueue::failed, this, &LabelView::reportError);
     m_saveRetryTimer = new QTimer(this);
     m_saveRetryTimer->setSingleShot(true);
     m_saveRetryTimer->setInterval(kSaveRetryMs);
@@ -191,9 +186,8 @@ LabelView::LabelView(QWidget *parent)
 LabelView::~LabelView()
 {
     qApp->removeEventFilter(this);
-    ++m_generation;
-    m_pool->waitForDone(); // a refill posts to this view; pending posts die with it
-    m_undo->clear();       // commands point at this view
+    m_queue->stop();  // a fetch still on its way is dropped
+    m_undo->clear();  // commands point at this view
 }
 
 QString LabelView::title() const
@@ -442,8 +436,7 @@ void LabelView::setProject(ProjectStore *store)
             reloadQueue();
         return;
     }
-    ++m_generation; // results of the previous project's refill are dropped
-    m_refilling = false;
+    m_queue->setProject(store); // results of the previous project's fetch are dropped
     m_undo->clear();
     m_store = store;
     m_annot = store ? std::make_unique<AnnotationStore>(*store) : nullptr;
@@ -503,15 +496,9 @@ void LabelView::setAnnotatorItemText(int index)
 
 void LabelView::clearSession(const QString &message)
 {
-    m_queue.clear();
-    m_skipped.clear();
-    m_seen.clear();
-    m_cache.clear();
-    m_exhausted = false;
+    m_queue->clear();
     m_current.reset();
     m_lastSaved.reset();
-    m_counts = {};
-    m_savesThisSession = 0;
     m_pace = labels::LabelPace();
     m_pacePrior = false;
     clearForm();
@@ -538,6 +525,7 @@ bool LabelView::startSession(const QString &annotator, const QString &kind)
     m_undo->clear();
     clearSession(tr("Loading the queue of %1…").arg(annotator));
     m_annotator = annotator;
+    m_queue->setAnnotator(annotator);
     m_kind = kind.isEmpty() ? QStringLiteral("normal") : kind;
     settings::lastAnnotator.setValue(annotator);
     reloadAnnotators();
@@ -548,70 +536,14 @@ bool LabelView::startSession(const QString &annotator, const QString &kind)
 
 void LabelView::reloadQueue()
 {
-    ++m_generation;
-    m_refilling = false;
-    m_queue.clear();
-    m_seen.clear();
-    if (m_current)
-        m_seen.insert(m_current->id);
-    m_exhausted = false;
-    refillInBackground();
+    m_queue->reload(currentId());
 }
 
-void LabelView::refillInBackground()
+void LabelView::onQueueMerged()
 {
-    if (!m_store || m_annotator.isEmpty() || m_exhausted || m_refilling)
-        return;
-    std::vector<qint64> exclude(m_skipped.begin(), m_skipped.end());
-    exclude.insert(exclude.end(), m_queue.begin(), m_queue.end());
-    if (m_current)
-        exclude.push_back(m_current->id);
-    m_refilling = true;
-    // queue() and status() scan the routed set (about a second at 100k instances on a
-    // busy machine): on a worker with its own connection, without the integrity check.
-    m_pool->start([this, path = m_store->path(), annotator = m_annotator, exclude = std::move(exclude),
-                   generation = m_generation, savesAtStart = m_savesThisSession] {
-        auto refill = std::make_shared<Refill>();
-        QString error;
-        try {
-            ProjectStore store(path, ProjectStore::Mode::OpenExisting, /*checkIntegrity=*/false);
-            AnnotationStore a(store);
-            refill->ids = a.queue(annotator, kBatch, exclude);
-            refill->status = a.status(annotator);
-        } catch (const std::exception &e) {
-            error = QString::fromUtf8(e.what());
-        }
-        // The destructor waits for this job, and posted calls die with the view.
-        QMetaObject::invokeMethod(this, [this, refill, error, generation, savesAtStart] {
-            if (generation != m_generation)
-                return;
-            m_refilling = false;
-            if (!error.isEmpty()) {
-                m_exhausted = true;
-                reportError(tr("Loading the queue failed: %1").arg(error));
-                return;
-            }
-            mergeRefill(refill->ids, refill->status, m_savesThisSession - savesAtStart);
-        }, Qt::QueuedConnection);
-    });
-}
-
-void LabelView::mergeRefill(const std::vector<qint64> &ids, const QueueStatus &status, qint64 savesSince)
-{
-    int added = 0;
-    for (qint64 id : ids)
-        if (!m_seen.contains(id)) {
-            m_seen.insert(id);
-            m_queue.push_back(id);
-            ++added;
-        }
-    m_exhausted = added == 0 || int(ids.size()) < kBatch;
-    // Saves made while the job ran may be missing from its counts.
-    m_counts = {status.mine + savesSince, std::max<qint64>(0, status.remaining - savesSince), status.routed,
-                status.complete, status.secondsPerLabel};
     if (!m_pacePrior && m_pace.labels() == 0) { // the annotator's pace before this session
-        m_pace = labels::LabelPace(status.secondsPerLabel >= 0.05 ? std::optional<double>(status.secondsPerLabel)
-                                                                  : std::nullopt);
+        const double prior = m_queue->counts().secondsPerLabel;
+        m_pace = labels::LabelPace(prior >= 0.05 ? std::optional<double>(prior) : std::nullopt);
         m_pacePrior = true;
     }
     updateProgress();
@@ -623,58 +555,26 @@ void LabelView::mergeRefill(const std::vector<qint64> &ids, const QueueStatus &s
     Q_EMIT queueLoaded();
 }
 
-const Instance *LabelView::loaded(qint64 id)
+std::optional<qint64> LabelView::currentId() const
 {
-    auto it = m_cache.find(id);
-    if (it == m_cache.end()) {
-        std::optional<Instance> inst;
-        try {
-            inst = m_store->instance(id);
-        } catch (const std::exception &e) {
-            reportError(QString::fromUtf8(e.what()));
-        }
-        if (!inst)
-            return nullptr;
-        it = m_cache.insert(id, std::move(*inst));
-    }
-    return &*it;
-}
-
-void LabelView::prefetch()
-{
-    if (!m_store)
-        return;
-    QSet<qint64> keep;
-    int n = 0;
-    for (auto *q : {&m_queue, &m_skipped})
-        for (auto it = q->begin(); it != q->end() && n < kPrefetch; ++it, ++n) {
-            keep.insert(*it);
-            loaded(*it);
-        }
-    for (auto it = m_cache.begin(); it != m_cache.end();)
-        it = keep.contains(it.key()) ? std::next(it) : m_cache.erase(it);
+    return m_current ? std::optional<qint64>(m_current->id) : std::nullopt;
 }
 
 void LabelView::showNext()
 {
     if (!m_annot || m_annotator.isEmpty())
         return;
-    if (m_queue.empty() && !m_exhausted) {
+    if (m_queue->isWaiting()) {
         // The refill did not keep up (only a very fast annotator gets here): wait for it.
-        refillInBackground();
+        m_queue->refill(currentId());
         m_current.reset();
         clearForm();
         fillTexts();
         view::setMessage(m_message, tr("Loading the next instances…"), false);
         return;
     }
-    while (!m_queue.empty() || !m_skipped.empty()) {
-        std::deque<qint64> &q = m_queue.empty() ? m_skipped : m_queue;
-        const qint64 id = q.front();
-        q.pop_front();
-        if (m_current && m_current->id == id)
-            continue;
-        showInstance(id);
+    while (const std::optional<qint64> id = m_queue->takeNext(currentId())) {
+        showInstance(*id);
         if (m_current)
             return;
     }
@@ -691,12 +591,9 @@ void LabelView::showNext()
 
 void LabelView::showInstance(qint64 id)
 {
-    const Instance *inst = loaded(id);
-    if (!inst) {
-        m_current.reset();
+    m_current = m_queue->take(id);
+    if (!m_current)
         return;
-    }
-    m_current = m_cache.take(id);
     m_swapped = AnnotationStore::showSwapped(m_annotator, id);
     clearForm();
     setCurrentRow(Overall);
@@ -706,11 +603,7 @@ void LabelView::showInstance(qint64 id)
     m_activeMs = 0;
     m_lastActivityMs = m_clock.elapsed();
     // Texts of the next instances and the queue beyond them, after this event.
-    QTimer::singleShot(0, this, [this] {
-        prefetch();
-        if (int(m_queue.size()) < kLowWater)
-            refillInBackground();
-    });
+    QTimer::singleShot(0, this, [this] { m_queue->prefetchAndTopUp(currentId()); });
 }
 
 void LabelView::setDiffShown(bool shown)
@@ -826,9 +719,10 @@ void LabelView::skip()
     if (!m_current)
         return;
     const qint64 id = m_current->id;
-    m_skipped.push_back(id);
-    view::setMessage(m_message, tr("Skipped instance %1: it comes back at the end of this session.").arg(id), false);
-    if (m_queue.empty() && m_skipped.size() == 1)
+    const bool alone = m_queue->skip(id);
+    view::setMessage(m_message, tr("Skipped %1: it comes back at the end of this session.").arg(shownName(*m_current)),
+                     false);
+    if (alone)
         return; // nothing else to show
     m_current.reset();
     showNext();
@@ -851,13 +745,10 @@ void LabelView::flagCurrent()
 
 void LabelView::showSavedAgain(qint64 instanceId, const Form &form, qint64 timeBaseMs)
 {
-    if (m_current && m_current->id != instanceId) {
-        m_queue.push_front(m_current->id);
-        m_cache.insert(m_current->id, *m_current);
-    }
-    m_queue.erase(std::remove(m_queue.begin(), m_queue.end(), instanceId), m_queue.end());
-    m_skipped.erase(std::remove(m_skipped.begin(), m_skipped.end(), instanceId), m_skipped.end());
-    m_seen.insert(instanceId);
+    if (m_current && m_current->id != instanceId)
+        m_queue->putBack(*m_current);
+    m_queue->remove(instanceId);
+    m_queue->markSeen(instanceId);
     m_pace.removeLast();
     if (m_lastSaved == instanceId)
         m_lastSaved.reset();
@@ -872,8 +763,7 @@ void LabelView::showSavedAgain(qint64 instanceId, const Form &form, qint64 timeB
 
 void LabelView::advanceAfterRedo(qint64 savedInstanceId)
 {
-    m_queue.erase(std::remove(m_queue.begin(), m_queue.end(), savedInstanceId), m_queue.end());
-    m_skipped.erase(std::remove(m_skipped.begin(), m_skipped.end(), savedInstanceId), m_skipped.end());
+    m_queue->remove(savedInstanceId);
     m_lastSaved = savedInstanceId;
     view::setMessage(m_message, tr("Redone: the label of instance %1 is back.").arg(savedInstanceId), false);
     if (m_current && m_current->id == savedInstanceId) {
@@ -892,9 +782,7 @@ void LabelView::countSaved(int delta)
                                       Qt::UserRole + 2);
         setAnnotatorItemText(i);
     }
-    m_savesThisSession += delta;
-    m_counts.done = std::max<qint64>(0, m_counts.done + delta);
-    m_counts.remaining = std::max<qint64>(0, m_counts.remaining - delta);
+    m_queue->countSaved(delta);
     updateProgress();
 }
 
@@ -906,7 +794,7 @@ void LabelView::reportError(const QString &message)
 
 void LabelView::updateProgress()
 {
-    const Counts &c = m_counts;
+    const Counts &c = m_queue->counts();
     const qint64 total = c.done + c.remaining;
     m_progress->setRange(0, int(std::max<qint64>(total, 1)));
     m_progress->setValue(int(c.done));

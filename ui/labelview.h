@@ -6,6 +6,7 @@
 #include "core/domain/types.h"
 #include "core/storage/annotationstore.h"
 #include "ui/labelformpanel.h"
+#include "ui/labelqueue.h"
 #include "ui/projectview.h"
 
 #include <QElapsedTimer>
@@ -64,13 +65,7 @@ public:
     using Form = LabelFormPanel::Form;
 
     /** Session counts for the progress bar. */
-    struct Counts {
-        qint64 done = 0;       // labels by this annotator on routed instances
-        qint64 remaining = 0;  // still in the annotator's queue
-        qint64 routed = 0;
-        qint64 complete = 0;   // routed instances with k labels (refreshed in the background)
-        double secondsPerLabel = 0;
-    };
+    using Counts = LabelQueue::Counts;
 
     explicit LabelView(QWidget *parent = nullptr);
     ~LabelView() override;
@@ -87,10 +82,10 @@ public:
     qint64 currentInstanceId() const { return m_current ? m_current->id : 0; }
     /** Whether B is shown on the left for the current instance. */
     bool currentSwapped() const { return m_swapped; }
-    Counts counts() const { return m_counts; }
+    Counts counts() const { return m_queue->counts(); }
     QUndoStack *undoStack() const { return m_undo; }
     /** Whether the queue is being (re)loaded on the worker. */
-    bool isLoading() const { return m_refilling; }
+    bool isLoading() const { return m_queue->isLoading(); }
 
     /** Sets a row of the form (1..5, 0 clears) as a key or click would. */
     void setValue(int row, int value);
@@ -140,12 +135,10 @@ private:
     void setAnnotatorItemText(int index);
     void clearSession(const QString &message);
     void reloadQueue();
-    void refillInBackground();
-    void mergeRefill(const std::vector<qint64> &ids, const QueueStatus &status, qint64 savesSince);
+    void onQueueMerged();
+    std::optional<qint64> currentId() const;
     void showNext();
     void showInstance(qint64 id);
-    void prefetch();
-    const Instance *loaded(qint64 id);
     void fillTexts();
     void clearForm();
     void updateProgress();
@@ -156,26 +149,17 @@ private:
     ProjectStore *m_store = nullptr;
     std::unique_ptr<AnnotationStore> m_annot;
     QUndoStack *m_undo = nullptr;
-    QThreadPool *m_pool = nullptr;    // one worker: the queue refills
+    LabelQueue *m_queue = nullptr;    // the session's queue, its fetches and prefetched texts
     qint64 m_retryInstance = 0;       // the instance whose save is retried
     QTimer *m_saveRetryTimer = nullptr; // active while a busy save waits for its next try
-    int m_generation = 0;             // bumped on reloads: older refill results are dropped
-    bool m_refilling = false;
     QAction *m_undoAction = nullptr;
     QAction *m_redoAction = nullptr;
 
     // Session.
     QString m_annotator;
     QString m_kind;
-    std::deque<qint64> m_queue;       // next instances, in order
-    std::deque<qint64> m_skipped;     // skipped in this session: after the queue
-    QSet<qint64> m_seen;              // ids ever queued in this session (dedupe refills)
-    bool m_exhausted = false;         // the store has nothing beyond m_queue
-    QHash<qint64, Instance> m_cache;  // prefetched texts
     std::optional<Instance> m_current;
     bool m_swapped = false;
-    Counts m_counts;
-    qint64 m_savesThisSession = 0;
     labels::LabelPace m_pace;   // seconds per label behind the ETA
     bool m_pacePrior = false;   // the annotator's history was given to m_pace
     std::optional<qint64> m_lastSaved; // instance whose LM label may be shown
