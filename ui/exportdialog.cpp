@@ -141,7 +141,7 @@ ExportDialog::ExportDialog(ProjectStore &store, QWidget *parent)
     connect(m_export, &QPushButton::clicked, this, &ExportDialog::exportNow);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_tasks, &TaskController::failed, this, [this](const QString &message) {
-        m_message->setText(tr("%1 failed: %2 (nothing was written)").arg(m_tasks->current(), message));
+        m_message->setText(tr("%1 failed: %2 (nothing was written)").arg(m_tasks->latest(), message));
         m_message->setStyleSheet(QStringLiteral("color: #b00020;"));
     });
     connect(m_tasks, &TaskController::ended, this, [this] { setBusy(false); });

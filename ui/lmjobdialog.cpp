@@ -450,7 +450,7 @@ bool LmJobDialog::start()
                                    .arg(p.skipped)
                                    .arg(p.failed);
             if (p.failed > 0)
-                text += QLatin1Char(' ') + tr("Failed items are recorded in the project (lm_failures).");
+                text += QLatin1Char(' ') + tr("The failed items are listed below with their errors; Start again asks them again.");
             if (r.featuresStale)
                 text += QLatin1Char(' ') + tr("Tags changed: recompute the features (Features tab) to use them.");
             setMessage(text, p.failed > 0 && !r.canceled);

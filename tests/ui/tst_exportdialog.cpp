@@ -74,6 +74,7 @@ private Q_SLOTS:
         dialog.setOutputPath(bad);
         dialog.exportNow();
         QVERIFY(failed.wait(30000));
+        QVERIFY2(dialog.message().startsWith(QStringLiteral("Export failed: ")), qPrintable(dialog.message())); // names the job
         QVERIFY(dialog.message().contains(QStringLiteral("nothing was written")));
         QVERIFY(!QFile::exists(bad));
     }
