@@ -94,7 +94,9 @@ void AgreementView::startReport(const QString &projectPath, const std::optional<
         [split](ProjectStore &store, Feedback &) -> std::any {
             return labels::computeAgreement(loadLabelTable(store, split));
         },
-        [this](std::any &any) {
+        [this, projectPath](std::any &any) {
+            if (!isFor(projectPath))
+                return;
             m_report = std::make_unique<labels::AgreementReport>(std::any_cast<labels::AgreementReport>(any));
             showReport();
         });
@@ -107,7 +109,7 @@ void AgreementView::showReport()
     m_positions->setRowCount(0);
     showJudge(-1);
     if (!m_report) {
-        summary()->setText(store() ? QString() : tr("No project open."));
+        view::setMessage(summary(), store() ? QString() : tr("No project open."), false);
         return;
     }
     const labels::AgreementReport &r = *m_report;
@@ -152,7 +154,9 @@ void AgreementView::showJudge(int j)
     m_tags->clearPlottables();
     m_tags->clearItems();
     if (!m_report || j < 0 || j >= int(m_report->judges.size())) {
-        showEmptyPlot(m_tags, !m_report ? tr("Computing…")
+        showEmptyPlot(m_tags, !m_report ? (!store() ? tr("No project open")
+                                           : tasks()->isRunning() ? tr("Computing…")
+                                                                  : tr("No report: press Refresh"))
                               : m_report->judges.empty() ? tr("No LM judge labels on these instances")
                                                          : tr("Select a judge"));
         return;

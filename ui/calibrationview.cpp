@@ -169,7 +169,9 @@ void CalibrationView::startReport(const QString &projectPath, const std::optiona
         [split](ProjectStore &store, Feedback &) -> std::any {
             return labels::computeCalibration(loadLabelTable(store, split));
         },
-        [this](std::any &any) {
+        [this, projectPath](std::any &any) {
+            if (!isFor(projectPath))
+                return;
             m_report = std::make_unique<labels::CalibrationReport>(std::any_cast<labels::CalibrationReport>(any));
             showReport();
         });
@@ -191,7 +193,9 @@ void CalibrationView::startReport(const QString &projectPath, const std::optiona
             }
             return gains;
         },
-        [this](std::any &any) {
+        [this, projectPath](std::any &any) {
+            if (!isFor(projectPath))
+                return;
             m_importance = std::any_cast<QHash<QString, double>>(any);
             m_importanceNote = m_importance.isEmpty()
                 ? tr("PPM importance: no PPM fitted for this project (PPM tab > Fit).")

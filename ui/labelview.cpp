@@ -106,7 +106,7 @@ public:
             return;
         }
         m_view->countSaved(1);
-        m_view->advanceAfterRedo(m_label.instanceId);
+        m_view->advanceAfterRedo(m_label.instanceId, m_label.timeSpentSeconds.value_or(0.0));
     }
 
 private:
@@ -594,6 +594,10 @@ void LabelView::showInstance(qint64 id)
     m_current = m_queue->take(id);
     if (!m_current)
         return;
+    // A reason of the previous instance may hold the keyboard focus (← →): the keys go
+    // back to the tab, so that Space cannot tick a reason nobody looked at.
+    if (QWidget *focus = QApplication::focusWidget(); focus && qobject_cast<QCheckBox *>(focus) && isAncestorOf(focus))
+        setFocus();
     m_swapped = AnnotationStore::showSwapped(m_annotator, id);
     clearForm();
     setCurrentRow(Overall);
@@ -761,8 +765,9 @@ void LabelView::showSavedAgain(qint64 instanceId, const Form &form, qint64 timeB
                      false);
 }
 
-void LabelView::advanceAfterRedo(qint64 savedInstanceId)
+void LabelView::advanceAfterRedo(qint64 savedInstanceId, double secondsSpent)
 {
+    m_pace.add(secondsSpent); // as the first save did (undo took it back)
     m_queue->remove(savedInstanceId);
     m_lastSaved = savedInstanceId;
     view::setMessage(m_message, tr("Redone: the label of instance %1 is back.").arg(savedInstanceId), false);

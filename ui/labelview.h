@@ -112,7 +112,7 @@ public:
 
     /** Undo/redo (the QUndoStack commands): navigation and database changes. */
     void showSavedAgain(qint64 instanceId, const Form &form, qint64 timeBaseMs);
-    void advanceAfterRedo(qint64 savedInstanceId);
+    void advanceAfterRedo(qint64 savedInstanceId, double secondsSpent);
     void reportError(const QString &message);
     AnnotationStore *annotations() const { return m_annot.get(); }
     ProjectStore *store() const { return m_store; }

@@ -338,6 +338,7 @@ bool MainWindow::openProject(const QString &path, ProjectStore::Mode mode, QStri
     } catch (const std::exception &e) {
         statusBar()->showMessage(QString::fromUtf8(e.what()), kStatusMs);
     }
+    m_fitColumns = true;
     m_model->setStore(m_store.get());
     setProjectOnViews();
     watchProject();
@@ -544,6 +545,7 @@ void MainWindow::startIndexing()
 
 void MainWindow::onImportFinished(const ImportResult &result)
 {
+    m_fitColumns = true;
     reload();
     QString message
         = tr("Imported %1 rows from %2 (%3) in %4 s.")
@@ -596,7 +598,12 @@ void MainWindow::afterModelReset()
         }
     }
     updateCount();
-    fitTextColumns();
+    // Once per project and after an import: later resets (a filter, a search, another
+    // tab's change) keep the widths the user may have set.
+    if (m_fitColumns && m_model->rowCount() > 0) {
+        m_fitColumns = false;
+        fitTextColumns();
+    }
     // Keep the instance in the pane when it is still among the first rows.
     const qint64 shown = m_detail->instanceId();
     int row = -1;

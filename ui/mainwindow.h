@@ -183,6 +183,7 @@ private:
     QStackedWidget *m_datasetStack = nullptr; // the browser, or the start page when empty
     StartPage *m_startPage = nullptr;
     WelcomeBanner *m_welcome = nullptr;
+    bool m_fitColumns = false;     // size the text columns at the next reset with rows
     bool m_settingProject = false; // views are loading a project: their messages wait for their tab
 };
 

@@ -124,7 +124,8 @@ PpmView::PpmView(QWidget *parent)
     layout->addWidget(createPlots(), 1);
 
     m_status = new TaskStatus(m_tasks, this, m_message, m_progress, m_cancel);
-    m_status->setCanceledText(tr("Canceled; every finished candidate is kept and a rerun resumes."));
+    m_status->setCanceledText(tr("Collect"), tr("Canceled; every finished candidate is kept and a rerun resumes."));
+    m_status->setCanceledText(tr("Fit"), tr("Fit canceled; no PPM was stored."));
     // A canceled or failed collection keeps the candidates it finished: show them.
     connect(m_tasks, &TaskController::canceled, this, &PpmView::reloadAfterPartialJob);
     connect(m_tasks, &TaskController::failed, this, &PpmView::reloadAfterPartialJob);
@@ -304,7 +305,8 @@ void PpmView::showMessage(const QString &text, bool error)
 
 void PpmView::reloadAfterPartialJob()
 {
-    if (!m_store)
+    // Only a collection keeps partial results, and only for the project it ran on.
+    if (!m_store || m_tasks->latest() != tr("Collect") || m_tasks->latestPath() != m_store->path())
         return;
     reload();
     Q_EMIT projectDataChanged();

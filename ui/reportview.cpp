@@ -37,11 +37,21 @@ ReportView::ReportView(const QString &threadName, QWidget *parent)
     layout->addLayout(m_top);
 
     new TaskStatus(m_tasks, this, m_summary);
-    connect(m_tasks, &TaskController::ended, this, [this] { m_refresh->setEnabled(m_store != nullptr); });
+    connect(m_tasks, &TaskController::ended, this, [this] {
+        m_refresh->setEnabled(m_store != nullptr);
+        // The project (or its data) changed while the job ran: compute again.
+        if (m_stale && m_store && isVisible())
+            refresh();
+    });
     m_refresh->setEnabled(false);
 }
 
 ReportView::~ReportView() = default;
+
+bool ReportView::isFor(const QString &projectPath) const
+{
+    return m_store && m_store->path() == projectPath;
+}
 
 void ReportView::addTopWidget(QWidget *widget)
 {

@@ -59,6 +59,9 @@ protected:
     virtual void showReport() = 0;
 
     ProjectStore *store() const { return m_store; }
+    /** Whether a job's result is for the open project (a job may end after another
+     *  project was opened; its result is then dropped and the report computed again). */
+    bool isFor(const QString &projectPath) const;
     TaskController *tasks() const { return m_tasks; }
     QLabel *summary() const { return m_summary; }
 

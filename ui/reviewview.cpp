@@ -101,7 +101,7 @@ ReviewView::ReviewView(QWidget *parent)
         if (m_show->currentData().toInt() == KindAdjudicated && !m_showDone->isChecked())
             m_showDone->setChecked(true); // refreshes; the filter applies once loaded
         else
-            applyShowFilter();
+            applyShowFilter(std::max(m_table->currentRow(), 0)); // stays on the selected row when shown
     });
 
     auto *bar = new QHBoxLayout;
@@ -183,7 +183,11 @@ ReviewView::ReviewView(QWidget *parent)
     layout->addWidget(m_message);
 
     connect(m_tasks, &TaskController::failed, this, [this](const QString &m) { message(m, true); });
-    connect(m_tasks, &TaskController::ended, this, [this] { m_refresh->setEnabled(m_store != nullptr); });
+    connect(m_tasks, &TaskController::ended, this, [this] {
+        m_refresh->setEnabled(m_store != nullptr);
+        if (m_stale && m_store && isVisible()) // the project changed while the list loaded
+            refresh();
+    });
     setProject(nullptr);
 }
 
@@ -233,12 +237,21 @@ void ReviewView::refresh()
     const int spread = m_spread->value();
     const bool all = m_showDone->isChecked();
     const bool routed = m_routedOnly->isChecked();
+    const QString path = m_store->path();
     const bool started = m_tasks->start(
-        m_store->path(), tr("Review queue"),
+        path, tr("Review queue"),
         [spread, all, routed](ProjectStore &store, Feedback &) -> std::any {
             return AnnotationStore(store).reviewQueue(spread, all, routed);
         },
-        [this](std::any &any) { fill(std::any_cast<std::vector<ReviewItem>>(std::move(any))); });
+        [this, path](std::any &any) {
+            // A list of another project's instances must never be shown here: a final
+            // label would go to this project's instance of the same id.
+            if (!m_store || m_store->path() != path)
+                return;
+            fill(std::any_cast<std::vector<ReviewItem>>(std::move(any)));
+        });
+    if (!started)
+        m_stale = true; // a load still runs (another project's): this one follows it
     if (started) {
         m_refresh->setEnabled(false);
         m_summary->setText(tr("Loading…"));
@@ -286,26 +299,30 @@ void ReviewView::fill(std::vector<ReviewItem> items)
     for (int r = 0; r < m_table->rowCount(); ++r)
         if (m_table->item(r, ColInstance)->data(Qt::UserRole).toLongLong() == keep)
             keepRow = r;
-    m_keepAt = keepRow >= 0 ? keepRow : std::max(keepAt, 0); // the next one, when it left
     block.unblock();
-    applyShowFilter();
+    applyShowFilter(keepRow >= 0 ? keepRow : std::max(keepAt, 0)); // the next one, when it left
 }
 
-void ReviewView::applyShowFilter()
+bool ReviewView::passesShowFilter(int row) const
 {
     const int want = m_show->currentData().toInt();
+    const int kind = m_table->item(row, ColInstance)->data(Qt::UserRole + 1).toInt();
+    return want == 0 || (want > 0 ? (kind & want) != 0 : (kind & -want) == 0);
+}
+
+void ReviewView::applyShowFilter(int anchorRow)
+{
     int shown = 0, firstShown = -1, pick = -1;
     for (int r = 0; r < m_table->rowCount(); ++r) {
-        const int kind = m_table->item(r, ColInstance)->data(Qt::UserRole + 1).toInt();
-        const bool show = want == 0 || (want > 0 ? (kind & want) != 0 : (kind & -want) == 0);
+        const bool show = passesShowFilter(r);
         m_table->setRowHidden(r, !show);
         if (!show)
             continue;
         ++shown;
         if (firstShown < 0)
             firstShown = r;
-        if (pick < 0 && r >= m_keepAt)
-            pick = r; // the kept row, or the first shown one after where it was
+        if (pick < 0 && r >= anchorRow)
+            pick = r; // the anchor row, or the first shown one after it
     }
     if (pick < 0)
         pick = firstShown;
@@ -393,19 +410,27 @@ void ReviewView::adjudicateSelected(int value)
     }
     message(tr("Saved the final label of instance %1: %2.").arg(id).arg(labelformat::longText(p)), false);
     Q_EMIT projectDataChanged();
-    const int row = m_table->selectedItems().first()->row();
-    m_table->item(row, ColFinal)->setText(labelformat::shortText(p));
-    // The next open item below, else the first open one.
+    QTableWidgetItem *idCell = m_table->item(m_table->selectedItems().first()->row(), ColInstance);
+    QTableWidgetItem *finalCell = m_table->item(idCell->row(), ColFinal);
+    // Its kind and sort key first: setting the text may move the row (a sorted list).
+    idCell->setData(Qt::UserRole + 1, idCell->data(Qt::UserRole + 1).toInt() | KindAdjudicated);
+    finalCell->setData(Qt::UserRole + 2, toInt(p));
+    finalCell->setText(labelformat::shortText(p));
+    const int row = idCell->row();
+    m_table->setRowHidden(row, !passesShowFilter(row)); // "Open" lets it go
+    // The next open item below that the list shows, else the first one.
     int next = -1;
     for (int k = 1; k <= m_table->rowCount() && next < 0; ++k) {
         const int r = (row + k) % m_table->rowCount();
-        if (m_table->item(r, ColFinal)->text().isEmpty())
+        if (!m_table->isRowHidden(r) && m_table->item(r, ColFinal)->text().isEmpty())
             next = r;
     }
-    int open = 0;
-    for (int r = 0; r < m_table->rowCount(); ++r)
+    int open = 0, shown = 0;
+    for (int r = 0; r < m_table->rowCount(); ++r) {
         open += m_table->item(r, ColFinal)->text().isEmpty();
-    m_summary->setText(tr("%1 to review, %2 shown").arg(open).arg(m_table->rowCount()));
+        shown += !m_table->isRowHidden(r);
+    }
+    m_summary->setText(tr("%1 to review, %2 loaded · %3 shown").arg(open).arg(m_table->rowCount()).arg(shown));
     if (next >= 0)
         m_table->selectRow(next);
     else
@@ -423,7 +448,11 @@ void ReviewView::clearSelected()
         message(tr("Could not clear the final label: %1").arg(QString::fromUtf8(e.what())), true);
         return;
     }
-    m_table->item(m_table->selectedItems().first()->row(), ColFinal)->setText(QString());
+    QTableWidgetItem *idCell = m_table->item(m_table->selectedItems().first()->row(), ColInstance);
+    QTableWidgetItem *finalCell = m_table->item(idCell->row(), ColFinal);
+    idCell->setData(Qt::UserRole + 1, idCell->data(Qt::UserRole + 1).toInt() & ~KindAdjudicated);
+    finalCell->setData(Qt::UserRole + 2, -99);
+    finalCell->setText(QString());
     message(tr("Final label of instance %1 removed.").arg(id), false);
     Q_EMIT projectDataChanged();
     showSelected();

@@ -57,8 +57,10 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
-    /** Hides the rows the "Show" choice leaves out; keeps a shown row selected. */
-    void applyShowFilter();
+    /** Hides the rows the "Show" choice leaves out; selects the anchor row, or the first
+     *  shown one after it. */
+    void applyShowFilter(int anchorRow);
+    bool passesShowFilter(int row) const;
     void fill(std::vector<ReviewItem> items);
     void showSelected();
     void message(const QString &text, bool error);
@@ -70,7 +72,6 @@ private:
     QLineEdit *m_lead = nullptr;
     QSpinBox *m_spread = nullptr;
     QCheckBox *m_showDone = nullptr;
-    int m_keepAt = 0; // the row to select after a reload
     QComboBox *m_show = nullptr; // which loaded items the list shows: all, open, flagged, ...
     QCheckBox *m_routedOnly = nullptr;
     QPushButton *m_refresh = nullptr;

@@ -46,7 +46,7 @@ RoutingView::RoutingView(QWidget *parent)
     layout->addWidget(createPlots(), 1);
 
     m_status = new TaskStatus(m_tasks, this, m_message, m_progress, m_cancel);
-    m_status->setCanceledText(tr("Canceled; no plan was stored."));
+    m_status->setCanceledText(tr("Routing"), tr("Routing canceled; no plan was stored."));
     connect(m_tasks, &TaskController::ended, this, [this] { setBusy(false); });
     setBusy(false);
 }

@@ -31,6 +31,7 @@ bool TaskController::start(const QString &projectPath, const QString &what, Work
         return false;
     m_running = true;
     m_what = what;
+    m_path = projectPath;
     QPointer<TaskController> self(this);
     auto feedback = std::make_shared<Feedback>([self](double fraction, const QString &message) {
         if (self)

@@ -48,6 +48,9 @@ public:
     QString current() const { return m_running ? m_what : QString(); }
     /** The name of the latest job, running or ended (for its failed/canceled message). */
     QString latest() const { return m_what; }
+    /** The project path of the latest job: its outcome may arrive after another project
+     *  was opened. */
+    QString latestPath() const { return m_path; }
 
 Q_SIGNALS:
     /** A job was started (`what` as passed to start()). */
@@ -65,6 +68,7 @@ private:
     std::shared_ptr<Feedback> m_feedback;
     bool m_running = false;
     QString m_what;
+    QString m_path;
 };
 
 } // namespace hyper

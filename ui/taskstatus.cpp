@@ -18,7 +18,6 @@ TaskStatus::TaskStatus(TaskController *tasks, ProjectView *view, QLabel *message
     , m_message(message)
     , m_bar(bar)
     , m_cancel(cancel)
-    , m_canceledText(tr("Canceled."))
 {
     if (m_bar)
         m_bar->setRange(0, 1000);
@@ -35,7 +34,10 @@ TaskStatus::TaskStatus(TaskController *tasks, ProjectView *view, QLabel *message
     connect(m_tasks, &TaskController::failed, this, [this](const QString &text) {
         say(tr("%1 failed: %2").arg(m_tasks->latest().isEmpty() ? tr("The job") : m_tasks->latest(), text), true);
     });
-    connect(m_tasks, &TaskController::canceled, this, [this] { say(m_canceledText, false); });
+    connect(m_tasks, &TaskController::canceled, this, [this] {
+        const QString job = m_tasks->latest();
+        say(m_canceledTexts.value(job, job.isEmpty() ? tr("Canceled.") : tr("%1 canceled.").arg(job)), false);
+    });
     setRunning(m_tasks->isRunning());
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 
@@ -33,8 +34,9 @@ public:
     TaskStatus(TaskController *tasks, ProjectView *view, QLabel *message, QProgressBar *bar = nullptr,
                QPushButton *cancel = nullptr);
 
-    /** What the message label says after a cancel. */
-    void setCanceledText(const QString &text) { m_canceledText = text; }
+    /** What the message label says after a cancel of the job named `job` (as passed to
+     *  TaskController::start); other jobs say "JOB canceled.". */
+    void setCanceledText(const QString &job, const QString &text) { m_canceledTexts.insert(job, text); }
     /** A message in the label (red when error) and in the status bar. */
     void say(const QString &text, bool error = false);
 
@@ -46,7 +48,7 @@ private:
     QLabel *m_message;
     QProgressBar *m_bar;
     QPushButton *m_cancel;
-    QString m_canceledText;
+    QHash<QString, QString> m_canceledTexts;
 };
 
 } // namespace hyper

@@ -66,7 +66,7 @@ bool createSample(const QString &path, bool headless)
     hyper::Feedback feedback([target](double f, const QString &) {
         // Called on the worker: the dialog is updated on the GUI thread.
         QMetaObject::invokeMethod(qApp, [target, f] {
-            if (target)
+            if (target && !target->wasCanceled()) // a late value must not show a canceled dialog again
                 target->setValue(int(f * 1000));
         }, Qt::QueuedConnection);
     }, 50);
@@ -91,6 +91,8 @@ bool createSample(const QString &path, bool headless)
     worker->start();
     loop.exec();
     worker->wait();
+    if (dialog)
+        dialog->hide(); // before any error box
     if (outcome == Outcome::Done)
         return true;
     hyper::ProjectStore::removeFiles(path); // nothing half-written stays for the next start

@@ -74,13 +74,17 @@ private Q_SLOTS:
         known.add(90);
         const double two = *known.estimate(); // 0.8 * 12 + 0.2 * 47.5
         QVERIFY2(qAbs(two - 19.1) < 1e-9, qPrintable(QString::number(two)));
-        // A break is not labelling time: clamped to 10 min.
-        LabelPace breakTaken(10.0);
-        for (int i = 0; i < 10; ++i)
-            breakTaken.add(i == 4 ? 3600.0 : 10.0);
-        QCOMPARE(*breakTaken.estimate(), 10.0); // the median of ten, nine of them 10 s
+        // A break is not labelling time: clamped to 10 min (and a scripted save to 1 s).
+        LabelPace breakTaken;
+        for (double t : {3600.0, 7200.0, 5.0})
+            breakTaken.add(t);
+        QCOMPARE(*breakTaken.estimate(), LabelPace::kMaxSeconds); // the median, 3600 s, clamped
+        LabelPace scripted;
+        for (int i = 0; i < 3; ++i)
+            scripted.add(0.01);
+        QCOMPARE(*scripted.estimate(), LabelPace::kMinSeconds);
         breakTaken.removeLast();
-        QCOMPARE(breakTaken.labels(), 9);
+        QCOMPARE(breakTaken.labels(), 2);
         // What is shown moves only past 20%.
         LabelPace shown(10.0);
         QCOMPARE(*shown.shown(), 10.0);

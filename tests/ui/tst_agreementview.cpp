@@ -71,6 +71,32 @@ private Q_SLOTS:
         view.setProject(nullptr);
         QCOMPARE(pairs->rowCount(), 0);
     }
+
+    // Another project opened while the report of the first one is computed: the first
+    // one's result is dropped and the second one's report follows (ReportView).
+    void anotherProjectWhileComputing()
+    {
+        QTemporaryDir dir;
+        const QString first = dir.filePath(QStringLiteral("first.hyper"));
+        const QString second = dir.filePath(QStringLiteral("second.hyper"));
+        hyper::testing::writeFeaturedSample(first, 300, 100);
+        hyper::testing::writeFeaturedSample(second, 120, 40);
+        ProjectStore a(first);
+        ProjectStore b(second);
+        const labels::AgreementReport expected = labels::computeAgreement(loadLabelTable(b, Split::Train));
+
+        AgreementView view;
+        view.resize(1400, 900);
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        QSignalSpy ended(view.controller(), &TaskController::ended);
+        view.setProject(&a); // starts the first project's report
+        QVERIFY(view.controller()->isRunning());
+        view.setProject(&b); // while it runs (canceled, or finished and dropped)
+        QTRY_VERIFY_WITH_TIMEOUT(ended.count() >= 2 && view.report() && !view.controller()->isRunning(), 30000);
+        QCOMPARE(view.report()->instances, expected.instances);
+        QCOMPARE(view.report()->humanLabelled, expected.humanLabelled);
+    }
 };
 
 QTEST_MAIN(TstAgreementView)

@@ -127,6 +127,18 @@ private Q_SLOTS:
         type(Qt::Key_Tab);
         type(Qt::Key_1);
         QCOMPARE(label->form().values[LabelView::Truthfulness], 1);
+        // A save with a reason focused: the next instance starts with the focus on the
+        // tab, so Space cannot tick a reason of an instance nobody read yet.
+        type(Qt::Key_Up);
+        type(Qt::Key_Right); // a Helpfulness reason has the focus
+        QVERIFY(qobject_cast<QCheckBox *>(QApplication::focusWidget()));
+        const qint64 first = label->currentInstanceId();
+        type(Qt::Key_Return);
+        QTRY_VERIFY(label->currentInstanceId() != first);
+        QVERIFY(!qobject_cast<QCheckBox *>(QApplication::focusWidget()));
+        type(Qt::Key_Space);
+        for (const QStringList &r : label->form().reasons)
+            QVERIFY(r.isEmpty());
     }
 
     void labellingControlsHaveAccessibleNames()

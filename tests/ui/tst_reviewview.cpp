@@ -16,6 +16,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
@@ -108,23 +109,45 @@ private Q_SLOTS:
             previous = id;
         }
         QCOMPARE(view.selectedInstance(), third);
-        // The "Show" filter: flagged only hides the rest.
+        // The "Show" filter: "Disagreeing" shows exactly the rows whose labels disagree
+        // (spread at least the minimum, or A and B both chosen).
         auto *show = view.findChild<QComboBox *>(QStringLiteral("showCombo"));
+        const int minSpread = view.findChild<QSpinBox *>(QStringLiteral("spreadSpin"))->value();
         show->setCurrentIndex(show->findText(QStringLiteral("Disagreeing")));
         int visible = 0;
-        for (int r = 0; r < table->rowCount(); ++r)
-            visible += !table->isRowHidden(r);
-        QVERIFY(visible > 0 && visible <= table->rowCount());
+        for (int r = 0; r < table->rowCount(); ++r) {
+            const QStringList votes = table->item(r, 4)->text().split(QStringLiteral(" / "));
+            const bool disagrees = table->item(r, 3)->text().toInt() >= minSpread
+                || (votes.value(0).toInt() > 0 && votes.value(2).toInt() > 0);
+            QCOMPARE(!table->isRowHidden(r), disagrees);
+            visible += disagrees;
+        }
+        QVERIFY(visible > 0);
         QVERIFY(!table->isRowHidden(table->currentRow()));
-        show->setCurrentIndex(show->findText(QStringLiteral("Adjudicated"))); // loads them too
-        QVERIFY(finished.wait(30000));
+        // Under "Open", a final label takes its row out of the list and the next shown open
+        // one is selected (not a hidden row, which would leave nothing selected).
+        show->setCurrentIndex(show->findText(QStringLiteral("Open")));
+        const qint64 before = view.selectedInstance();
+        QVERIFY(before > 0);
+        const int beforeRow = table->currentRow();
+        view.findChild<QPushButton *>(QStringLiteral("final3"))->click();
+        QTRY_VERIFY(a.adjudication(before).has_value());
+        QVERIFY(table->isRowHidden(beforeRow) || table->item(beforeRow, 0)->text().toLongLong() != before);
+        QVERIFY(view.selectedInstance() > 0 && view.selectedInstance() != before);
+        QVERIFY(!table->isRowHidden(table->currentRow()));
+        table->selectRow(0);
+        show->setCurrentIndex(show->findText(QStringLiteral("Adjudicated")));
+        QTRY_VERIFY(finished.count() >= 1);
+        QTRY_VERIFY_WITH_TIMEOUT(!view.controller()->isRunning() && view.findChild<QCheckBox *>(
+                                     QStringLiteral("showDoneCheck"))->isChecked(), 30000); // loads them too
+        QTRY_VERIFY(table->rowCount() > 0 && !table->item(0, 0)->text().isEmpty());
         visible = 0;
         for (int r = 0; r < table->rowCount(); ++r)
             if (!table->isRowHidden(r)) {
                 ++visible;
                 QVERIFY(!table->item(r, 5)->text().isEmpty()); // a final label
             }
-        QCOMPARE(visible, 1); // the one adjudicated with Alt+2
+        QCOMPARE(visible, 2); // the one adjudicated with Alt+2, and the one just now
         show->setCurrentIndex(0);
         view.findChild<QCheckBox *>(QStringLiteral("showDoneCheck"))->setChecked(false);
         QVERIFY(finished.wait(30000));
