@@ -66,7 +66,10 @@ ReviewView::ReviewView(QWidget *parent)
     m_lead->setObjectName(QStringLiteral("leadEdit"));
     m_lead->setPlaceholderText(tr("your name"));
     m_lead->setMaximumWidth(180);
-    connect(m_lead, &QLineEdit::editingFinished, this, [this] { settings::reviewLead.setValue(m_lead->text().trimmed()); });
+    // Context and capture are the line edit, not the view: editingFinished also fires from
+    // its focus-out while the view is being destroyed (issue 21, UBSan).
+    connect(m_lead, &QLineEdit::editingFinished, m_lead,
+            [lead = m_lead] { settings::reviewLead.setValue(lead->text().trimmed()); });
     m_spread = new QSpinBox;
     m_spread->setObjectName(QStringLiteral("spreadSpin"));
     m_spread->setRange(1, 4);

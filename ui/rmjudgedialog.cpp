@@ -29,6 +29,11 @@
 
 namespace hyper {
 
+RmJudgeDialog::~RmJudgeDialog()
+{
+    m_model->disconnect(this);
+}
+
 RmJudgeDialog::RmJudgeDialog(ProjectStore &store, std::vector<qint64> selectedIds, QWidget *parent)
     : JobDialog(QStringLiteral("hyper-rm-judge"), tr("A job is running: cancel it first (what it wrote stays)."),
                 tr("Canceled: the batches written before the cancel are kept; Start again labels the rest."), parent)

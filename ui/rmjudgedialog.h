@@ -32,6 +32,9 @@ class RmJudgeDialog : public JobDialog
 
 public:
     RmJudgeDialog(ProjectStore &store, std::vector<qint64> selectedIds, QWidget *parent = nullptr);
+    /** Disconnects the model field first: its focus-out during the teardown of the
+     *  children would call showSummary() on a dialog already half destroyed. */
+    ~RmJudgeDialog() override;
 
     /** For tests and scripted use: what the dialog's controls set. */
     void setModelFile(const QString &path);

@@ -82,6 +82,10 @@ int cmdImport(const QStringList &args)
                                 "skip (add only its new labels; default), keep (add it again) or error."),
                  QStringLiteral("skip|keep|error"), QStringLiteral("skip")});
     p.addOption({QStringLiteral("no-index"), QStringLiteral("Do not bring the full-text index up to date afterwards.")});
+    p.addOption({QStringLiteral("max-line-mib"),
+                 QStringLiteral("The longest line read, decompressed, in MiB (default 256): a longer one is an error "
+                                "before its memory is spent."),
+                 QStringLiteral("N"), QStringLiteral("256")});
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The file to import."));
     parseOrThrow(p, args);
     const QString path = requireProject(p);
@@ -104,6 +108,7 @@ int cmdImport(const QStringList &args)
     if (!fractionOk || params.evalFraction < 0 || params.evalFraction > 1)
         throw UsageError("--eval-fraction takes a number from 0 to 1");
     params.skipBadRows = p.isSet(QStringLiteral("skip-bad-rows"));
+    params.maxLineBytes = std::size_t(intOption(p, QStringLiteral("max-line-mib"), 1, 4096)) << 20;
     const QString delimiter = p.value(QStringLiteral("delimiter"));
     if (delimiter == QLatin1String("comma"))
         params.delimiter = ',';

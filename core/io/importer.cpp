@@ -75,7 +75,7 @@ Prepared prepare(const ImportParams &params, bool lenient)
         makeFormatSpec(detectFormat(JsonValue{}, params.map) == "pairs" ? "pairs" : "generic", params, stem);
 
     Prepared p;
-    p.source = RowSource::open(params.file, params.file, params.delimiter);
+    p.source = RowSource::open(params.file, params.file, params.delimiter, params.maxLineBytes);
     SourceRow row;
     bool found = false;
     while (p.source->next(row)) {

@@ -29,6 +29,9 @@ struct ImportParams {
      *  human[:ANNOTATOR], lm:JUDGE (see docs/IMPORT.md). */
     QMap<QString, QString> map;
     bool skipBadRows = false;
+    /** The longest line (decompressed) read; a longer one is an error naming the file and
+     *  the line, raised before the memory is spent (LineReader). */
+    std::size_t maxLineBytes = std::size_t(256) << 20;
     QStringList naValues;               // extra label values meaning "no label"
     /** --label-map VALUE=PREF entries or preset names (winner, a1a2, a-is-better). */
     QStringList labelMap;

@@ -5,6 +5,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace hyper {
@@ -23,6 +24,17 @@ struct LineReader::Gzip {
     bool inputEof = false;
     ~Gzip() { inflateEnd(&zs); }
 };
+
+namespace {
+
+QString sizeText(std::size_t bytes)
+{
+    if (bytes >= (std::size_t(1) << 20) && bytes % (std::size_t(1) << 20) == 0)
+        return QStringLiteral("%1 MiB").arg(qulonglong(bytes >> 20));
+    return QStringLiteral("%1 bytes").arg(qulonglong(bytes));
+}
+
+} // namespace
 
 LineReader::LineReader(const QString &path, const QString &displayName)
     : m_file(path), m_name(displayName)
@@ -158,8 +170,17 @@ bool LineReader::next(std::string_view &line)
             m_scanned -= m_pos;
             m_pos = 0;
         }
-        if (m_end == m_buf.size())
-            m_buf.resize(m_buf.size() * 2);
+        if (m_end == m_buf.size()) {
+            // One line fills the buffer: grow it by half (old and new buffer live together
+            // while it grows: 1.5x at most, where doubling peaked at 2x), but never past
+            // the limit plus the byte that proves the line longer, so an endless line
+            // cannot eat the memory.
+            if (m_end > m_maxLine)
+                throw ImportError(m_name, m_line + 1,
+                                  QStringLiteral("the line is longer than %1 (the limit; hyper import --max-line-mib "
+                                                 "raises it)").arg(sizeText(m_maxLine)));
+            m_buf.resize(std::min(m_buf.size() + m_buf.size() / 2, m_maxLine + 1));
+        }
         const std::size_t n = fill(m_buf.data() + m_end, m_buf.size() - m_end);
         if (n == 0)
             m_eof = true;

@@ -16,14 +16,26 @@ namespace hyper {
  * (1f 8b), not by the file name, and concatenated gzip members are read in turn. A UTF-8
  * byte order mark at the start is dropped. Lines are returned without "\n" or "\r\n".
  *
+ * A line longer than maxLineBytes() (default 256 MiB; gzip lines counted decompressed)
+ * throws ImportError naming the file and the line, before the memory is spent: the
+ * buffer never grows past the limit (plus one read), so a gzip bomb of one endless line
+ * costs at most the limit.
+ *
  * Errors (cannot open, corrupt or truncated gzip) throw ImportError naming the file.
  * Not thread-safe; used by one thread at a time.
  */
 class LineReader
 {
 public:
+    static constexpr std::size_t kDefaultMaxLineBytes = std::size_t(256) << 20;
+
     /** displayName is the file name used in error messages. */
     LineReader(const QString &path, const QString &displayName);
+    /** The longest line next() returns; a longer one is an error. */
+    void setMaxLineBytes(std::size_t bytes) { m_maxLine = bytes; }
+    std::size_t maxLineBytes() const { return m_maxLine; }
+    /** The line buffer's size (for tests of the limit). */
+    std::size_t bufferBytes() const { return m_buf.size(); }
     ~LineReader();
     LineReader(const LineReader &) = delete;
     LineReader &operator=(const LineReader &) = delete;
@@ -62,6 +74,7 @@ private:
     qint64 m_consumed = 0;
     qint64 m_rawRead = 0;
     qint64 m_size = 0;
+    std::size_t m_maxLine = kDefaultMaxLineBytes;
 };
 
 } // namespace hyper

@@ -351,7 +351,8 @@ void refuseContainers(const QString &path, const QString &displayName)
 
 } // namespace
 
-std::unique_ptr<RowSource> RowSource::open(const QString &path, const QString &displayName, char forced)
+std::unique_ptr<RowSource> RowSource::open(const QString &path, const QString &displayName, char forced,
+                                           std::size_t maxLineBytes)
 {
     refuseContainers(path, displayName);
     const QString name = lowerSuffixless(path);
@@ -374,6 +375,7 @@ std::unique_ptr<RowSource> RowSource::open(const QString &path, const QString &d
     // file named .csv is common).
     const char delimiter = kind != Kind::Csv ? ',' : forced ? forced : sniffDelimiter(firstLine(path, displayName));
     auto reader = std::make_unique<LineReader>(path, displayName);
+    reader->setMaxLineBytes(maxLineBytes);
     switch (kind) {
     case Kind::JsonLines: return std::make_unique<JsonLinesSource>(std::move(reader), displayName);
     case Kind::JsonArray: return std::make_unique<JsonArraySource>(std::move(reader), displayName);

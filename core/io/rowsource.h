@@ -41,7 +41,8 @@ public:
      *  with or without .gz) and, for other names, by the first non-blank character.
      *  Container formats (Parquet, Arrow, xlsx, zip, SQLite) are refused by name.
      *  delimiter 0 sniffs a delimited file's from its header line. */
-    static std::unique_ptr<RowSource> open(const QString &path, const QString &displayName, char delimiter = 0);
+    static std::unique_ptr<RowSource> open(const QString &path, const QString &displayName, char delimiter = 0,
+                                           std::size_t maxLineBytes = LineReader::kDefaultMaxLineBytes);
 
     /** The next record; false at the end of the file. */
     virtual bool next(SourceRow &row) = 0;

@@ -4,6 +4,7 @@
 // Golden files: tests/data/import (written by tests/data/import/generate.py).
 
 #include "core/io/importer.h"
+#include "core/io/linereader.h"
 #include "tests/core/importtesthelpers.h"
 #include "core/jobs/feedback.h"
 #include "core/storage/projectstore.h"
@@ -12,6 +13,8 @@
 #include <QJsonArray>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <zlib.h>
 
 using namespace hyper;
 using namespace hyper::testing;
@@ -259,6 +262,62 @@ private Q_SLOTS:
         QCOMPARE(inst->prompt, QStringLiteral("p%1\n").arg(rows - 1) + QString(700, QLatin1Char('x')));
         QCOMPARE(store->info().humanLabels, qint64(rows));
         QCOMPARE(store->humanLabels(inst->id).front().overall, Preference::BClearly);
+    }
+
+    // Issue 21: an endless line (a gzip bomb: a few KB that inflate to one line of many
+    // MB) is refused at the limit, naming the file and the line, before its memory is
+    // spent: the buffer never grows past the limit plus one read.
+    void endlessLineIsRefusedAtTheLimit()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("bomb.jsonl.gz"));
+        {
+            gzFile gz = gzopen(QFile::encodeName(path).constData(), "wb9");
+            QVERIFY(gz);
+            QVERIFY(gzputs(gz, "{\"prompt\":\"p\",\"response_a\":\"a\",\"response_b\":\"b\"}\n") > 0);
+            const QByteArray zeros(1 << 20, '\0');
+            for (int i = 0; i < 64; ++i) // 64 MB of NUL bytes on line 2, never ended
+                QCOMPARE(gzwrite(gz, zeros.constData(), unsigned(zeros.size())), zeros.size());
+            QCOMPARE(gzclose(gz), Z_OK);
+        }
+        QVERIFY(QFileInfo(path).size() < 200 * 1024);
+        constexpr std::size_t limit = std::size_t(4) << 20;
+        LineReader reader(path, QStringLiteral("bomb.jsonl.gz"));
+        reader.setMaxLineBytes(limit);
+        std::string_view line;
+        QVERIFY(reader.next(line)); // the first line is fine
+        try {
+            reader.next(line);
+            QFAIL("no ImportError for a 64 MB line with a 4 MiB limit");
+        } catch (const ImportError &e) {
+            QCOMPARE(e.file(), QStringLiteral("bomb.jsonl.gz"));
+            QCOMPARE(e.line(), qint64(2));
+            QVERIFY2(e.message().contains(QStringLiteral("longer than 4 MiB")), qPrintable(e.message()));
+        }
+        QVERIFY2(reader.bufferBytes() <= limit + 1, qPrintable(QString::number(reader.bufferBytes())));
+
+        // Through the importer: the same error, and nothing written.
+        auto store = newStore();
+        ImportParams p;
+        p.file = path;
+        p.maxLineBytes = limit;
+        try {
+            import(*store, p);
+            QFAIL("no ImportError");
+        } catch (const ImportError &e) {
+            QCOMPARE(e.line(), qint64(2));
+        }
+        QCOMPARE(store->info().instances, qint64(0));
+        // A line under the limit is read whole.
+        ImportParams roomy;
+        roomy.file = m_dir.filePath(QStringLiteral("long.jsonl"));
+        {
+            QFile f(roomy.file);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("{\"prompt\":\"" + QByteArray(3 << 20, 'p') + "\",\"response_a\":\"a\",\"response_b\":\"b\"}\n");
+        }
+        roomy.maxLineBytes = limit;
+        auto other = newStore();
+        QCOMPARE(import(*other, roomy).imported, qint64(1));
     }
 };
 
