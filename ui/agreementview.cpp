@@ -89,14 +89,12 @@ void AgreementView::clearReport()
 
 void AgreementView::startReport(const QString &projectPath, const std::optional<Split> &split)
 {
-    tasks()->start(
-        projectPath, tr("Agreement"),
+    startFor(
+        tasks(), projectPath, tr("Agreement"),
         [split](ProjectStore &store, Feedback &) -> std::any {
             return labels::computeAgreement(loadLabelTable(store, split));
         },
-        [this, projectPath](std::any &any) {
-            if (!isFor(projectPath))
-                return;
+        [this](std::any &any) {
             m_report = std::make_unique<labels::AgreementReport>(std::any_cast<labels::AgreementReport>(any));
             showReport();
         });

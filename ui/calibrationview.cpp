@@ -164,14 +164,12 @@ void CalibrationView::clearReport()
 
 void CalibrationView::startReport(const QString &projectPath, const std::optional<Split> &split)
 {
-    tasks()->start(
-        projectPath, tr("Calibration"),
+    startFor(
+        tasks(), projectPath, tr("Calibration"),
         [split](ProjectStore &store, Feedback &) -> std::any {
             return labels::computeCalibration(loadLabelTable(store, split));
         },
-        [this, projectPath](std::any &any) {
-            if (!isFor(projectPath))
-                return;
+        [this](std::any &any) {
             m_report = std::make_unique<labels::CalibrationReport>(std::any_cast<labels::CalibrationReport>(any));
             showReport();
         });
@@ -180,8 +178,8 @@ void CalibrationView::startReport(const QString &projectPath, const std::optiona
     // trial, 50 trials, seed 1); none when no PPM was fitted.
     if (m_importanceTasks->isRunning())
         return;
-    m_importanceTasks->start(
-        projectPath, tr("PPM importance"),
+    startFor(
+        m_importanceTasks, projectPath, tr("PPM importance"),
         [](ProjectStore &store, Feedback &) -> std::any {
             QHash<QString, double> gains;
             try {
@@ -193,9 +191,7 @@ void CalibrationView::startReport(const QString &projectPath, const std::optiona
             }
             return gains;
         },
-        [this, projectPath](std::any &any) {
-            if (!isFor(projectPath))
-                return;
+        [this](std::any &any) {
             m_importance = std::any_cast<QHash<QString, double>>(any);
             m_importanceNote = m_importance.isEmpty()
                 ? tr("PPM importance: no PPM fitted for this project (PPM tab > Fit).")

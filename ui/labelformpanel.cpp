@@ -4,6 +4,7 @@
 #include "core/labels/labelform.h"
 #include "ui/labelwidgets.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -142,6 +143,12 @@ void LabelFormPanel::setCurrentRow(int row)
     m_row = row;
     for (int r = 0; r < RowCount; ++r)
         m_rows[std::size_t(r)]->setCurrent(r == row);
+}
+
+bool LabelFormPanel::reasonHasFocus() const
+{
+    QWidget *focus = QApplication::focusWidget();
+    return focus && qobject_cast<QCheckBox *>(focus) && isAncestorOf(focus);
 }
 
 bool LabelFormPanel::moveReasonFocus(int delta)

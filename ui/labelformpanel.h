@@ -50,6 +50,8 @@ public:
     int currentRow() const { return m_row; }
     /** ← / →: the keyboard focus to the next or previous reason of the marked row. */
     bool moveReasonFocus(int delta);
+    /** Whether a reason checkbox holds the keyboard focus (after ← or →). */
+    bool reasonHasFocus() const;
     QPlainTextEdit *rationale() const { return m_rationale; }
     /** The LM-label panel (rich text). */
     QLabel *lmPanel() const { return m_lmPanel; }

@@ -139,8 +139,11 @@ std::optional<qint64> LabelQueue::takeNext(std::optional<qint64> current)
 
 std::optional<Instance> LabelQueue::take(qint64 id)
 {
-    if (auto it = m_cache.find(id); it != m_cache.end())
-        return m_cache.take(id);
+    return m_cache.contains(id) ? std::optional<Instance>(m_cache.take(id)) : read(id);
+}
+
+std::optional<Instance> LabelQueue::read(qint64 id)
+{
     if (!m_store)
         return std::nullopt;
     try {
@@ -162,12 +165,8 @@ void LabelQueue::prefetchAndTopUp(std::optional<qint64> current)
             keep.insert(*it);
             if (m_cache.contains(*it))
                 continue;
-            try {
-                if (std::optional<Instance> inst = m_store->instance(*it))
-                    m_cache.insert(*it, std::move(*inst));
-            } catch (const std::exception &e) {
-                Q_EMIT failed(QString::fromUtf8(e.what()));
-            }
+            if (std::optional<Instance> inst = read(*it))
+                m_cache.insert(*it, std::move(*inst));
         }
     for (auto it = m_cache.begin(); it != m_cache.end();)
         it = keep.contains(it.key()) ? std::next(it) : m_cache.erase(it);

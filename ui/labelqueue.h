@@ -95,6 +95,8 @@ Q_SIGNALS:
 
 private:
     void merge(const std::vector<qint64> &ids, const QueueStatus &status, qint64 savesSince);
+    /** The instance from the store (none when gone; a read error is reported by failed()). */
+    std::optional<Instance> read(qint64 id);
 
     ProjectStore *m_store = nullptr;
     QString m_annotator;

@@ -11,7 +11,6 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -392,7 +391,7 @@ bool LabelView::focusNextPrevChild(bool next)
         setFocus(Qt::TabFocusReason);
         return true;
     }
-    if (focus && qobject_cast<QCheckBox *>(focus) && isAncestorOf(focus))
+    if (m_form->reasonHasFocus())
         setFocus(Qt::TabFocusReason); // from a reason, Tab moves on to the next row
     setCurrentRow(next ? (currentRow() + 1) % RowCount : (currentRow() + RowCount - 1) % RowCount);
     return true;
@@ -596,7 +595,7 @@ void LabelView::showInstance(qint64 id)
         return;
     // A reason of the previous instance may hold the keyboard focus (← →): the keys go
     // back to the tab, so that Space cannot tick a reason nobody looked at.
-    if (QWidget *focus = QApplication::focusWidget(); focus && qobject_cast<QCheckBox *>(focus) && isAncestorOf(focus))
+    if (m_form->reasonHasFocus())
         setFocus();
     m_swapped = AnnotationStore::showSwapped(m_annotator, id);
     clearForm();

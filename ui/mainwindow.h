@@ -68,8 +68,9 @@ public:
     /** The welcome line above the dataset table (the first start, on the sample project). */
     void showWelcome();
 
-    /** Whether the window remembers its session in the settings: restores geometry and
-     *  split now, records opened projects as recent, saves geometry on close. Off by
+    /** Whether the window remembers its session in the settings: restores geometry (fit to
+     *  the screen), split and current tab now, records opened projects as recent, saves
+     *  them on close. Off by
      *  default, so tests and headless runs (--screenshot) leave the settings alone. */
     void setSessionPersistent(bool persistent);
     /** Shrinks the window to the free area of its screen when it is larger (a laptop). */

@@ -48,9 +48,13 @@ ReportView::ReportView(const QString &threadName, QWidget *parent)
 
 ReportView::~ReportView() = default;
 
-bool ReportView::isFor(const QString &projectPath) const
+bool ReportView::startFor(TaskController *tasks, const QString &projectPath, const QString &what,
+                          TaskController::Work work, std::function<void(std::any &)> accept)
 {
-    return m_store && m_store->path() == projectPath;
+    return tasks->start(projectPath, what, std::move(work), [this, projectPath, accept = std::move(accept)](std::any &result) {
+        if (m_store && m_store->path() == projectPath)
+            accept(result);
+    });
 }
 
 void ReportView::addTopWidget(QWidget *widget)

@@ -3,6 +3,7 @@
 
 #include "core/domain/types.h"
 #include "ui/projectview.h"
+#include "ui/taskcontroller.h"
 
 #include <optional>
 
@@ -12,8 +13,6 @@ class QLabel;
 class QPushButton;
 
 namespace hyper {
-
-class TaskController;
 
 /**
  * The base of the report tabs (Agreement, Calibration): a report computed from the
@@ -58,10 +57,14 @@ protected:
     /** Shows the report, or the empty state without one. */
     virtual void showReport() = 0;
 
+    /** Starts a job of the report on `tasks` (tasks(), or a controller of the subclass's
+     *  own) for the project at projectPath. Its result reaches `accept` only while that
+     *  project is still the open one: a job may end after another project was opened, and
+     *  the report is then computed again. False when `tasks` is busy. */
+    bool startFor(TaskController *tasks, const QString &projectPath, const QString &what,
+                  TaskController::Work work, std::function<void(std::any &)> accept);
+
     ProjectStore *store() const { return m_store; }
-    /** Whether a job's result is for the open project (a job may end after another
-     *  project was opened; its result is then dropped and the report computed again). */
-    bool isFor(const QString &projectPath) const;
     TaskController *tasks() const { return m_tasks; }
     QLabel *summary() const { return m_summary; }
 

@@ -35,21 +35,27 @@ namespace {
 
 enum Column { ColInstance, ColLabels, ColFlags, ColSpread, ColSplit, ColFinal, ColCount };
 
-// What each row is, for the "Show" filter (Qt::UserRole + 1 of the Instance cell).
+// The Instance cell's data: the id (IdRole) and what the row is (KindRole, for the
+// "Show" filter); every cell's sort key (SortRole).
+constexpr int IdRole = Qt::UserRole;
+constexpr int KindRole = Qt::UserRole + 1;
+constexpr int SortRole = Qt::UserRole + 2;
+constexpr int kNoFinal = -99; // the sort key of a row without a final label
+
 enum RowKind { KindFlagged = 1, KindDisagreeing = 2, KindAdjudicated = 4 };
 
-/** A cell that sorts by a number (UserRole + 2), not by its text ("10" after "9"). */
+/** A cell that sorts by a number (SortRole), not by its text ("10" after "9"). */
 class SortCell : public QTableWidgetItem
 {
 public:
     SortCell(const QString &text, double key)
         : QTableWidgetItem(text)
     {
-        setData(Qt::UserRole + 2, key);
+        setData(SortRole, key);
     }
     bool operator<(const QTableWidgetItem &other) const override
     {
-        return data(Qt::UserRole + 2).toDouble() < other.data(Qt::UserRole + 2).toDouble();
+        return data(SortRole).toDouble() < other.data(SortRole).toDouble();
     }
 };
 
@@ -268,14 +274,12 @@ void ReviewView::fill(std::vector<ReviewItem> items)
     QSignalBlocker block(m_table);
     m_table->setSortingEnabled(false); // while the rows are set
     m_table->setRowCount(int(items.size()));
-    int open = 0;
     for (int r = 0; r < int(items.size()); ++r) {
         const ReviewItem &it = items[std::size_t(r)];
-        open += !it.adjudicated;
         auto *id = new SortCell(QString::number(it.instanceId), double(it.instanceId));
-        id->setData(Qt::UserRole, it.instanceId);
+        id->setData(IdRole, it.instanceId);
         const bool disagreeing = it.foldedDisagree || it.spread >= double(m_spread->value());
-        id->setData(Qt::UserRole + 1, (it.flags ? KindFlagged : 0) | (disagreeing ? KindDisagreeing : 0)
+        id->setData(KindRole, (it.flags ? KindFlagged : 0) | (disagreeing ? KindDisagreeing : 0)
                                           | (it.adjudicated ? KindAdjudicated : 0));
         m_table->setItem(r, ColInstance, id);
         m_table->setItem(r, ColLabels, new SortCell(QString::number(it.labels), it.labels));
@@ -284,10 +288,9 @@ void ReviewView::fill(std::vector<ReviewItem> items)
         m_table->setItem(r, ColSplit, new SortCell(QStringLiteral("%1 / %2 / %3").arg(it.votesA).arg(it.votesTie).arg(it.votesB),
                                                    double(std::min(it.votesA, it.votesB))));
         m_table->setItem(r, ColFinal, new SortCell(it.adjudicated ? labelformat::shortText(*it.adjudicated) : QString(),
-                                                   it.adjudicated ? toInt(*it.adjudicated) : -99));
+                                                   it.adjudicated ? toInt(*it.adjudicated) : kNoFinal));
     }
     m_table->setSortingEnabled(true); // sorts by the header's column, if one was clicked
-    m_summary->setText(tr("%1 to review, %2 loaded").arg(open).arg(items.size()));
     if (items.empty())
         message(m_routedOnly->isChecked() ? tr("Nothing to review among the instances routed to humans.")
                                           : tr("Nothing to review: no flags and no disagreeing labels."),
@@ -300,16 +303,41 @@ void ReviewView::fill(std::vector<ReviewItem> items)
     m_table->setMinimumWidth(width);
     int keepRow = -1;
     for (int r = 0; r < m_table->rowCount(); ++r)
-        if (m_table->item(r, ColInstance)->data(Qt::UserRole).toLongLong() == keep)
+        if (m_table->item(r, ColInstance)->data(IdRole).toLongLong() == keep)
             keepRow = r;
     block.unblock();
     applyShowFilter(keepRow >= 0 ? keepRow : std::max(keepAt, 0)); // the next one, when it left
 }
 
+int ReviewView::setSelectedFinal(std::optional<Preference> final)
+{
+    QTableWidgetItem *idCell = m_table->item(m_table->selectedItems().first()->row(), ColInstance);
+    QTableWidgetItem *finalCell = m_table->item(idCell->row(), ColFinal);
+    // Its kind and sort key first: setting the text may move the row (a sorted list).
+    const int kind = idCell->data(KindRole).toInt();
+    idCell->setData(KindRole, final ? kind | KindAdjudicated : kind & ~KindAdjudicated);
+    finalCell->setData(SortRole, final ? toInt(*final) : kNoFinal);
+    finalCell->setText(final ? labelformat::shortText(*final) : QString());
+    const int row = idCell->row();
+    m_table->setRowHidden(row, !passesShowFilter(row));
+    updateSummary();
+    return row;
+}
+
+void ReviewView::updateSummary()
+{
+    int open = 0, shown = 0;
+    for (int r = 0; r < m_table->rowCount(); ++r) {
+        open += m_table->item(r, ColFinal)->text().isEmpty();
+        shown += !m_table->isRowHidden(r);
+    }
+    m_summary->setText(tr("%1 to review, %2 loaded · %3 shown").arg(open).arg(m_table->rowCount()).arg(shown));
+}
+
 bool ReviewView::passesShowFilter(int row) const
 {
     const int want = m_show->currentData().toInt();
-    const int kind = m_table->item(row, ColInstance)->data(Qt::UserRole + 1).toInt();
+    const int kind = m_table->item(row, ColInstance)->data(KindRole).toInt();
     return want == 0 || (want > 0 ? (kind & want) != 0 : (kind & -want) == 0);
 }
 
@@ -329,8 +357,7 @@ void ReviewView::applyShowFilter(int anchorRow)
     }
     if (pick < 0)
         pick = firstShown;
-    if (m_table->rowCount() > 0)
-        m_summary->setText(tr("%1 · %2 shown").arg(m_summary->text().section(QStringLiteral(" · "), 0, 0)).arg(shown));
+    updateSummary();
     if (pick >= 0) {
         m_table->selectRow(pick);
         m_table->scrollToItem(m_table->item(pick, ColInstance));
@@ -348,7 +375,7 @@ qint64 ReviewView::selectedInstance() const
     if (sel.isEmpty())
         return 0;
     const QTableWidgetItem *id = m_table->item(sel.first()->row(), ColInstance);
-    return id ? id->data(Qt::UserRole).toLongLong() : 0;
+    return id ? id->data(IdRole).toLongLong() : 0;
 }
 
 void ReviewView::showSelected()
@@ -413,14 +440,7 @@ void ReviewView::adjudicateSelected(int value)
     }
     message(tr("Saved the final label of instance %1: %2.").arg(id).arg(labelformat::longText(p)), false);
     Q_EMIT projectDataChanged();
-    QTableWidgetItem *idCell = m_table->item(m_table->selectedItems().first()->row(), ColInstance);
-    QTableWidgetItem *finalCell = m_table->item(idCell->row(), ColFinal);
-    // Its kind and sort key first: setting the text may move the row (a sorted list).
-    idCell->setData(Qt::UserRole + 1, idCell->data(Qt::UserRole + 1).toInt() | KindAdjudicated);
-    finalCell->setData(Qt::UserRole + 2, toInt(p));
-    finalCell->setText(labelformat::shortText(p));
-    const int row = idCell->row();
-    m_table->setRowHidden(row, !passesShowFilter(row)); // "Open" lets it go
+    const int row = setSelectedFinal(p); // "Open" lets it go
     // The next open item below that the list shows, else the first one.
     int next = -1;
     for (int k = 1; k <= m_table->rowCount() && next < 0; ++k) {
@@ -428,12 +448,6 @@ void ReviewView::adjudicateSelected(int value)
         if (!m_table->isRowHidden(r) && m_table->item(r, ColFinal)->text().isEmpty())
             next = r;
     }
-    int open = 0, shown = 0;
-    for (int r = 0; r < m_table->rowCount(); ++r) {
-        open += m_table->item(r, ColFinal)->text().isEmpty();
-        shown += !m_table->isRowHidden(r);
-    }
-    m_summary->setText(tr("%1 to review, %2 loaded · %3 shown").arg(open).arg(m_table->rowCount()).arg(shown));
     if (next >= 0)
         m_table->selectRow(next);
     else
@@ -451,11 +465,7 @@ void ReviewView::clearSelected()
         message(tr("Could not clear the final label: %1").arg(QString::fromUtf8(e.what())), true);
         return;
     }
-    QTableWidgetItem *idCell = m_table->item(m_table->selectedItems().first()->row(), ColInstance);
-    QTableWidgetItem *finalCell = m_table->item(idCell->row(), ColFinal);
-    idCell->setData(Qt::UserRole + 1, idCell->data(Qt::UserRole + 1).toInt() & ~KindAdjudicated);
-    finalCell->setData(Qt::UserRole + 2, -99);
-    finalCell->setText(QString());
+    setSelectedFinal(std::nullopt); // "Adjudicated" lets it go
     message(tr("Final label of instance %1 removed.").arg(id), false);
     Q_EMIT projectDataChanged();
     showSelected();

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/domain/preference.h"
 #include "ui/projectview.h"
+
+#include <optional>
 
 #include <vector>
 
@@ -61,6 +64,12 @@ private:
      *  shown one after it. */
     void applyShowFilter(int anchorRow);
     bool passesShowFilter(int row) const;
+    /** Shows the selected row's new final label (none: cleared): its text, kind and sort
+     *  key, hidden when the Show filter leaves it out; returns its row (a sorted list may
+     *  move it). */
+    int setSelectedFinal(std::optional<Preference> final);
+    /** "N to review, M loaded · K shown", counted from the list. */
+    void updateSummary();
     void fill(std::vector<ReviewItem> items);
     void showSelected();
     void message(const QString &text, bool error);
