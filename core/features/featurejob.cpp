@@ -69,6 +69,10 @@ void parallelFor(int n, int threads, Feedback &feedback, double from, double to,
         t.join();
     if (error)
         std::rethrow_exception(error);
+    // The helpers may have taken every batch (a busy machine): the stage's end is
+    // reported here in any case, and a cancel that arrives with it is honoured.
+    if (!feedback.isCanceled())
+        feedback.setProgress(to, what);
     if (feedback.isCanceled())
         throw Canceled{};
 }
