@@ -72,6 +72,7 @@ private:
         bool quoted = false;      // the current field was opened with a quote
         bool afterClose = false;  // just after the closing quote of a quoted field
         qint64 quoteLine = 0;     // where the open quote was opened (a record may span lines)
+        std::size_t recordBytes = line.size();
         for (;;) {
             checkUtf8(row, line);
             for (std::size_t i = 0; i < line.size(); ++i) {
@@ -112,6 +113,14 @@ private:
             if (!m_reader->next(line))
                 throw ImportError(m_name, quoteLine,
                                   QStringLiteral("unterminated quoted field (the quote opened on this line is never closed)"));
+            // A record is held whole: its lines together have the line's limit, so that a
+            // quote never closed cannot eat the memory (a gzip bomb of newlines).
+            recordBytes += line.size() + 1;
+            if (recordBytes > m_reader->maxLineBytes())
+                throw ImportError(m_name, row.line,
+                                  QStringLiteral("the record that starts on this line is longer than %1 (the limit; "
+                                                 "hyper import --max-line-mib raises it); is a quote never closed?")
+                                      .arg(LineReader::sizeText(m_reader->maxLineBytes())));
             field.push_back('\n');
         }
         m_fields.push_back(std::move(field));

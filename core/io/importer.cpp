@@ -18,13 +18,6 @@ namespace hyper {
 
 namespace {
 
-QString composeWhat(const QString &file, qint64 line, const QString &message)
-{
-    if (line > 0)
-        return QStringLiteral("%1:%2: %3").arg(file).arg(line).arg(message);
-    return QStringLiteral("%1: %2").arg(file, message);
-}
-
 /** "data/hh.jsonl.gz" -> "hh": names the pairs annotator and the default source. */
 QString fileStem(const QString &path)
 {
@@ -187,14 +180,6 @@ struct ProducerGuard {
 };
 
 } // namespace
-
-ImportError::ImportError(const QString &file, qint64 line, const QString &message)
-    : std::runtime_error(composeWhat(file, line, message).toStdString())
-    , m_file(file)
-    , m_line(line)
-    , m_message(message)
-{
-}
 
 QStringList importFormats() { return formatNames(); }
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 namespace hyper {
 
@@ -15,26 +16,29 @@ namespace {
 // keep memory constant whatever the file size.
 constexpr std::size_t kBufferSize = 1 << 20;
 constexpr std::size_t kInputSize = 256 << 10;
+// A small file gets a buffer its size (at least this much): opening many small files (the
+// tests, the fuzz targets) then costs no megabyte of fresh memory each.
+constexpr std::size_t kMinBufferSize = 4 << 10;
+// Decompressed text is often ten times the gzip file; the buffer still grows for a line
+// longer than it.
+constexpr std::size_t kMinGzipBufferSize = 64 << 10;
+constexpr std::size_t kGzipRatio = 16;
 } // namespace
 
 struct LineReader::Gzip {
     z_stream zs{};
-    std::vector<char> in = std::vector<char>(kInputSize);
+    std::vector<char> in;
     bool streamEnded = false;   // the current member ended; more input may start another
     bool inputEof = false;
     ~Gzip() { inflateEnd(&zs); }
 };
 
-namespace {
-
-QString sizeText(std::size_t bytes)
+QString LineReader::sizeText(std::size_t bytes)
 {
     if (bytes >= (std::size_t(1) << 20) && bytes % (std::size_t(1) << 20) == 0)
         return QStringLiteral("%1 MiB").arg(qulonglong(bytes >> 20));
     return QStringLiteral("%1 bytes").arg(qulonglong(bytes));
 }
-
-} // namespace
 
 LineReader::LineReader(const QString &path, const QString &displayName)
     : m_file(path), m_name(displayName)
@@ -42,7 +46,8 @@ LineReader::LineReader(const QString &path, const QString &displayName)
     if (!m_file.open(QIODevice::ReadOnly))
         throw ImportError(m_name, 0, QStringLiteral("cannot open the file: %1").arg(m_file.errorString()));
     m_size = m_file.size();
-    m_buf.resize(kBufferSize);
+    // A pipe or a /proc file says 0 bytes: it gets the full buffers.
+    const std::size_t size = m_file.isSequential() || m_size <= 0 ? kBufferSize : std::size_t(m_size);
 
     char magic[2] = {0, 0};
     const qint64 got = m_file.peek(magic, 2);
@@ -52,6 +57,11 @@ LineReader::LineReader(const QString &path, const QString &displayName)
         // 16 + MAX_WBITS: expect a gzip header and check its CRC trailer.
         if (inflateInit2(&m_gzip->zs, 16 + MAX_WBITS) != Z_OK)
             throw ImportError(m_name, 0, QStringLiteral("cannot initialise zlib"));
+        m_gzip->in.resize(std::clamp(size, std::size_t(1), kInputSize));
+        m_buf.resize(std::clamp(size * kGzipRatio, kMinGzipBufferSize, kBufferSize));
+    } else {
+        // The whole file and one byte more, so that reading it never grows the buffer.
+        m_buf.resize(std::clamp(size + 1, kMinBufferSize, kBufferSize));
     }
 }
 
@@ -79,6 +89,8 @@ std::size_t LineReader::fill(char *dst, std::size_t capacity)
     if (!m_gzip)
         return readRaw(dst, capacity);
 
+    // zlib counts in uInt: a buffer past 4 GiB (--max-line-mib 4096) is filled in parts.
+    capacity = std::min<std::size_t>(capacity, std::numeric_limits<uInt>::max());
     Gzip &g = *m_gzip;
     z_stream &zs = g.zs;
     zs.next_out = reinterpret_cast<Bytef *>(dst);
@@ -146,6 +158,8 @@ bool LineReader::next(std::string_view &line)
                 m_consumed += qint64(len + 1);
                 if (len > 0 && base[m_pos + len - 1] == '\r')
                     --len;
+                if (len > m_maxLine)
+                    throwTooLong();
                 line = std::string_view(base + m_pos, len);
                 m_pos = m_scanned = at + 1;
                 break;
@@ -159,6 +173,8 @@ bool LineReader::next(std::string_view &line)
             m_consumed += qint64(len);
             if (m_buf[m_pos + len - 1] == '\r')
                 --len;
+            if (len > m_maxLine)
+                throwTooLong();
             line = std::string_view(m_buf.data() + m_pos, len);
             m_pos = m_scanned = m_end;
             break;
@@ -173,13 +189,11 @@ bool LineReader::next(std::string_view &line)
         if (m_end == m_buf.size()) {
             // One line fills the buffer: grow it by half (old and new buffer live together
             // while it grows: 1.5x at most, where doubling peaked at 2x), but never past
-            // the limit plus the byte that proves the line longer, so an endless line
-            // cannot eat the memory.
-            if (m_end > m_maxLine)
-                throw ImportError(m_name, m_line + 1,
-                                  QStringLiteral("the line is longer than %1 (the limit; hyper import --max-line-mib "
-                                                 "raises it)").arg(sizeText(m_maxLine)));
-            m_buf.resize(std::min(m_buf.size() + m_buf.size() / 2, m_maxLine + 1));
+            // the limit plus room for a "\r" and the byte that proves the line longer, so an
+            // endless line cannot eat the memory.
+            if (m_end > m_maxLine + 1)
+                throwTooLong();
+            m_buf.resize(std::min(m_buf.size() + std::max<std::size_t>(m_buf.size() / 2, 1), m_maxLine + 2));
         }
         const std::size_t n = fill(m_buf.data() + m_end, m_buf.size() - m_end);
         if (n == 0)
@@ -193,6 +207,13 @@ bool LineReader::next(std::string_view &line)
             line.remove_prefix(3);
     }
     return true;
+}
+
+void LineReader::throwTooLong() const
+{
+    throw ImportError(m_name, m_line + 1,
+                      QStringLiteral("the line is longer than %1 (the limit; hyper import --max-line-mib "
+                                     "raises it)").arg(sizeText(m_maxLine)));
 }
 
 } // namespace hyper

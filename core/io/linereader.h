@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QString>
 
+#include <algorithm>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -16,9 +17,10 @@ namespace hyper {
  * (1f 8b), not by the file name, and concatenated gzip members are read in turn. A UTF-8
  * byte order mark at the start is dropped. Lines are returned without "\n" or "\r\n".
  *
- * A line longer than maxLineBytes() (default 256 MiB; gzip lines counted decompressed)
+ * A line longer than maxLineBytes() (its bytes without the "\n" or "\r\n" that ends it, a
+ * leading byte order mark included; default 256 MiB; gzip lines counted decompressed)
  * throws ImportError naming the file and the line, before the memory is spent: the
- * buffer never grows past the limit (plus one read), so a gzip bomb of one endless line
+ * buffer never grows past the limit plus two bytes, so a gzip bomb of one endless line
  * costs at most the limit.
  *
  * Errors (cannot open, corrupt or truncated gzip) throw ImportError naming the file.
@@ -32,8 +34,10 @@ public:
     /** displayName is the file name used in error messages. */
     LineReader(const QString &path, const QString &displayName);
     /** The longest line next() returns; a longer one is an error. */
-    void setMaxLineBytes(std::size_t bytes) { m_maxLine = bytes; }
+    void setMaxLineBytes(std::size_t bytes) { m_maxLine = std::min(bytes, std::size_t(-1) / 2); }
     std::size_t maxLineBytes() const { return m_maxLine; }
+    /** "256 MiB" or "100 bytes", for messages about the limit. */
+    static QString sizeText(std::size_t bytes);
     /** The line buffer's size (for tests of the limit). */
     std::size_t bufferBytes() const { return m_buf.size(); }
     ~LineReader();
@@ -57,6 +61,7 @@ public:
     bool isGzip() const { return m_gzip != nullptr; }
 
 private:
+    [[noreturn]] void throwTooLong() const;
     std::size_t fill(char *dst, std::size_t capacity);
     std::size_t readRaw(char *dst, std::size_t capacity);
 

@@ -216,6 +216,13 @@ private:
             }
         }
         const std::string_view span(base + m_i, std::size_t(p - (base + m_i)));
+        // An element is held whole: it has the same limit as a line, checked before the
+        // span is added, so that one endless element cannot eat the memory.
+        if (m_elem.size() + span.size() > m_reader->maxLineBytes())
+            throw ImportError(m_name, m_startLine,
+                              QStringLiteral("the element that starts on this line is longer than %1 (the limit; "
+                                             "hyper import --max-line-mib raises it)")
+                                  .arg(LineReader::sizeText(m_reader->maxLineBytes())));
         m_elem.append(span);
         const auto lines = std::count(span.begin(), span.end(), '\n');
         if (lines > 0) {

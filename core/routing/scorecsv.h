@@ -18,7 +18,9 @@ struct ScoreCsv {
     QStringList features; ///< count columns, in the order asked for
     QStringList ignored; ///< other columns (unnamed ones as column_N)
     std::vector<std::vector<double>> counts; ///< per row, parallel to features
-    std::vector<double> scores; ///< per row; empty without an Overall column
+    /// per row; empty without an Overall column; NaN where a cell is not a number
+    /// (only when the score is not required: `ppm predict` ignores it)
+    std::vector<double> scores;
     std::vector<qint64> lines; ///< the line each row starts on
 };
 

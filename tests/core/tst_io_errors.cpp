@@ -5,6 +5,7 @@
 
 #include "core/io/importer.h"
 #include "core/io/linereader.h"
+#include "core/io/rowsource.h"
 #include "tests/core/importtesthelpers.h"
 #include "core/jobs/feedback.h"
 #include "core/storage/projectstore.h"
@@ -21,6 +22,19 @@ using namespace hyper::testing;
 
 namespace {
 
+/** Writes text to path, gzip-compressed when gz; false on any failure. */
+bool writeFile(const QString &path, const QByteArray &text, bool gz)
+{
+    if (gz) {
+        gzFile f = gzopen(path.toLocal8Bit().constData(), "wb");
+        if (!f)
+            return false;
+        const bool wrote = gzwrite(f, text.constData(), unsigned(text.size())) == int(text.size());
+        return gzclose(f) == Z_OK && wrote;
+    }
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+}
 
 } // namespace
 
@@ -293,7 +307,7 @@ private Q_SLOTS:
             QCOMPARE(e.line(), qint64(2));
             QVERIFY2(e.message().contains(QStringLiteral("longer than 4 MiB")), qPrintable(e.message()));
         }
-        QVERIFY2(reader.bufferBytes() <= limit + 1, qPrintable(QString::number(reader.bufferBytes())));
+        QVERIFY2(reader.bufferBytes() <= limit + 2, qPrintable(QString::number(reader.bufferBytes())));
 
         // Through the importer: the same error, and nothing written.
         auto store = newStore();
@@ -318,6 +332,150 @@ private Q_SLOTS:
         roomy.maxLineBytes = limit;
         auto other = newStore();
         QCOMPARE(import(*other, roomy).imported, qint64(1));
+    }
+
+    // The limit counts a line's bytes without its "\n" or "\r\n", whatever its size next to
+    // the read buffer (the fuzz target "lines" found small limits unchecked).
+    void lineLimitIsExact_data()
+    {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<int>("limit");
+        QTest::addColumn<int>("badLine"); // 0: all read
+        QTest::newRow("at the limit") << QByteArray("abcd\nefgh\n") << 4 << 0;
+        QTest::newRow("one over") << QByteArray("abcd\nefghi\nj\n") << 4 << 2;
+        QTest::newRow("crlf not counted") << QByteArray("abcd\r\nefgh\r\n") << 4 << 0;
+        QTest::newRow("last line, no newline") << QByteArray("ab\nabcde") << 4 << 2;
+        QTest::newRow("last line ends in cr") << QByteArray("ab\nabcd\r") << 4 << 0;
+        QTest::newRow("zero: empty lines only") << QByteArray("\n\r\n\nx\n") << 0 << 4;
+    }
+    void lineLimitIsExact()
+    {
+        QFETCH(QByteArray, text);
+        QFETCH(int, limit);
+        QFETCH(int, badLine);
+        for (const bool gz : {false, true}) {
+            const QString path = m_dir.filePath(gz ? QStringLiteral("exact.txt.gz") : QStringLiteral("exact.txt"));
+            QVERIFY(writeFile(path, text, gz));
+            LineReader reader(path, QStringLiteral("exact"));
+            reader.setMaxLineBytes(std::size_t(limit));
+            std::string_view line;
+            int read = 0;
+            try {
+                while (reader.next(line)) {
+                    QVERIFY(line.size() <= std::size_t(limit));
+                    ++read;
+                }
+                QCOMPARE(badLine, 0);
+            } catch (const ImportError &e) {
+                QCOMPARE(e.line(), qint64(badLine));
+                QCOMPARE(read, badLine - 1);
+                QVERIFY2(e.message().contains(QStringLiteral("longer than %1 bytes").arg(limit)), qPrintable(e.message()));
+            }
+        }
+    }
+
+    // Lines just at and just over a limit past the first buffer (1 MiB), so that the buffer
+    // grows up to its cap (the limit plus "\r" and one byte), plain and gzip.
+    void lineLimitWhileGrowing_data()
+    {
+        constexpr int limit = (1 << 20) + 5;
+        const QByteArray at(limit, 'x');
+        const QByteArray over(limit + 1, 'x');
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<int>("badLine"); // 0: all read
+        QTest::newRow("at, crlf") << at + "\r\nok\n" << 0;
+        QTest::newRow("over, crlf") << over + "\r\n" << 1;
+        QTest::newRow("over, lf") << "y\n" + over + "\n" << 2;
+        QTest::newRow("at, cr at the end") << "y\n" + at + "\r" << 0;
+        QTest::newRow("two over at the end") << at + "xx" << 1;
+    }
+    void lineLimitWhileGrowing()
+    {
+        constexpr std::size_t limit = (std::size_t(1) << 20) + 5;
+        QFETCH(QByteArray, text);
+        QFETCH(int, badLine);
+        for (const bool gz : {false, true}) {
+            const QString path = m_dir.filePath(gz ? QStringLiteral("grow.txt.gz") : QStringLiteral("grow.txt"));
+            QVERIFY(writeFile(path, text, gz));
+            LineReader reader(path, QStringLiteral("grow"));
+            reader.setMaxLineBytes(limit);
+            std::string_view line;
+            std::size_t longest = 0;
+            try {
+                while (reader.next(line))
+                    longest = std::max(longest, line.size());
+                QCOMPARE(badLine, 0);
+                QCOMPARE(longest, limit);
+            } catch (const ImportError &e) {
+                QCOMPARE(e.line(), qint64(badLine));
+            }
+            QVERIFY2(reader.bufferBytes() <= limit + 2, qPrintable(QString::number(reader.bufferBytes())));
+        }
+    }
+
+    // A CSV record spans lines while a quote is open: its lines together have the limit.
+    void csvRecordLimit()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("open_quote.csv"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            QByteArray text("prompt,response_a,response_b\np,a,b\np,\"never closed\n");
+            for (int i = 0; i < 200; ++i)
+                text += "more text on another line\n";
+            text += "\",b\n";
+            f.write(text);
+        }
+        const auto source = RowSource::open(path, QStringLiteral("open_quote.csv"), 0, 1000);
+        SourceRow row;
+        QVERIFY(source->next(row));
+        QVERIFY(!row.bad);
+        try {
+            source->next(row);
+            QFAIL("no ImportError for a 5,000-byte record with a 1,000-byte limit");
+        } catch (const ImportError &e) {
+            QCOMPARE(e.line(), qint64(3));
+            QVERIFY2(e.message().contains(QStringLiteral("record that starts on this line is longer than 1000 bytes")),
+                     qPrintable(e.message()));
+        }
+        // With room for it, the quoted field holds the 200 lines.
+        const auto roomy = RowSource::open(path, QStringLiteral("open_quote.csv"), 0, 100000);
+        QVERIFY(roomy->next(row));
+        QVERIFY(roomy->next(row));
+        QVERIFY(!row.bad);
+        QCOMPARE(std::count(row.value.find("response_a")->text.begin(), row.value.find("response_a")->text.end(), '\n'),
+                 qsizetype(201));
+    }
+
+    // A JSON array's element is held whole, so it has the line's limit too.
+    void arrayElementLimit()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("elements.json"));
+        {
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("[\n{\"prompt\": \"p\", \"response_a\": \"a\", \"response_b\": \"b\"},\n{\"prompt\": \""
+                    + QByteArray(5000, 'x') + "\", \"response_a\": \"a\", \"response_b\": \"b\"}\n]\n");
+        }
+        const auto source = RowSource::open(path, QStringLiteral("elements.json"), 0, 1000);
+        SourceRow row;
+        QVERIFY(source->next(row));
+        QVERIFY(!row.bad);
+        try {
+            source->next(row);
+            QFAIL("no ImportError for a 5,000-byte element with a 1,000-byte limit");
+        } catch (const ImportError &e) {
+            QCOMPARE(e.file(), QStringLiteral("elements.json"));
+            QCOMPARE(e.line(), qint64(3));
+            QVERIFY2(e.message().contains(QStringLiteral("element that starts on this line is longer than 1000 bytes")),
+                     qPrintable(e.message()));
+        }
+        // With room for it, it is read.
+        const auto roomy = RowSource::open(path, QStringLiteral("elements.json"), 0, 10000);
+        QVERIFY(roomy->next(row));
+        QVERIFY(roomy->next(row));
+        QVERIFY(!row.bad);
+        QCOMPARE(row.value.find("prompt")->text.size(), std::size_t(5000));
     }
 };
 
