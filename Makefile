@@ -5,7 +5,7 @@ JOBS    ?= $(shell nproc)
 PROJECT ?=
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build run test stress test-all bench package sanitize clean
+.PHONY: deps configure build run test stress test-all bench package sanitize fuzz clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -46,6 +46,19 @@ sanitize: deps
 	cmake --build $(SANITIZE_BUILD) -j$(JOBS)
 	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j2 -LE 'bench|stress|package'
+
+# The importers' fuzz targets (clang's libFuzzer with ASan + UBSan) in a folder of their own:
+# each runs FUZZ_SECONDS on its corpus (tests/fuzz/corpus), then llvm-cov reports the line
+# coverage of the readers (docs/DEVELOPING.md, "Fuzzing").
+FUZZ_BUILD ?= build/fuzz
+FUZZ_SECONDS ?= 30
+fuzz:
+	@HYPER_WITH_FUZZ=1 bash scripts/install-deps.sh
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	      -DHYPER_FUZZ=ON -DHYPER_FUZZ_SECONDS=$(FUZZ_SECONDS) $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j$(JOBS)
+	cd $(FUZZ_BUILD) && rm -f fuzz-work/*.summary && { ctest --output-on-failure -j$(JOBS) -L fuzz; \
+	    status=$$?; cat fuzz-work/*.summary 2>/dev/null; exit $$status; }
 
 clean:
 	rm -rf $(BUILD)

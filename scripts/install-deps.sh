@@ -13,6 +13,8 @@ PKGS=(
   slurm-wlm munge
 )
 if [[ "${HYPER_WITH_SKLEARN:-0}" == 1 ]]; then PKGS+=(python3-sklearn); fi
+# make fuzz: clang, its libFuzzer and sanitizer runtimes, llvm-profdata and llvm-cov.
+if [[ "${HYPER_WITH_FUZZ:-0}" == 1 ]]; then PKGS+=(clang libclang-rt-14-dev llvm); fi
 
 missing=()
 for p in "${PKGS[@]}"; do
