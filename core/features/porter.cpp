@@ -2,6 +2,8 @@
 // Porter (1980) suffix stripping, written from the paper's rule tables.
 #include "core/features/porter.h"
 
+#include <utility>
+
 namespace hyper::features {
 
 namespace {
@@ -9,7 +11,7 @@ namespace {
 class Stemmer
 {
 public:
-    explicit Stemmer(std::string_view w) : b(w) {}
+    Stemmer(std::string_view w, PorterMode mode) : b(w), nltk(mode == PorterMode::Nltk) {}
 
     std::string run()
     {
@@ -26,6 +28,7 @@ public:
 
 private:
     std::string b;
+    bool nltk;
 
     // A consonant is a letter other than a, e, i, o, u, and other than y preceded by
     // a consonant (so y is a consonant at the start and after a vowel).
@@ -74,9 +77,12 @@ private:
         return len >= 2 && b[len - 1] == b[len - 2] && cons(len - 1);
     }
 
-    // *o: the first len letters end cvc, the second c not w, x or y.
+    // *o: the first len letters end cvc, the second c not w, x or y. NLTK also counts a
+    // two-letter stem of a vowel and a consonant (any consonant).
     bool cvc(size_t len) const
     {
+        if (nltk && len == 2)
+            return !cons(0) && cons(1);
         if (len < 3 || !cons(len - 1) || cons(len - 2) || !cons(len - 3))
             return false;
         const char c = b[len - 1];
@@ -118,6 +124,10 @@ private:
 
     void step1a()
     {
+        if (nltk && b.size() == 4 && ends("ies")) { // ties -> tie, dies -> die
+            b.pop_back();
+            return;
+        }
         if (ends("sses"))
             b.resize(b.size() - 2);
         else if (ends("ies"))
@@ -130,6 +140,10 @@ private:
 
     void step1b()
     {
+        if (nltk && ends("ied")) { // tied -> tie, cried -> cri
+            b.resize(b.size() == 4 ? 3 : b.size() - 2);
+            return;
+        }
         if (ends("eed")) {
             replaceIf("eed", "ee", 0);
             return;
@@ -153,22 +167,52 @@ private:
         }
     }
 
+    // The paper: (*v*) Y -> I. NLTK: only after a consonant that is not the whole stem
+    // (happy -> happi, enjoy and sky stay).
     void step1c()
     {
-        if (ends("y") && hasVowel(b.size() - 1))
+        if (!ends("y"))
+            return;
+        const size_t stem = b.size() - 1;
+        if (nltk ? stem > 1 && cons(stem - 1) : hasVowel(stem))
             b.back() = 'i';
     }
 
     void step2()
     {
-        static const Rule rules[] = {
+        static const Rule original[] = {
             {"ational", "ate"}, {"tional", "tion"}, {"enci", "ence"},   {"anci", "ance"},
             {"izer", "ize"},    {"abli", "able"},   {"alli", "al"},     {"entli", "ent"},
             {"eli", "e"},       {"ousli", "ous"},   {"ization", "ize"}, {"ation", "ate"},
             {"ator", "ate"},    {"alism", "al"},    {"iveness", "ive"}, {"fulness", "ful"},
             {"ousness", "ous"}, {"aliti", "al"},    {"iviti", "ive"},   {"biliti", "ble"},
         };
-        applyLongest(rules, 0);
+        // NLTK: BLI -> BLE instead of ABLI -> ABLE, and FULLI -> FUL.
+        static const Rule extended[] = {
+            {"ational", "ate"}, {"tional", "tion"}, {"enci", "ence"},   {"anci", "ance"},
+            {"izer", "ize"},    {"bli", "ble"},     {"alli", "al"},     {"entli", "ent"},
+            {"eli", "e"},       {"ousli", "ous"},   {"ization", "ize"}, {"ation", "ate"},
+            {"ator", "ate"},    {"alism", "al"},    {"iveness", "ive"}, {"fulness", "ful"},
+            {"ousness", "ous"}, {"aliti", "al"},    {"iviti", "ive"},   {"biliti", "ble"},
+            {"fulli", "ful"},
+        };
+        if (!nltk) {
+            applyLongest(original, 0);
+            return;
+        }
+        // NLTK: ALLI -> AL, and step 2 again on the result (generalli -> general).
+        if (ends("alli") && measure(b.size() - 4) > 0) {
+            b.resize(b.size() - 2);
+            step2();
+            return;
+        }
+        // NLTK: LOGI -> LOG when the word without "ogi" has m > 0 (biology -> biolog).
+        if (ends("logi")) {
+            if (measure(b.size() - 3) > 0)
+                b.pop_back();
+            return;
+        }
+        applyLongest(extended, 0);
     }
 
     void step3()
@@ -218,14 +262,26 @@ private:
 
 } // namespace
 
-std::string porterStem(std::string_view word)
+std::string porterStem(std::string_view word, PorterMode mode)
 {
     if (word.size() <= 2)
         return std::string(word);
     for (char c : word)
         if (c < 'a' || c > 'z')
             return std::string(word);
-    return Stemmer(word).run();
+    if (mode == PorterMode::Nltk) {
+        // NLTK's irregular forms, looked up before any step.
+        static const std::pair<std::string_view, std::string_view> irregular[] = {
+            {"sky", "sky"},         {"skies", "sky"},       {"dying", "die"},       {"lying", "lie"},
+            {"tying", "tie"},       {"news", "news"},       {"innings", "inning"},  {"inning", "inning"},
+            {"outings", "outing"},  {"outing", "outing"},   {"cannings", "canning"}, {"canning", "canning"},
+            {"howe", "howe"},       {"proceed", "proceed"}, {"exceed", "exceed"},   {"succeed", "succeed"},
+        };
+        for (const auto &[form, stem] : irregular)
+            if (word == form)
+                return std::string(stem);
+    }
+    return Stemmer(word, mode).run();
 }
 
 } // namespace hyper::features

@@ -11,6 +11,7 @@
 #include "core/storage/featurestore.h"
 #include "core/storage/projectstore.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
@@ -144,7 +145,43 @@ private Q_SLOTS:
     {
         QFETCH(QString, word);
         QFETCH(QString, stem);
-        QCOMPARE(QString::fromStdString(porterStem(word.toStdString())), stem);
+        QCOMPARE(QString::fromStdString(porterStem(word.toStdString(), PorterMode::Original)), stem);
+    }
+
+    // Both modes against NLTK 3.8 itself, word by word (tests/data/stem/make_golden.py ran
+    // it once): the default mode is the one rouge_score stems with.
+    void porterMatchesNltk()
+    {
+        QFile f(QStringLiteral(HYPER_TEST_DATA_DIR "/stem/porter_golden.tsv"));
+        QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
+        int words = 0;
+        int modesDiffer = 0;
+        QStringList wrong;
+        while (!f.atEnd()) {
+            const QByteArray line = f.readLine().trimmed();
+            if (line.isEmpty() || line.startsWith('#'))
+                continue;
+            const QList<QByteArray> cols = line.split('\t');
+            QCOMPARE(cols.size(), 3);
+            const std::string word = cols[0].toStdString();
+            const std::string nltk = porterStem(word, PorterMode::Nltk);
+            const std::string original = porterStem(word, PorterMode::Original);
+            if (nltk != cols[1].toStdString())
+                wrong << QStringLiteral("%1: %2, NLTK %3").arg(QString::fromStdString(word), QString::fromStdString(nltk),
+                                                            QString::fromLatin1(cols[1]));
+            if (original != cols[2].toStdString())
+                wrong << QStringLiteral("%1 (original): %2, NLTK %3")
+                             .arg(QString::fromStdString(word), QString::fromStdString(original), QString::fromLatin1(cols[2]));
+            modesDiffer += cols[1] != cols[2];
+            ++words;
+        }
+        QVERIFY2(words > 7000, qPrintable(QString::number(words)));
+        QVERIFY2(wrong.isEmpty(), qPrintable(QStringLiteral("%1 stems differ from NLTK's, e.g. %2")
+                                                 .arg(wrong.size()).arg(wrong.mid(0, 12).join(QStringLiteral("; ")))));
+        QVERIFY(modesDiffer > 300); // the two modes are not the same stemmer
+        QCOMPARE(porterStem("dies"), std::string("die"));
+        QCOMPARE(porterStem("biology"), std::string("biolog"));
+        qInfo("porter: %d words equal NLTK's in both modes; the modes differ on %d", words, modesDiffer);
     }
 
     void rouge_data()
