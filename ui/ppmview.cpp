@@ -471,13 +471,16 @@ void PpmView::showModel(qint64 modelId)
     }
     if (!record)
         return;
-    m_metrics->setText(tr("PPM %1: %2%3 on %4 rows (%5 terms), %6-fold CV Spearman %7, RMSE %8; data %9")
+    // folds 0: fitted by the reference's protocol (hyper ppm fit --protocol reference).
+    const QString scoring = record->folds > 0 ? tr("%1-fold CV").arg(record->folds)
+                                              : tr("the reference's 80/20 split, test");
+    m_metrics->setText(tr("PPM %1: %2%3 on %4 rows (%5 terms), %6 Spearman %7, RMSE %8; data %9")
                            .arg(record->id)
                            .arg(record->model)
                            .arg(record->ridge > 0 ? tr(", ridge %1").arg(ridgeText(record->ridge)) : QString())
                            .arg(record->n)
                            .arg(record->terms)
-                           .arg(record->folds)
+                           .arg(scoring)
                            .arg(metricText(record->spearman), metricText(record->rmse))
                            .arg([&] {
                                QStringList ids;

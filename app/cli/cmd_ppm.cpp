@@ -264,7 +264,10 @@ int ppmFit(const QStringList &args)
     QCommandLineParser p;
     p.setApplicationDescription(QStringLiteral(
         "Fit the PPM on stored rows (default: the newest dataset and all with the same features), "
-        "report its k-fold cross-validated Spearman and RMSE, and store it as the current PPM."));
+        "report its k-fold cross-validated Spearman and RMSE, and store it as the current PPM. "
+        "--protocol reference scores it as the reference's train_regressor.py does instead: rows with a "
+        "missing value dropped, one 80/20 split (sklearn's train_test_split, random_state --seed, 42 by "
+        "default), the model fitted on the 80 %, MSE and RMSE on the 20 %."));
     addProjectOption(p);
     addJsonOption(p);
     p.addOption({ QStringLiteral("model"), QStringLiteral("linear | quadratic"), QStringLiteral("MODEL") });
@@ -275,7 +278,10 @@ int ppmFit(const QStringList &args)
         QStringLiteral("10") });
     p.addOption({ QStringLiteral("dataset"), QStringLiteral("A dataset to fit on (repeatable)."),
         QStringLiteral("ID") });
-    addSeedOption(p, QStringLiteral("Seed of the row shuffle before the folds."));
+    addSeedOption(p, QStringLiteral("Seed of the row shuffle before the folds (kfold, default 1), or the "
+        "split's random_state (reference, default 42)."));
+    p.addOption({ QStringLiteral("protocol"), QStringLiteral("kfold (default): k-fold CV on all rows; reference: the "
+        "reference's 80/20 split, MSE and RMSE."), QStringLiteral("P"), QStringLiteral("kfold") });
     p.addOption({ QStringLiteral("curve-points"), QStringLiteral("Learning-curve sizes (0: none)."),
         QStringLiteral("N"), QStringLiteral("5") });
     parseOrThrow(p, args);
@@ -295,6 +301,17 @@ int ppmFit(const QStringList &args)
     }
     params.folds = intOption(p, QStringLiteral("folds"), 2, 1000000);
     params.seed = seedOption(p);
+    const QString protocol = p.value(QStringLiteral("protocol"));
+    if (protocol == QLatin1String("reference")) {
+        params.protocol = routing::PpmProtocol::Reference;
+        if (p.isSet(QStringLiteral("seed"))) {
+            if (params.seed > 0xffffffffULL)
+                throw UsageError("--seed of the reference's split must be below 2^32 (numpy's RandomState)");
+            params.splitSeed = std::uint32_t(params.seed);
+        }
+    } else if (protocol != QLatin1String("kfold")) {
+        throw UsageError("--protocol must be kfold or reference");
+    }
     params.curvePoints = intOption(p, QStringLiteral("curve-points"), 0, 100);
     for (const QString &d : p.values(QStringLiteral("dataset"))) {
         const qint64 id = d.toLongLong(&ok);
@@ -311,6 +328,45 @@ int ppmFit(const QStringList &args)
         throw BadInput(QStringLiteral("hyper ppm fit: %1").arg(QString::fromUtf8(e.what())).toStdString());
     }
     const PpmModelRecord &m = r.record;
+    if (r.holdout) {
+        const PpmHoldout &h = *r.holdout;
+        const int dropped = r.dropped;
+        if (p.isSet(QStringLiteral("json"))) {
+            QJsonArray curve;
+            for (const PpmHoldout::Point &pt : h.curve)
+                curve.append(QJsonObject { { QStringLiteral("train_size"), pt.trainSize },
+                    { QStringLiteral("mse"), number(pt.mse) }, { QStringLiteral("rmse"), number(pt.rmse) },
+                    { QStringLiteral("spearman"), number(pt.spearman) } });
+            printJson({ { QStringLiteral("id"), m.id }, { QStringLiteral("model"), m.model },
+                { QStringLiteral("protocol"), QStringLiteral("reference") }, { QStringLiteral("ridge"), m.ridge },
+                { QStringLiteral("seed"), qint64(params.splitSeed) }, { QStringLiteral("dropped"), dropped },
+                { QStringLiteral("train_rows"), h.trainRows }, { QStringLiteral("test_rows"), h.testRows },
+                { QStringLiteral("mse"), number(h.mse) }, { QStringLiteral("rmse"), number(h.rmse) },
+                { QStringLiteral("spearman"), number(h.spearman) }, { QStringLiteral("terms"), m.terms },
+                { QStringLiteral("seconds"), r.seconds }, { QStringLiteral("datasets"), idArray(m.datasets) },
+                { QStringLiteral("learning_curve"), curve } });
+        } else {
+            say(QStringLiteral("PPM %1 (%2, %3 terms), the reference's protocol: %4 rows (%5 with a missing value "
+                               "dropped), split 80/20 with random_state %6; fitted on %7, tested on %8: MSE %9, "
+                               "RMSE %10, Spearman %11 (%12 s)")
+                    .arg(m.id)
+                    .arg(m.model)
+                    .arg(m.terms)
+                    .arg(h.trainRows + h.testRows)
+                    .arg(dropped)
+                    .arg(params.splitSeed)
+                    .arg(h.trainRows)
+                    .arg(h.testRows)
+                    .arg(h.mse, 0, 'g', 6)
+                    .arg(h.rmse, 0, 'g', 6)
+                    .arg(h.spearman, 0, 'f', 4)
+                    .arg(r.seconds, 0, 'f', 2));
+            for (const PpmHoldout::Point &pt : h.curve)
+                say(QStringLiteral("  %1 training rows: MSE %2, RMSE %3").arg(pt.trainSize).arg(pt.mse, 0, 'g', 6)
+                        .arg(pt.rmse, 0, 'g', 6));
+        }
+        return 0;
+    }
     if (p.isSet(QStringLiteral("json"))) {
         QJsonArray curve;
         for (const PpmLearningPoint &pt : r.curve)

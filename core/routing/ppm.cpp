@@ -5,7 +5,11 @@
 #include "core/ml/runtime.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
+#include <numeric>
+#include <stdexcept>
+#include <string>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -280,6 +284,105 @@ double spearman(const std::vector<double> &a, const std::vector<double> &b)
     if (saa == 0 || sbb == 0)
         return kNaN;
     return sab / std::sqrt(saa * sbb);
+}
+
+std::vector<int> numpyPermutation(int n, std::uint32_t seed)
+{
+    // MT19937 as numpy's legacy seeding leaves it (init_genrand), and its tempered output.
+    std::uint32_t mt[624];
+    mt[0] = seed;
+    for (std::uint32_t i = 1; i < 624; ++i)
+        mt[i] = 1812433253u * (mt[i - 1] ^ (mt[i - 1] >> 30)) + i;
+    int pos = 624;
+    auto next = [&]() -> std::uint32_t {
+        if (pos >= 624) {
+            for (int i = 0; i < 624; ++i) {
+                const std::uint32_t y = (mt[i] & 0x80000000u) | (mt[(i + 1) % 624] & 0x7fffffffu);
+                mt[i] = mt[(i + 397) % 624] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
+            }
+            pos = 0;
+        }
+        std::uint32_t y = mt[pos++];
+        y ^= y >> 11;
+        y ^= (y << 7) & 0x9d2c5680u;
+        y ^= (y << 15) & 0xefc60000u;
+        y ^= y >> 18;
+        return y;
+    };
+    std::vector<int> v(static_cast<std::size_t>(std::max(n, 0)));
+    std::iota(v.begin(), v.end(), 0);
+    // numpy's random_interval(i): the smallest all-ones mask covering i, redraw above i.
+    for (int i = n - 1; i > 0; --i) {
+        std::uint32_t mask = std::uint32_t(i);
+        mask |= mask >> 1;
+        mask |= mask >> 2;
+        mask |= mask >> 4;
+        mask |= mask >> 8;
+        mask |= mask >> 16;
+        std::uint32_t j;
+        do
+            j = next() & mask;
+        while (j > std::uint32_t(i));
+        std::swap(v[std::size_t(i)], v[j]);
+    }
+    return v;
+}
+
+PpmSplit referenceSplit(int n, std::uint32_t seed, double testSize)
+{
+    const int nTest = int(std::ceil(testSize * double(n)));
+    if (n < 2 || nTest < 1 || nTest >= n)
+        throw std::invalid_argument("an 80/20 split needs at least 2 rows (" + std::to_string(n) + " given)");
+    const std::vector<int> perm = numpyPermutation(n, seed);
+    PpmSplit s;
+    s.test.assign(perm.begin(), perm.begin() + nTest);
+    s.train.assign(perm.begin() + nTest, perm.end());
+    return s;
+}
+
+PpmHoldout referenceHoldout(PpmModel model, double ridge, const std::vector<double> &rows, int n, int p,
+                            const std::vector<double> &y, std::uint32_t seed, double testSize)
+{
+    if (int(y.size()) != n || rows.size() != std::size_t(n) * std::size_t(p))
+        throw std::invalid_argument("referenceHoldout: sizes do not match");
+    const PpmSplit split = referenceSplit(n, seed, testSize);
+    auto gather = [&](const std::vector<int> &idx, std::size_t count, std::vector<double> &x, std::vector<double> &t) {
+        x.clear();
+        t.clear();
+        for (std::size_t k = 0; k < count; ++k) {
+            const int i = idx[k];
+            x.insert(x.end(), rows.begin() + std::ptrdiff_t(i) * p, rows.begin() + std::ptrdiff_t(i + 1) * p);
+            t.push_back(y[std::size_t(i)]);
+        }
+    };
+    PpmHoldout h;
+    std::vector<double> xTest;
+    gather(split.test, split.test.size(), xTest, h.actual);
+    h.trainRows = int(split.train.size());
+    h.testRows = int(split.test.size());
+    auto score = [&](std::size_t trainCount, Ppm &fitted, std::vector<double> &predicted) {
+        std::vector<double> xTrain, yTrain;
+        gather(split.train, trainCount, xTrain, yTrain);
+        fitted = Ppm(model, ridge);
+        fitted.fit(xTrain, int(trainCount), p, yTrain);
+        predicted = fitted.predict(xTest, h.testRows);
+        const double e = rmse(predicted, h.actual);
+        return std::make_pair(e * e, e);
+    };
+    for (const double f : {0.25, 0.5, 0.75, 1.0}) {
+        const auto count = std::size_t(double(h.trainRows) * f); // Python's int(): truncation
+        if (count < 1)
+            continue;
+        Ppm fitted;
+        std::vector<double> predicted;
+        const auto [mse, e] = score(count, fitted, predicted);
+        h.curve.push_back({int(count), mse, e, spearman(predicted, h.actual)});
+    }
+    const auto [mse, e] = score(split.train.size(), h.model, h.predicted);
+    h.mse = mse;
+    h.rmse = e;
+    h.spearman = spearman(h.predicted, h.actual);
+    return h;
 }
 
 double rmse(const std::vector<double> &predicted, const std::vector<double> &actual)

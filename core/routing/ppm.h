@@ -116,6 +116,42 @@ std::vector<PpmLearningPoint> learningCurve(PpmModel model, double ridge, const 
                                             int n, int p, const std::vector<double> &y,
                                             const std::vector<int> &trainSizes, int folds = 10);
 
+/** numpy's legacy `RandomState(seed).permutation(n)`: MT19937 seeded by init_genrand,
+ *  then a Fisher-Yates shuffle from the end whose draws are masked 32-bit outputs, redrawn
+ *  above the bound. What sklearn's train_test_split(random_state=seed) permutes with. */
+std::vector<int> numpyPermutation(int n, std::uint32_t seed);
+
+/** sklearn's train_test_split(test_size, random_state=seed) as indices: the test rows are
+ *  the first ceil(test_size * n) of numpyPermutation(n, seed), the training rows the rest,
+ *  both in permutation order. */
+struct PpmSplit
+{
+    std::vector<int> train;
+    std::vector<int> test;
+};
+PpmSplit referenceSplit(int n, std::uint32_t seed, double testSize = 0.2);
+
+/** The reference's protocol (scripts/train_regressor.py of allenai/hybrid-preferences @
+ *  7a17ed3): one referenceSplit, a fit on the training rows, mean squared error and RMSE
+ *  on the test rows; and its training curve: fits on the first int(m * f) training rows,
+ *  f = 0.25, 0.5, 0.75, 1, scored on the same test rows. */
+struct PpmHoldout
+{
+    int trainRows = 0;
+    int testRows = 0;
+    double mse = 0;
+    double rmse = 0;
+    double spearman = 0;            ///< on the test rows (not in the reference's output)
+    std::vector<double> actual;     ///< test rows, in split order
+    std::vector<double> predicted;
+    struct Point { int trainSize = 0; double mse = 0; double rmse = 0; double spearman = 0; };
+    std::vector<Point> curve;
+    Ppm model;                      ///< fitted on the training rows (what the reference saves)
+};
+/** Throws std::invalid_argument when either side of the split would be empty. */
+PpmHoldout referenceHoldout(PpmModel model, double ridge, const std::vector<double> &rows, int n, int p,
+                            const std::vector<double> &y, std::uint32_t seed = 42, double testSize = 0.2);
+
 struct PpmBenchFigures
 {
     int candidates = 0;

@@ -47,6 +47,72 @@ std::vector<int> curveSizes(int n, int folds, int points)
 
 } // namespace
 
+QString ppmModelName(PpmModel model);
+
+namespace {
+
+/** The reference's protocol on the gathered rows (fitPpm with PpmProtocol::Reference). */
+PpmFitResult fitReference(ProjectStore &store, const PpmFitParams &params, const std::vector<qint64> &ids,
+                          const QStringList &features, const std::vector<double> &x, const std::vector<double> &y,
+                          const QElapsedTimer &timer)
+{
+    const int p = int(features.size());
+    // pandas' dropna(): a row with a missing value anywhere is dropped; the rest keep
+    // their order, which the split's permutation indexes.
+    std::vector<double> xs, ys;
+    for (std::size_t i = 0; i < y.size(); ++i) {
+        const auto row = x.begin() + std::ptrdiff_t(i) * p;
+        if (!std::isfinite(y[i]) || !std::all_of(row, row + p, [](double v) { return std::isfinite(v); }))
+            continue;
+        xs.insert(xs.end(), row, row + p);
+        ys.push_back(y[i]);
+    }
+    const int n = int(ys.size());
+    PpmFitResult result;
+    try {
+        result.holdout = referenceHoldout(params.model, params.ridge, xs, n, p, ys, params.splitSeed);
+    } catch (const std::invalid_argument &e) {
+        throw PpmFitError(std::string("too few rows for the reference's split: ") + e.what());
+    }
+    const PpmHoldout &h = *result.holdout;
+    result.dropped = int(y.size()) - n;
+    QJsonArray actual, predicted, curve;
+    for (std::size_t i = 0; i < h.actual.size(); ++i) {
+        actual.append(h.actual[i]);
+        predicted.append(finite(h.predicted[i]));
+    }
+    for (const PpmHoldout::Point &pt : h.curve)
+        curve.append(QJsonObject { { QStringLiteral("train_size"), pt.trainSize },
+            { QStringLiteral("spearman"), finite(pt.spearman) }, { QStringLiteral("rmse"), finite(pt.rmse) },
+            { QStringLiteral("mse"), finite(pt.mse) } });
+    const QJsonObject cv { { QStringLiteral("protocol"), QStringLiteral("reference") },
+        { QStringLiteral("seed"), QString::number(params.splitSeed) }, { QStringLiteral("test_size"), 0.2 },
+        { QStringLiteral("rows"), n }, { QStringLiteral("dropped"), int(y.size()) - n },
+        { QStringLiteral("train_rows"), h.trainRows }, { QStringLiteral("test_rows"), h.testRows },
+        { QStringLiteral("mse"), finite(h.mse) }, { QStringLiteral("rmse"), finite(h.rmse) },
+        { QStringLiteral("actual"), actual }, { QStringLiteral("predicted"), predicted },
+        { QStringLiteral("learning_curve"), curve } };
+
+    PpmModelRecord &rec = result.record;
+    rec.model = ppmModelName(params.model);
+    rec.ridge = params.ridge;
+    rec.folds = 0;
+    rec.datasets = ids;
+    rec.features = features;
+    rec.n = h.trainRows;
+    rec.terms = Ppm::expandedWidth(params.model, p) + 1;
+    rec.intercept = h.model.intercept();
+    rec.coef = h.model.coefficients();
+    rec.spearman = finiteOpt(h.spearman);
+    rec.rmse = finiteOpt(h.rmse);
+    rec.cv = QString::fromUtf8(QJsonDocument(cv).toJson(QJsonDocument::Compact));
+    rec.id = insertPpmModel(store, rec);
+    result.seconds = double(timer.nsecsElapsed()) / 1e9;
+    return result;
+}
+
+} // namespace
+
 QString ppmModelName(PpmModel model)
 {
     return model == PpmModel::Quadratic ? QStringLiteral("quadratic") : QStringLiteral("linear");
@@ -81,8 +147,12 @@ PpmFitResult fitPpm(ProjectStore &store, const PpmFitParams &params)
 {
     QElapsedTimer timer;
     timer.start();
-    if (params.folds < 2)
+    const bool reference = params.protocol == PpmProtocol::Reference;
+    if (!reference && params.folds < 2)
         throw PpmFitError("--folds must be at least 2");
+    if (reference && params.ridgeAuto)
+        throw PpmFitError("--ridge auto chooses by k-fold CV; the reference protocol fits one split "
+                          "(LinearRegression: --ridge 0)");
     if (!(params.ridge >= 0) || !std::isfinite(params.ridge))
         throw PpmFitError("--ridge must be a number >= 0");
     std::vector<qint64> ids = params.datasets.empty() ? defaultFitDatasets(store) : params.datasets;
@@ -111,6 +181,8 @@ PpmFitResult fitPpm(ProjectStore &store, const PpmFitParams &params)
         }
     }
     const int p = int(features.size());
+    if (reference)
+        return fitReference(store, params, ids, features, x, y, timer);
     if (n < params.folds || n < 2)
         throw PpmFitError("too few rows to fit: " + std::to_string(n) + " row(s), and "
             + std::to_string(params.folds) + "-fold cross-validation needs at least "

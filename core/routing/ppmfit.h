@@ -7,6 +7,7 @@
 #include "core/storage/ppmstore.h"
 
 #include <QString>
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <vector>
@@ -23,8 +24,15 @@ struct PpmFitError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/** How a fit is scored: k-fold cross-validation on all rows (the workbench's), or the
+ *  reference's one 80/20 split (referenceHoldout: rows with a missing value dropped, the
+ *  model fitted and stored on the 80 %, MSE and RMSE on the 20 %). */
+enum class PpmProtocol { KFold, Reference };
+
 struct PpmFitParams {
     PpmModel model = PpmModel::Linear;
+    PpmProtocol protocol = PpmProtocol::KFold;
+    std::uint32_t splitSeed = 42; ///< Reference: train_test_split's random_state
     double ridge = 0;
     int folds = 10;
     /** Empty: the newest dataset with rows and every dataset with the same feature list. */
@@ -42,6 +50,9 @@ struct PpmFitResult {
     std::vector<PpmLearningPoint> curve;
     /** ridgeAuto: (alpha, CV result) for every alpha tried; record.ridge is the chosen one. */
     std::vector<std::pair<double, PpmCvResult>> ridgePath;
+    /** Reference protocol: the split's figures (cv and curve are then empty). */
+    std::optional<PpmHoldout> holdout;
+    int dropped = 0; ///< Reference: rows dropped for a missing value
     double seconds = 0;
 };
 
@@ -55,7 +66,10 @@ std::vector<qint64> defaultFitDatasets(ProjectStore &store);
 /**
  * Gathers the rows of the datasets, shuffles them with the seed, runs k-fold CV (and the
  * learning curve) and fits on all rows; stores the model (insertPpmModel) with the
- * out-of-fold predictions and the curve in its cv JSON. Throws PpmFitError, StoreError.
+ * out-of-fold predictions and the curve in its cv JSON. PpmProtocol::Reference instead
+ * keeps the rows in dataset order, drops those with a missing value, and stores the model
+ * fitted on the split's training rows with the test rows' predictions (folds 0, n the
+ * training rows, rmse the test RMSE). Throws PpmFitError, StoreError.
  */
 PpmFitResult fitPpm(ProjectStore &store, const PpmFitParams &params);
 

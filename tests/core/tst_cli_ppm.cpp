@@ -271,6 +271,76 @@ private Q_SLOTS:
             r.err.constData());
     }
 
+    // hyper ppm fit --protocol reference against scikit-learn running the reference's
+    // train_regressor.py protocol on the same rows (tests/data/ppm/make_protocol_golden.py).
+    void fitReferenceProtocol()
+    {
+        QFile golden(QStringLiteral(HYPER_TEST_DATA_DIR "/ppm/protocol.csv"));
+        QVERIFY(golden.open(QIODevice::ReadOnly));
+        QList<QByteArray> lines = golden.readAll().split('\n');
+        QStringList header;
+        for (int i = 0; i < 6; ++i)
+            header << quoted(m_features[i]);
+        header << QStringLiteral("Overall");
+        QByteArray csv = header.join(QLatin1Char(',')).toUtf8() + "\n";
+        int kept = 0;
+        for (qsizetype i = 1; i < lines.size(); ++i)
+            if (!lines[i].isEmpty() && !lines[i].endsWith(',')) { // the row dropna drops
+                csv += lines[i] + "\n";
+                ++kept;
+            }
+        QCOMPARE(kept, 57);
+        const QString path = file("protocol.csv");
+        write(path, csv);
+        const Run imported = hyperCli(ppm("import-scores") << path << QStringLiteral("--json"));
+        QVERIFY2(imported.code == 0, imported.err.constData());
+        const QString id = QString::number(imported.json().value(QStringLiteral("dataset")).toInteger());
+
+        QFile expected(QStringLiteral(HYPER_TEST_DATA_DIR "/ppm/protocol_golden.csv"));
+        QVERIFY(expected.open(QIODevice::ReadOnly));
+        QMap<QString, std::pair<double, double>> full; // model -> (mse, rmse) of the 45-row fit
+        for (const QByteArray &line : expected.readAll().split('\n')) {
+            const QList<QByteArray> c = line.trimmed().split(',');
+            if (c.size() == 4 && c[1] == "45" && c[0] != "quadratic") // the exact quadratic, see tst_ppm
+                full.insert(QString::fromLatin1(c[0]).remove(QStringLiteral("_exact")), {c[2].toDouble(), c[3].toDouble()});
+        }
+        QCOMPARE(full.size(), 2);
+        for (const QString &model : full.keys()) {
+            const int before = models();
+            const Run r = hyperCli(ppm("fit") << QStringLiteral("--model") << model << QStringLiteral("--protocol")
+                                              << QStringLiteral("reference") << QStringLiteral("--dataset") << id
+                                              << QStringLiteral("--json"));
+            QVERIFY2(r.code == 0, r.err.constData());
+            const QJsonObject j = r.json();
+            QCOMPARE(j.value(QStringLiteral("protocol")).toString(), QStringLiteral("reference"));
+            QCOMPARE(j.value(QStringLiteral("train_rows")).toInt(), 45);
+            QCOMPARE(j.value(QStringLiteral("test_rows")).toInt(), 12);
+            QCOMPARE(j.value(QStringLiteral("seed")).toInteger(), 42);
+            const double mse = j.value(QStringLiteral("mse")).toDouble();
+            const double rmse = j.value(QStringLiteral("rmse")).toDouble();
+            QVERIFY2(std::abs(mse - full[model].first) <= 1e-9 * full[model].first, qPrintable(model));
+            QVERIFY2(std::abs(rmse - full[model].second) <= 1e-9 * full[model].second, qPrintable(model));
+            QCOMPARE(j.value(QStringLiteral("learning_curve")).toArray().size(), 4);
+            QCOMPARE(models(), before + 1);
+            ProjectStore store(m_project);
+            const std::optional<PpmModelRecord> stored = ppmModel(store, j.value(QStringLiteral("id")).toInteger());
+            QVERIFY(stored);
+            QCOMPARE(stored->folds, 0);
+            QCOMPARE(stored->n, qint64(45));
+            QVERIFY(stored->rmse && std::abs(*stored->rmse - rmse) < 1e-12);
+        }
+        // The reference fits one split: a CV-chosen ridge makes no sense there.
+        const Run bad = hyperCli(ppm("fit") << QStringLiteral("--model") << QStringLiteral("linear")
+                                            << QStringLiteral("--protocol") << QStringLiteral("reference")
+                                            << QStringLiteral("--ridge") << QStringLiteral("auto")
+                                            << QStringLiteral("--dataset") << id);
+        QCOMPARE(bad.code, 2);
+        QCOMPARE(hyperCli(ppm("fit") << QStringLiteral("--model") << QStringLiteral("linear")
+                                     << QStringLiteral("--protocol") << QStringLiteral("holdout"))
+                     .code,
+            2);
+    }
+
     void fitWithTooFewRowsExits2()
     {
         const QString csv = file("few.csv");

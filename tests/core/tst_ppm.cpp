@@ -113,6 +113,8 @@ private Q_SLOTS:
     void ridgePathMatchesSingleRidge();
     void learningCurveSizes();
     void rejectsBadInput();
+    void numpyPermutationMatchesNumpy();
+    void referenceProtocolMatchesSklearn();
 };
 
 void TestPpm::goldenVsSklearn_data()
@@ -341,6 +343,82 @@ void TestPpm::rejectsBadInput()
     ppm.fit({1, 2, 3, 4, 5, 7}, 3, 2, {1, 2, 3});
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ppm.predict({1, 2, 3}, 1));
     QVERIFY(ppm.predict({}, 0).empty());
+}
+
+// numpy's RandomState(seed).permutation(n), as numpy 1.24 gave it
+// (tests/data/ppm/make_protocol_golden.py).
+void TestPpm::numpyPermutationMatchesNumpy()
+{
+    int cases = 0;
+    for (const QByteArrayList &r : readCsv(QStringLiteral(HYPER_TEST_DATA_DIR "/ppm/numpy_permutation.csv"))) {
+        const int n = r[0].toInt();
+        const auto seed = std::uint32_t(r[1].toUInt());
+        std::vector<int> expected;
+        for (const QByteArray &v : r[2].split(' '))
+            expected.push_back(v.toInt());
+        QCOMPARE(int(expected.size()), n);
+        QCOMPARE(numpyPermutation(n, seed), expected);
+        ++cases;
+    }
+    QCOMPARE(cases, 7);
+}
+
+// The reference's protocol (train_regressor.py) against scikit-learn running it: the
+// split after dropna, then MSE and RMSE of the full fit and of the training curve.
+void TestPpm::referenceProtocolMatchesSklearn()
+{
+    const QString dir = QStringLiteral(HYPER_TEST_DATA_DIR "/ppm/");
+    std::vector<double> x, y;
+    int dropped = 0;
+    for (const QByteArrayList &r : readCsv(dir + QStringLiteral("protocol.csv"))) {
+        QCOMPARE(r.size(), 7);
+        if (r[6].isEmpty()) { // pandas' dropna
+            ++dropped;
+            continue;
+        }
+        for (int c = 0; c < 6; ++c)
+            x.push_back(num(r[c]));
+        y.push_back(num(r[6]));
+    }
+    QCOMPARE(dropped, 1);
+    const int n = int(y.size());
+    QCOMPARE(n, 57);
+
+    std::vector<int> test, train;
+    for (const QByteArrayList &r : readCsv(dir + QStringLiteral("protocol_split.csv")))
+        (r[0] == "test" ? test : train).push_back(r[1].toInt());
+    const PpmSplit split = referenceSplit(n, 42);
+    QCOMPARE(split.test, test); // ceil(0.2 * 57) = 12 rows
+    QCOMPARE(split.train, train);
+
+    // The quadratic is checked against the exact least-squares fit ("quadratic_exact"): the
+    // reference's own quadratic keeps PolynomialFeatures' bias column, which sklearn centres
+    // to rounding noise and fits with a coefficient near 1e12 (make_protocol_golden.py).
+    int checked = 0;
+    for (const PpmModel model : {PpmModel::Linear, PpmModel::Quadratic}) {
+        const QByteArray name = model == PpmModel::Linear ? "linear" : "quadratic_exact";
+        const PpmHoldout h = referenceHoldout(model, 0, x, n, 6, y, 42);
+        QCOMPARE(h.trainRows, 45);
+        QCOMPARE(h.testRows, 12);
+        QCOMPARE(int(h.curve.size()), 4);
+        int point = 0;
+        for (const QByteArrayList &r : readCsv(dir + QStringLiteral("protocol_golden.csv"))) {
+            if (r[0] != name)
+                continue;
+            const PpmHoldout::Point &pt = h.curve[std::size_t(point++)];
+            QCOMPARE(pt.trainSize, r[1].toInt());
+            QVERIFY2(std::abs(pt.mse - num(r[2])) <= 1e-9 * num(r[2]), qPrintable(QString::number(pt.mse, 'g', 17)));
+            QVERIFY2(std::abs(pt.rmse - num(r[3])) <= 1e-9 * num(r[3]), qPrintable(QString::number(pt.rmse, 'g', 17)));
+            if (pt.trainSize == h.trainRows) {
+                QVERIFY(std::abs(h.mse - num(r[2])) <= 1e-9 * num(r[2]));
+                QVERIFY(std::abs(h.rmse - num(r[3])) <= 1e-9 * num(r[3]));
+            }
+            ++checked;
+        }
+        QCOMPARE(point, 4);
+    }
+    QCOMPARE(checked, 8);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, referenceSplit(1, 42));
 }
 
 QTEST_GUILESS_MAIN(TestPpm)
