@@ -474,7 +474,7 @@ void PpmView::showModel(qint64 modelId)
     // folds 0: fitted by the reference's protocol (hyper ppm fit --protocol reference).
     const QString scoring = record->folds > 0 ? tr("%1-fold CV").arg(record->folds)
                                               : tr("the reference's 80/20 split, test");
-    m_metrics->setText(tr("PPM %1: %2%3 on %4 rows (%5 terms), %6 Spearman %7, RMSE %8; data %9")
+    m_metrics->setText(tr("PPM %1: %2%3 on %4 rows (%5 terms), %6 Spearman %7, RMSE %8; data %9%10")
                            .arg(record->id)
                            .arg(record->model)
                            .arg(record->ridge > 0 ? tr(", ridge %1").arg(ridgeText(record->ridge)) : QString())
@@ -487,7 +487,9 @@ void PpmView::showModel(qint64 modelId)
                                for (qint64 d : record->datasets)
                                    ids << QString::number(d);
                                return ids.join(QStringLiteral(", "));
-                           }()));
+                           }())
+                           .arg(record->countMode == QLatin1String("reference")
+                                    ? tr(" (counted the reference's way)") : QString()));
     plotFit(record->cv);
     plotImportance({});
     if (m_importanceTasks->isRunning())

@@ -24,6 +24,13 @@ void styleTitle(QCustomPlot *plot, const QString &title)
     plot->plotLayout()->addElement(0, 0, t);
 }
 
+/** The title styleTitle put in row 0. */
+void setTitle(QCustomPlot *plot, const QString &title)
+{
+    if (auto *t = qobject_cast<QCPTextElement *>(plot->plotLayout()->element(0, 0)))
+        t->setText(title);
+}
+
 std::vector<double> numbers(const QJsonValue &v)
 {
     std::vector<double> out;
@@ -92,6 +99,11 @@ QWidget *PpmView::createPlots()
 void PpmView::plotFit(const QString &cvJson)
 {
     const QJsonObject cv = QJsonDocument::fromJson(cvJson.toUtf8()).object();
+    // A fit by the reference's protocol (hyper ppm fit --protocol reference) stores its test
+    // rows' predictions and the curve of its one split, not k-fold results.
+    const bool holdout = cv.value(QStringLiteral("protocol")).toString() == QLatin1String("reference");
+    setTitle(m_scatter, holdout ? tr("Test-split prediction vs measured score") : tr("Out-of-fold prediction vs measured score"));
+    setTitle(m_curve, holdout ? tr("Training curve (one 80/20 split)") : tr("Learning curve (k-fold CV)"));
     const std::vector<double> actual = numbers(cv.value(QStringLiteral("actual")));
     const std::vector<double> predicted = numbers(cv.value(QStringLiteral("predicted")));
     QVector<double> ax, py;

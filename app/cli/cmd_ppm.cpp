@@ -161,6 +161,9 @@ int ppmCollect(const QStringList &args)
         QStringLiteral("auto") });
     p.addOption({ QStringLiteral("workers"), QStringLiteral("Proxy RMs trained at once (0: one per core)."),
         QStringLiteral("W"), QStringLiteral("0") });
+    p.addOption({ QStringLiteral("count-mode"), QStringLiteral("default (the workbench's counts) | reference (as "
+        "the reference's get_instances counts a mix; docs/ROUTING.md). A PPM fitted on the rows carries it."),
+        QStringLiteral("MODE"), QStringLiteral("default") });
     // A Slurm cluster instead of this machine (docs/CLUSTER.md).
     addSlurmOptions(p);
     p.addOption({ QStringLiteral("array-limit"), QStringLiteral("With --slurm-dir: tasks running at once (--array=...%L)."), QStringLiteral("L") });
@@ -185,6 +188,10 @@ int ppmCollect(const QStringList &args)
         params.rm.epochs = intOption(p, QStringLiteral("epochs"), 1, 1000);
     params.rm.device = p.value(QStringLiteral("device")).toStdString();
     params.workers = intOption(p, QStringLiteral("workers"), 0, 1024);
+    const std::optional<routing::CountMode> mode = routing::parseCountMode(p.value(QStringLiteral("count-mode")));
+    if (!mode)
+        throw UsageError("--count-mode must be default or reference");
+    params.countMode = *mode;
 
     const auto project = openProject(p);
     Feedback feedback = stderrFeedback(QStringLiteral("ppm collect"));
@@ -222,17 +229,26 @@ int ppmImportScores(const QStringList &args)
     p.setApplicationDescription(QStringLiteral(
         "Import PPM training rows from a CSV: a header row, one count column per feature (named as the "
         "project's features; without features every numeric column) and the score in 'Overall'. "
-        "Other columns are ignored. All rows or none."));
+        "Other columns are ignored. All rows or none. The rows are marked as counted the reference's way "
+        "(its CSVs come from generate_instances), and rows with a missing value in any column are dropped "
+        "first, as its pd.read_csv().dropna(); --count-mode default marks counts made as the workbench's "
+        "and refuses incomplete rows."));
     addProjectOption(p);
     addJsonOption(p);
+    p.addOption({ QStringLiteral("count-mode"), QStringLiteral("reference (default) | default: how the file's "
+        "counts were made."), QStringLiteral("MODE"), QStringLiteral("reference") });
     p.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("The CSV file."));
     parseOrThrow(p, args);
     requireProject(p);
+    const QString countMode = p.value(QStringLiteral("count-mode"));
+    if (!routing::parseCountMode(countMode))
+        throw UsageError("--count-mode must be reference or default");
     const QString file = fileArgument(p);
     const auto project = openProject(p);
     const QStringList known = FeatureStore(*project).featureNames();
+    const bool reference = countMode == QLatin1String("reference");
     const routing::ScoreCsv csv = routing::readScoreCsv(file, known, /*requireAll=*/false,
-        /*requireScore=*/true, /*integral=*/true);
+        /*requireScore=*/true, /*integral=*/true, /*dropNa=*/reference);
     std::vector<PpmRow> rows;
     rows.reserve(csv.counts.size());
     for (std::size_t i = 0; i < csv.counts.size(); ++i) {
@@ -243,18 +259,35 @@ int ppmImportScores(const QStringList &args)
         r.score = csv.scores[i];
         rows.push_back(std::move(r));
     }
-    const qint64 id = importPpmDataset(*project, QFileInfo(file).fileName(), csv.features, rows);
+    const qint64 id = importPpmDataset(*project, QFileInfo(file).fileName(), csv.features, rows, countMode);
     if (p.isSet(QStringLiteral("json"))) {
         printJson({ { QStringLiteral("dataset"), id }, { QStringLiteral("rows"), qint64(rows.size()) },
+            { QStringLiteral("count_mode"), countMode },
+            { QStringLiteral("dropped"), qint64(csv.dropped.size()) },
+            { QStringLiteral("dropped_lines"), [&] {
+                 QJsonArray a;
+                 for (qint64 l : csv.dropped)
+                     a.append(l);
+                 return a;
+             }() },
             { QStringLiteral("features"), QJsonArray::fromStringList(csv.features) },
             { QStringLiteral("ignored_columns"), QJsonArray::fromStringList(csv.ignored) } });
     } else {
-        say(QStringLiteral("dataset %1: %2 rows of %3 counts")
+        say(QStringLiteral("dataset %1: %2 rows of %3 counts (%4 count mode)")
                 .arg(id)
                 .arg(rows.size())
-                .arg(csv.features.size()));
+                .arg(csv.features.size())
+                .arg(countMode));
         if (!csv.ignored.isEmpty())
             say(QStringLiteral("ignored columns: %1").arg(csv.ignored.join(QStringLiteral(", "))));
+        if (!csv.dropped.empty()) {
+            QStringList lines;
+            for (qint64 l : csv.dropped)
+                lines << QString::number(l);
+            say(QStringLiteral("dropped %1 row(s) with a missing value, as pandas' dropna: line(s) %2")
+                    .arg(csv.dropped.size())
+                    .arg(lines.join(QStringLiteral(", "))));
+        }
     }
     return 0;
 }
@@ -339,6 +372,7 @@ int ppmFit(const QStringList &args)
                     { QStringLiteral("spearman"), number(pt.spearman) } });
             printJson({ { QStringLiteral("id"), m.id }, { QStringLiteral("model"), m.model },
                 { QStringLiteral("protocol"), QStringLiteral("reference") }, { QStringLiteral("ridge"), m.ridge },
+                { QStringLiteral("count_mode"), m.countMode },
                 { QStringLiteral("seed"), qint64(params.splitSeed) }, { QStringLiteral("dropped"), dropped },
                 { QStringLiteral("train_rows"), h.trainRows }, { QStringLiteral("test_rows"), h.testRows },
                 { QStringLiteral("mse"), number(h.mse) }, { QStringLiteral("rmse"), number(h.rmse) },
@@ -378,7 +412,8 @@ int ppmFit(const QStringList &args)
             { QStringLiteral("rmse"), number(m.rmse) }, { QStringLiteral("n"), m.n },
             { QStringLiteral("terms"), m.terms }, { QStringLiteral("folds"), m.folds },
             { QStringLiteral("seconds"), r.seconds }, { QStringLiteral("datasets"), idArray(m.datasets) },
-            { QStringLiteral("learning_curve"), curve }, { QStringLiteral("ridge_auto"), params.ridgeAuto } });
+            { QStringLiteral("learning_curve"), curve }, { QStringLiteral("ridge_auto"), params.ridgeAuto },
+            { QStringLiteral("count_mode"), m.countMode } });
     } else {
         if (params.ridgeAuto)
             say(QStringLiteral("ridge chosen by CV: %1 (grid of %2)").arg(m.ridge, 0, 'g', 4).arg(r.ridgePath.size()));
@@ -475,6 +510,7 @@ int ppmList(const QStringList &args)
                 { QStringLiteral("metric"), x.metric }, { QStringLiteral("seed"), QString::number(x.seed) },
                 { QStringLiteral("rows"), x.rows }, { QStringLiteral("features"), qint64(x.features.size()) },
                 { QStringLiteral("instances"), x.instances },
+                { QStringLiteral("count_mode"), datasetCountMode(x) },
                 { QStringLiteral("created_at"), x.createdAt } });
         for (const PpmModelRecord &x : models)
             m.append(QJsonObject { { QStringLiteral("id"), x.id }, { QStringLiteral("model"), x.model },
@@ -483,6 +519,7 @@ int ppmList(const QStringList &args)
                 { QStringLiteral("spearman"), number(x.spearman) },
                 { QStringLiteral("rmse"), number(x.rmse) },
                 { QStringLiteral("datasets"), idArray(x.datasets) },
+                { QStringLiteral("count_mode"), x.countMode },
                 { QStringLiteral("created_at"), x.createdAt } });
         for (const RoutePlanRecord &x : plans)
             r.append(QJsonObject { { QStringLiteral("id"), x.id },
@@ -499,19 +536,21 @@ int ppmList(const QStringList &args)
     }
     say(QStringLiteral("datasets:"));
     for (const PpmDataset &x : datasets)
-        say(QStringLiteral("  %1  %2 %3  %4 rows x %5 features")
+        say(QStringLiteral("  %1  %2 %3  %4 rows x %5 features  %6 counts")
                 .arg(x.id)
                 .arg(x.kind, x.metric)
                 .arg(x.rows)
-                .arg(x.features.size()));
+                .arg(x.features.size())
+                .arg(datasetCountMode(x)));
     say(QStringLiteral("models:"));
     for (const PpmModelRecord &x : models)
-        say(QStringLiteral("  %1  %2  n %3  Spearman %4  RMSE %5")
+        say(QStringLiteral("  %1  %2  n %3  Spearman %4  RMSE %5  %6 counts")
                 .arg(x.id)
                 .arg(x.model)
                 .arg(x.n)
                 .arg(x.spearman ? QString::number(*x.spearman, 'f', 4) : QStringLiteral("n/a"))
-                .arg(x.rmse ? QString::number(*x.rmse, 'g', 4) : QStringLiteral("n/a")));
+                .arg(x.rmse ? QString::number(*x.rmse, 'g', 4) : QStringLiteral("n/a"))
+                .arg(x.countMode));
     say(QStringLiteral("plans:"));
     for (const RoutePlanRecord &x : plans)
         say(QStringLiteral("  %1  %2  %3 human of budget %4%5")

@@ -266,8 +266,10 @@ std::string porterStem(std::string_view word, PorterMode mode)
 {
     if (word.size() <= 2)
         return std::string(word);
+    // Digits are letters other than a, e, i, o, u and y to the algorithm, so consonants:
+    // rouge_score stems its [a-z0-9] tokens whole (1990s -> 1990, mp3s -> mp3).
     for (char c : word)
-        if (c < 'a' || c > 'z')
+        if ((c < 'a' || c > 'z') && (c < '0' || c > '9'))
             return std::string(word);
     if (mode == PorterMode::Nltk) {
         // NLTK's irregular forms, looked up before any step.

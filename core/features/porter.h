@@ -20,9 +20,10 @@ enum class PorterMode {
 };
 
 /**
- * Stems one lowercase ASCII word; anything else (upper case, non-ASCII, digits) is
- * returned unchanged, as are words of one or two letters. tst_features checks both modes
- * against NLTK 3.8 on 7,424 words (tests/data/stem).
+ * Stems one word of lowercase ASCII letters and digits (digits count as consonants, as
+ * in NLTK: 1990s -> 1990); anything else (upper case, non-ASCII, punctuation) is returned
+ * unchanged, as are words of one or two characters. tst_features checks both modes
+ * against NLTK 3.8 on 7,470 words (tests/data/stem).
  */
 std::string porterStem(std::string_view word, PorterMode mode = PorterMode::Nltk);
 

@@ -387,6 +387,30 @@ void countInto(const FeatureMatrix &matrix, const Bits &subset, std::int64_t *ou
         out[f] = scalar ? countAndScalar(matrix.bits(f).data(), s, w) : countAnd(matrix.bits(f).data(), s, w);
 }
 
+QString countModeName(CountMode mode)
+{
+    return mode == CountMode::ReferenceCompat ? QStringLiteral("reference") : QStringLiteral("default");
+}
+
+std::optional<CountMode> parseCountMode(const QString &name)
+{
+    if (name == QLatin1String("default"))
+        return CountMode::Default;
+    if (name == QLatin1String("reference"))
+        return CountMode::ReferenceCompat;
+    return std::nullopt;
+}
+
+void countFor(const FeatureMatrix &matrix, const Bits &subset, std::int64_t *out)
+{
+    if (matrix.countMode() == CountMode::Default) {
+        countInto(matrix, subset, out);
+        return;
+    }
+    const std::vector<std::int64_t> c = countVector(matrix, subset, matrix.countMode());
+    std::copy(c.begin(), c.end(), out);
+}
+
 std::vector<std::int64_t> countVector(const FeatureMatrix &matrix, const Bits &subset, CountMode mode)
 {
     std::vector<std::int64_t> out(std::size_t(matrix.features()), 0);

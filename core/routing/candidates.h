@@ -9,6 +9,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <optional>
 #include <array>
 #include <cstdint>
 #include <random>
@@ -40,6 +41,21 @@ inline std::uint64_t splitmix64(std::uint64_t x)
 /** Uniform integer in [0, bound) from the generator (Lemire's multiply-and-reject;
  *  no std distribution, so the stream is the same with every standard library). */
 std::uint64_t boundedDraw(std::mt19937_64 &rng, std::uint64_t bound);
+
+enum class CountMode {
+    /** Features as stored: percentile ranks over the whole dataset, inclusive bins. */
+    Default,
+    /** As the reference counts a mix (METHOD.md §3): length percentile ranks recomputed
+     *  inside S (pandas rank(pct=True)), inclusive bin test; similarity bins on the raw
+     *  scores with the inclusive test (0.33 is in two bins, values outside [0, 1] in
+     *  none); metadata features as stored. Needs the matrix's scores. No 7,000-row
+     *  subsample. */
+    ReferenceCompat,
+};
+
+/** "default" | "reference" (the names stored with PPM datasets and models). */
+QString countModeName(CountMode mode);
+std::optional<CountMode> parseCountMode(const QString &name);
 
 /**
  * The binary feature matrix of the train split: N instances (ordered by id) x F
@@ -76,6 +92,12 @@ public:
     void setScores(const QString &score, std::vector<double> values);
     const std::vector<double> *scores(const QString &score) const;
     bool hasScores() const { return !m_scoreNames.isEmpty(); }
+    const QStringList &scoreNames() const { return m_scoreNames; }
+
+    /** How a mix of this matrix is counted (countFor): the count mode of the PPM it was
+     *  loaded for (core/routing/planner.cpp). ReferenceCompat needs the scores. */
+    void setCountMode(CountMode mode) { m_countMode = mode; }
+    CountMode countMode() const { return m_countMode; }
 
     /** Bitset of the given instance indices. */
     Bits subset(const std::vector<std::int64_t> &indices) const;
@@ -88,6 +110,7 @@ private:
     std::int64_t m_reachable = 0;
     QStringList m_scoreNames;
     std::vector<std::vector<double>> m_scores;
+    CountMode m_countMode = CountMode::Default;
 };
 
 /**
@@ -145,16 +168,7 @@ private:
  *  then with repetition for the rest. */
 std::vector<std::int64_t> drawBudgets(std::mt19937_64 &rng, std::int64_t k, std::int64_t n);
 
-enum class CountMode {
-    /** Features as stored: percentile ranks over the whole dataset, inclusive bins. */
-    Default,
-    /** As the reference counts a mix (METHOD.md §3): length percentile ranks recomputed
-     *  inside S (pandas rank(pct=True)), inclusive bin test; similarity bins on the raw
-     *  scores with the inclusive test (0.33 is in two bins, values outside [0, 1] in
-     *  none); metadata features as stored. Needs the matrix's scores. No 7,000-row
-     *  subsample. */
-    ReferenceCompat,
-};
+
 
 /** c(S): per feature the number of instances of S carrying it. Default mode only uses
  *  the bitsets (popcount of AND); ReferenceCompat recomputes the lexical features from
@@ -165,6 +179,9 @@ std::vector<std::int64_t> countVector(const FeatureMatrix &matrix, const Bits &s
  *  words a step where the CPU has AVX-512 VPOPCNTDQ, unless scalar (the baseline of
  *  `hyper bench candidates`). */
 void countInto(const FeatureMatrix &matrix, const Bits &subset, std::int64_t *out, bool scalar = false);
+/** c(S) in the matrix's countMode() into out (features() values): countInto for Default,
+ *  countVector(ReferenceCompat) otherwise (recomputes the lexical features inside S). */
+void countFor(const FeatureMatrix &matrix, const Bits &subset, std::int64_t *out);
 
 struct CandidateBench {
     std::int64_t instances = 0;

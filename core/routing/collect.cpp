@@ -94,10 +94,10 @@ QByteArray bitsBlob(const Bits &bits)
 }
 
 /** What the rows depend on besides metric, seed and matrix: the resume key. */
-QString configKey(const MetricSpec &metric, const ml::TrainConfig &rm)
+QString configKey(const MetricSpec &metric, const ml::TrainConfig &rm, CountMode mode)
 {
     QJsonObject c;
-    c.insert(QStringLiteral("count_mode"), QStringLiteral("default"));
+    c.insert(QStringLiteral("count_mode"), countModeName(mode));
     // 2: the sampler's inner draws from xoshiro256** (issue 17). Candidate i of a seed is
     // another set than in earlier builds, so their datasets (no "sampler") are not resumed.
     c.insert(QStringLiteral("sampler"), 2);
@@ -335,9 +335,13 @@ void Collector::prepare()
     if (m_params.candidates < 0)
         throw CollectError("the number of candidates must not be negative");
     m_metric = parseMetric(m_params.metric);
-    m_matrix = FeatureMatrix::fromStore(m_store, false);
+    const bool reference = m_params.countMode == CountMode::ReferenceCompat;
+    m_matrix = FeatureMatrix::fromStore(m_store, reference);
     if (m_matrix.features() == 0)
         throw CollectError(m_store.path().toStdString() + " has no features: run 'hyper features' first");
+    if (reference && !m_matrix.hasScores())
+        throw CollectError(m_store.path().toStdString()
+                           + " has no stored scores, which reference counts recompute: run 'hyper features' again");
     if (m_matrix.instances() == 0)
         throw CollectError(m_store.path().toStdString() + " has no train instances");
     m_train = loadMixInstances(m_store, Split::Train);
@@ -404,7 +408,7 @@ Collector::Candidate Collector::candidate(int index)
     std::mt19937_64 rng = candidateRng(m_params.seed, index);
     Bits set;
     c.row.size = m_sampler->sample(rng, set, c.row.budget);
-    for (std::int64_t v : countVector(m_matrix, set))
+    for (std::int64_t v : countVector(m_matrix, set, m_params.countMode))
         c.row.counts.push_back(qint64(v));
     c.row.human = bitsBlob(set);
     std::vector<char> mask(m_train.size(), 0);
@@ -551,7 +555,7 @@ CollectResult Collector::run()
     QElapsedTimer timer;
     timer.start();
     prepare();
-    const QString config = configKey(m_metric, m_rm);
+    const QString config = configKey(m_metric, m_rm, m_params.countMode);
     const QString hash = matrixHash(m_matrix);
     m_result.requested = m_params.candidates;
     bool created = false;
@@ -662,7 +666,7 @@ SlurmJob Collector::writeJob(const SlurmOptions &options)
         throw CollectError("a Slurm job trains proxy RMs: use --metric rm");
     if (options.trainCommand.isEmpty() || !QFileInfo(options.trainCommand).isAbsolute())
         throw CollectError("the job needs the absolute path of hyper-train on the nodes (--train-command)");
-    const QString config = configKey(m_metric, m_rm);
+    const QString config = configKey(m_metric, m_rm, m_params.countMode);
     const QString hash = matrixHash(m_matrix);
     std::unordered_set<int> have;
     if (const std::optional<qint64> id = findCollectDataset(m_store, m_params.metric, m_params.seed, config, hash))
@@ -769,7 +773,7 @@ SlurmJob Collector::writeJob(const SlurmOptions &options)
 SlurmImport Collector::importJob(const QString &dir, const QJsonObject &manifest)
 {
     prepare();
-    const QString config = configKey(m_metric, m_rm);
+    const QString config = configKey(m_metric, m_rm, m_params.countMode);
     const QString hash = matrixHash(m_matrix);
     const QString uuid = packs::projectUuid(m_store);
     if (manifest.value(QStringLiteral("project_uuid")).toString() != uuid)
@@ -876,6 +880,10 @@ SlurmImport importSlurmResults(ProjectStore &store, const QString &dir, Feedback
     params.rm.epochs = rm.value(QStringLiteral("epochs")).toInt(params.rm.epochs);
     params.rm.device = rm.value(QStringLiteral("device")).toString().toStdString();
     params.rm.useMargin = rm.value(QStringLiteral("margin")).toBool(params.rm.useMargin);
+    // The job's counts were taken in the mode its config names (older jobs: default).
+    const QString mode = QJsonDocument::fromJson(manifest.value(QStringLiteral("config")).toString().toUtf8())
+                             .object().value(QStringLiteral("count_mode")).toString();
+    params.countMode = parseCountMode(mode).value_or(CountMode::Default);
     return Collector(store, params, feedback, {}).importJob(dir, manifest);
 }
 

@@ -39,6 +39,10 @@ struct CollectParams {
      *  (whose dropout draws from LibTorch's global generator) and CUDA runs use 1, so
      *  that a score never depends on the worker count. */
     int workers = 0;
+    /** How each candidate's counts are taken (--count-mode): Default, or as the
+     *  reference's get_instances counts a mix (ReferenceCompat; needs the stored scores).
+     *  Part of the resume key, and stored with the dataset; a PPM fitted on it carries it. */
+    CountMode countMode = CountMode::Default;
 };
 
 struct CollectResult {

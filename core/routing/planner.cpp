@@ -29,10 +29,12 @@ QString compactJson(const QJsonObject &o)
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
-/** The project's matrix with its columns reordered to `features`. */
-routing::FeatureMatrix matrixFor(ProjectStore &store, const QStringList &features)
+/** The project's matrix with its columns reordered to `features`, counting in `mode` (with
+ *  the raw scores, which ReferenceCompat counts recompute). */
+routing::FeatureMatrix matrixFor(ProjectStore &store, const QStringList &features, routing::CountMode mode)
 {
-    const routing::FeatureMatrix all = routing::FeatureMatrix::fromStore(store, false);
+    const bool reference = mode == routing::CountMode::ReferenceCompat;
+    const routing::FeatureMatrix all = routing::FeatureMatrix::fromStore(store, reference);
     if (all.features() == 0)
         throw RoutingError("the project has no features: run 'hyper features' (or the Features tab) first");
     std::vector<std::vector<int>> rows(std::size_t(all.instances()));
@@ -45,7 +47,16 @@ routing::FeatureMatrix matrixFor(ProjectStore &store, const QStringList &feature
         for (std::int32_t i : all.members(source))
             rows[std::size_t(i)].push_back(f);
     }
-    return routing::FeatureMatrix(features, all.ids(), rows);
+    routing::FeatureMatrix m(features, all.ids(), rows);
+    if (reference) {
+        if (!all.hasScores())
+            throw RoutingError("the PPM counts the reference's way, which recomputes the lexical features from the "
+                               "stored scores, and the project has none: run 'hyper features' again");
+        for (const QString &score : all.scoreNames())
+            m.setScores(score, *all.scores(score));
+    }
+    m.setCountMode(mode);
+    return m;
 }
 
 std::int64_t budgetCount(double budget, std::int64_t n)
@@ -85,7 +96,11 @@ LoadedPpm loadPpm(ProjectStore &store, std::optional<qint64> modelId)
     } catch (const routing::PpmFitError &e) {
         throw RoutingError(e.what());
     }
-    LoadedPpm loaded{*record, std::move(ppm), matrixFor(store, record->features)};
+    const std::optional<routing::CountMode> mode = routing::parseCountMode(record->countMode);
+    if (!mode)
+        throw RoutingError("PPM " + std::to_string(record->id) + " has an unknown count mode '"
+                           + record->countMode.toStdString() + "'");
+    LoadedPpm loaded{*record, std::move(ppm), matrixFor(store, record->features, *mode)};
     return loaded;
 }
 

@@ -53,8 +53,8 @@ namespace {
 
 /** The reference's protocol on the gathered rows (fitPpm with PpmProtocol::Reference). */
 PpmFitResult fitReference(ProjectStore &store, const PpmFitParams &params, const std::vector<qint64> &ids,
-                          const QStringList &features, const std::vector<double> &x, const std::vector<double> &y,
-                          const QElapsedTimer &timer)
+                          const QStringList &features, const QString &countMode, const std::vector<double> &x,
+                          const std::vector<double> &y, const QElapsedTimer &timer)
 {
     const int p = int(features.size());
     // pandas' dropna(): a row with a missing value anywhere is dropped; the rest keep
@@ -97,6 +97,7 @@ PpmFitResult fitReference(ProjectStore &store, const PpmFitParams &params, const
     rec.model = ppmModelName(params.model);
     rec.ridge = params.ridge;
     rec.folds = 0;
+    rec.countMode = countMode;
     rec.datasets = ids;
     rec.features = features;
     rec.n = h.trainRows;
@@ -138,7 +139,7 @@ std::vector<qint64> defaultFitDatasets(ProjectStore &store)
     if (!newest)
         return out;
     for (const PpmDataset &d : all)
-        if (d.rows > 0 && d.features == newest->features)
+        if (d.rows > 0 && d.features == newest->features && datasetCountMode(d) == datasetCountMode(*newest))
             out.push_back(d.id);
     return out;
 }
@@ -150,9 +151,9 @@ PpmFitResult fitPpm(ProjectStore &store, const PpmFitParams &params)
     const bool reference = params.protocol == PpmProtocol::Reference;
     if (!reference && params.folds < 2)
         throw PpmFitError("--folds must be at least 2");
-    if (reference && params.ridgeAuto)
-        throw PpmFitError("--ridge auto chooses by k-fold CV; the reference protocol fits one split "
-                          "(LinearRegression: --ridge 0)");
+    if (reference && (params.ridgeAuto || params.ridge != 0))
+        throw PpmFitError("the reference protocol fits sklearn's LinearRegression, without a ridge: leave --ridge "
+                          "at 0");
     if (!(params.ridge >= 0) || !std::isfinite(params.ridge))
         throw PpmFitError("--ridge must be a number >= 0");
     std::vector<qint64> ids = params.datasets.empty() ? defaultFitDatasets(store) : params.datasets;
@@ -162,12 +163,20 @@ PpmFitResult fitPpm(ProjectStore &store, const PpmFitParams &params)
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
 
     QStringList features;
+    QString countMode;
     std::vector<double> x, y;
     int n = 0;
     for (qint64 id : ids) {
         const std::optional<PpmDataset> d = ppmDataset(store, id);
         if (!d)
             throw PpmFitError("no PPM dataset " + std::to_string(id) + " (see 'hyper ppm list')");
+        // A PPM expects one count definition: its datasets must share it (issue 20).
+        if (countMode.isEmpty())
+            countMode = datasetCountMode(*d);
+        else if (datasetCountMode(*d) != countMode)
+            throw PpmFitError("PPM dataset " + std::to_string(id) + " was counted in " + datasetCountMode(*d).toStdString()
+                + " mode, dataset " + std::to_string(ids.front()) + " in " + countMode.toStdString()
+                + " mode: fit them separately");
         if (features.isEmpty())
             features = d->features;
         else if (d->features != features)
@@ -182,7 +191,7 @@ PpmFitResult fitPpm(ProjectStore &store, const PpmFitParams &params)
     }
     const int p = int(features.size());
     if (reference)
-        return fitReference(store, params, ids, features, x, y, timer);
+        return fitReference(store, params, ids, features, countMode, x, y, timer);
     if (n < params.folds || n < 2)
         throw PpmFitError("too few rows to fit: " + std::to_string(n) + " row(s), and "
             + std::to_string(params.folds) + "-fold cross-validation needs at least "
@@ -245,6 +254,7 @@ PpmFitResult fitPpm(ProjectStore &store, const PpmFitParams &params)
     rec.model = ppmModelName(params.model);
     rec.ridge = ridge;
     rec.folds = params.folds;
+    rec.countMode = countMode;
     rec.datasets = ids;
     rec.features = features;
     rec.n = n;

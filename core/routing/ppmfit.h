@@ -35,7 +35,8 @@ struct PpmFitParams {
     std::uint32_t splitSeed = 42; ///< Reference: train_test_split's random_state
     double ridge = 0;
     int folds = 10;
-    /** Empty: the newest dataset with rows and every dataset with the same feature list. */
+    /** Empty: the newest dataset with rows and every dataset with the same feature list and
+     *  count mode. */
     std::vector<qint64> datasets;
     quint64 seed = 1; ///< shuffles the rows before the k-fold split
     int curvePoints = 5; ///< learning-curve sizes (0: none), as sklearn's linspace(0.1, 1, 5)

@@ -112,7 +112,7 @@ RoutingResult finish(const FeatureMatrix &matrix, const PpmScorer &scorer, Bits 
     r.human = std::move(human);
     r.human.resize(matrix.words(), 0);
     r.size = popcount(r.human);
-    r.counts = countVector(matrix, r.human);
+    r.counts = countVector(matrix, r.human, matrix.countMode());
     r.predicted = scorer.score(r.counts);
     r.strategy = QString::fromLatin1(strategy);
     r.seconds = secondsSince(t0);
@@ -194,7 +194,7 @@ SimOutcome simulate(const FeatureMatrix &matrix, const PpmScorer *scorer, std::i
                 const std::int64_t end = std::min(n, begin + kChunk);
                 for (std::int64_t k = begin; k < end; ++k) {
                     mine.sizeSum += sampler.sample(candidateSeed(seed, k), s, budget);
-                    countInto(matrix, s, counts.data());
+                    countFor(matrix, s, counts.data());
                     if (scorer) {
                         const double v = scorer->terms(counts.data());
                         if (better(v, k, mine.bestTerms, mine.bestK)) {
@@ -464,7 +464,7 @@ std::vector<FeatureImportance> featureImportance(const FeatureMatrix &matrix, co
         fi.sampled = std::min(perTrial, fi.carriers);
         if (fi.carriers <= perTrial) {
             // Every trial routes all carriers: one evaluation, no spread.
-            countInto(matrix, matrix.bits(f), counts.data());
+            countFor(matrix, matrix.bits(f), counts.data());
             fi.gain = scorer.terms(counts.data());
             fi.stddev = 0;
             out.push_back(fi);
@@ -480,7 +480,7 @@ std::vector<FeatureImportance> featureImportance(const FeatureMatrix &matrix, co
                 std::swap(carriers[i], carriers[i + std::size_t(boundedDraw(rng, len - i))]);
                 setBit(s, carriers[i]);
             }
-            countInto(matrix, s, counts.data());
+            countFor(matrix, s, counts.data());
             gains.push_back(scorer.terms(counts.data()));
             for (std::size_t i = 0; i < std::size_t(perTrial); ++i)
                 s[std::size_t(carriers[i]) >> 6] = 0;
@@ -551,7 +551,7 @@ std::vector<BudgetPoint> budgetCurve(const FeatureMatrix &matrix, const Ppm &ppm
                           pool[std::size_t(i) + std::size_t(boundedDraw(rng, std::uint64_t(n - i)))]);
                 setBit(s, pool[std::size_t(i)]);
             }
-            countInto(matrix, s, counts.data());
+            countFor(matrix, s, counts.data());
             scores.push_back(scorer.score(counts.data()));
             std::fill(s.begin(), s.end(), 0);
         }

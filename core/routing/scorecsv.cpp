@@ -46,8 +46,18 @@ bool isCount(double v)
 
 } // namespace
 
-ScoreCsv readScoreCsv(
-    const QString &path, const QStringList &expected, bool requireAll, bool requireScore, bool integral)
+bool isPandasNa(const std::string &cell)
+{
+    static const char *const na[] = {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
+                                     "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null"};
+    for (const char *s : na)
+        if (cell == s)
+            return true;
+    return false;
+}
+
+ScoreCsv readScoreCsv(const QString &path, const QStringList &expected, bool requireAll, bool requireScore,
+                      bool integral, bool dropNa)
 {
     std::unique_ptr<RowSource> source = makeCsvSource(std::make_unique<LineReader>(path, path), path);
     ScoreCsv out;
@@ -59,6 +69,10 @@ ScoreCsv readScoreCsv(
         if (row.bad)
             throw ImportError(path, row.errorLine, QString::fromStdString(row.error));
         const std::vector<JsonValue> &cells = row.value.items;
+        if (dropNa && std::any_of(cells.begin(), cells.end(), [](const JsonValue &c) { return isPandasNa(c.text); })) {
+            out.dropped.push_back(row.line);
+            continue;
+        }
         if (!decided) {
             // The header is known once the first row is read (and its values, for
             // inferring count columns in a project without features).
@@ -127,7 +141,9 @@ ScoreCsv readScoreCsv(
         out.lines.push_back(row.line);
     }
     if (out.counts.empty())
-        throw ImportError(path, 1, QStringLiteral("no data rows below the header"));
+        throw ImportError(path, 1, dropNa && !out.dropped.empty()
+                                       ? QStringLiteral("every data row has a missing value (dropped as pandas' dropna does)")
+                                       : QStringLiteral("no data rows below the header"));
     return out;
 }
 

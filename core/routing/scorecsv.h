@@ -22,7 +22,12 @@ struct ScoreCsv {
     /// (only when the score is not required: `ppm predict` ignores it)
     std::vector<double> scores;
     std::vector<qint64> lines; ///< the line each row starts on
+    std::vector<qint64> dropped; ///< dropNa: the lines of the rows dropped
 };
+
+/** pandas' default missing-value strings (pandas 1.5 `STR_NA_VALUES`, "" included):
+ *  `read_csv` reads these cells as NaN, which `dropna()` drops. */
+bool isPandasNa(const std::string &cell);
 
 /**
  * Reads a score CSV (RFC 4180 quoting, .gz allowed). Count columns:
@@ -33,9 +38,11 @@ struct ScoreCsv {
  *    is a whole number.
  * Counts must be whole numbers >= 0 when `integral` (stored counts), else any finite
  * number. Throws ImportError ("FILE:LINE: message", FILE as given) on the first problem:
- * a missing column, a bad cell, no rows.
+ * a missing column, a bad cell, no rows. dropNa: first drops every row with a missing
+ * value in any column, ignored ones included (isPandasNa), as the reference's
+ * `pd.read_csv(path).dropna()`, and lists their lines.
  */
-ScoreCsv readScoreCsv(
-    const QString &path, const QStringList &expected, bool requireAll, bool requireScore, bool integral);
+ScoreCsv readScoreCsv(const QString &path, const QStringList &expected, bool requireAll, bool requireScore,
+                      bool integral, bool dropNa = false);
 
 } // namespace hyper::routing

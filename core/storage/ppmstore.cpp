@@ -8,6 +8,7 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -128,10 +129,10 @@ qint64 insertDataset(ProjectStore &store, const PpmDataset &d)
 
 constexpr const char *kModelColumns
     = "SELECT id, model, ridge, folds, datasets, features, n, terms, intercept, coef, spearman, rmse, cv,"
-      " created_at FROM ppm_models";
+      " created_at, count_mode FROM ppm_models";
 constexpr const char *kModelListColumns
     = "SELECT id, model, ridge, folds, datasets, features, n, terms, intercept, NULL, spearman, rmse, '',"
-      " created_at FROM ppm_models";
+      " created_at, count_mode FROM ppm_models";
 
 PpmModelRecord readModel(const sql::Stmt &s)
 {
@@ -150,6 +151,7 @@ PpmModelRecord readModel(const sql::Stmt &s)
     m.rmse = s.opt<double>(11);
     m.cv = s.text(12);
     m.createdAt = s.text(13);
+    m.countMode = s.text(14);
     return m;
 }
 
@@ -263,14 +265,22 @@ void insertPpmRow(ProjectStore &store, qint64 datasetId, const PpmRow &row)
     insertRow(store, datasetId, row); // autocommit: durable when this returns
 }
 
-qint64 importPpmDataset(
-    ProjectStore &store, const QString &metric, const QStringList &features, const std::vector<PpmRow> &rows)
+QString datasetCountMode(const PpmDataset &dataset)
+{
+    const QString mode = QJsonDocument::fromJson(dataset.config.toUtf8()).object().value(QStringLiteral("count_mode")).toString();
+    return mode.isEmpty() ? QStringLiteral("default") : mode;
+}
+
+qint64 importPpmDataset(ProjectStore &store, const QString &metric, const QStringList &features,
+                        const std::vector<PpmRow> &rows, const QString &countMode)
 {
     sql::Transaction tx(store.handle());
     PpmDataset d;
     d.kind = QStringLiteral("import");
     d.metric = metric;
     d.features = features;
+    d.config = QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("count_mode"), countMode}})
+                                     .toJson(QJsonDocument::Compact));
     const qint64 id = insertDataset(store, d);
     for (const PpmRow &r : rows) {
         if (r.counts.size() != std::size_t(features.size()))
@@ -288,8 +298,8 @@ qint64 insertPpmModel(ProjectStore &store, const PpmModelRecord &m)
 {
     sql::Stmt s(store.handle(),
         "INSERT INTO ppm_models(model, ridge, folds, datasets, features, n, terms,"
-        " intercept, coef, spearman, rmse, cv, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        " intercept, coef, spearman, rmse, cv, created_at, count_mode)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     const QByteArray coef = packed(m.coef);
     s.bind(1, m.model)
         .bind(2, m.ridge)
@@ -298,7 +308,7 @@ qint64 insertPpmModel(ProjectStore &store, const PpmModelRecord &m)
         .bind(5, jsonNames(m.features));
     s.bind(6, std::int64_t(m.n)).bind(7, std::int64_t(m.terms)).bind(8, m.intercept);
     s.bindBlob(9, coef.constData(), std::size_t(coef.size()));
-    s.bind(10, m.spearman).bind(11, m.rmse).bind(12, m.cv).bind(13, now());
+    s.bind(10, m.spearman).bind(11, m.rmse).bind(12, m.cv).bind(13, now()).bind(14, m.countMode);
     s.run();
     return lastId(store);
 }

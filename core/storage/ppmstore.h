@@ -24,7 +24,7 @@ struct PpmDataset {
     QString kind; // "collect" | "import"
     QString metric; // "rm" | "agreement:SOURCE" | an import's file name
     quint64 seed = 0;
-    QString config; // JSON: what the rows depend on besides metric and seed
+    QString config; // JSON: what the rows depend on besides metric and seed, with count_mode
     QStringList features; // the order of every row's counts
     QString matrixHash; // the feature matrix a collection sampled from ("" for imports)
     qint64 instances = 0; // N of that matrix
@@ -61,8 +61,12 @@ std::vector<int> ppmRowIndices(ProjectStore &store, qint64 datasetId);
 void insertPpmRow(ProjectStore &store, qint64 datasetId, const PpmRow &row);
 /** An imported dataset (kind "import", metric = the file name) with all its rows, in one
  *  transaction: all or nothing. Returns its id. */
-qint64 importPpmDataset(
-    ProjectStore &store, const QString &metric, const QStringList &features, const std::vector<PpmRow> &rows);
+qint64 importPpmDataset(ProjectStore &store, const QString &metric, const QStringList &features,
+                        const std::vector<PpmRow> &rows, const QString &countMode = QStringLiteral("reference"));
+
+/** How a dataset's counts were taken: its config's count_mode, "default" when it has none
+ *  (collections and imports made before issue 20). */
+QString datasetCountMode(const PpmDataset &dataset);
 
 /** A fitted PPM (core/routing/ppmfit.h). */
 struct PpmModelRecord {
@@ -72,6 +76,7 @@ struct PpmModelRecord {
     int folds = 0;
     std::vector<qint64> datasets;
     QStringList features; // input order
+    QString countMode = QStringLiteral("default"); // "default" | "reference": how its inputs are counted
     qint64 n = 0; // training rows
     qint64 terms = 0; // regression columns + intercept
     double intercept = 0;

@@ -44,7 +44,7 @@ class ProjectStore
 public:
     enum class Mode { OpenExisting, CreateNew, OpenOrCreate };
 
-    static constexpr int kSchemaVersion = 9;
+    static constexpr int kSchemaVersion = 10;
 
     /** Opens (or creates) the project. With checkIntegrity the whole file is verified
      *  (PRAGMA integrity_check) before the constructor returns; the GUI passes false

@@ -308,7 +308,14 @@ const char *const kV9 = R"SQL(
 ALTER TABLE instance_texts ADD COLUMN prompt_messages TEXT NOT NULL DEFAULT '';
 )SQL";
 
-const char *const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9};
+// Version 10: the count mode a fitted PPM expects ('default' | 'reference', issue 20): the
+// mode of the datasets it was fitted on. Models fitted before have 'default'.
+const char *const kV10 = R"SQL(
+ALTER TABLE ppm_models ADD COLUMN count_mode TEXT NOT NULL DEFAULT 'default'
+  CHECK(count_mode = 'default' OR count_mode = 'reference');
+)SQL";
+
+const char *const kSteps[] = {kV1, kV2, kV3, kV4, kV5, kV6, kV7, kV8, kV9, kV10};
 
 } // namespace
 

@@ -283,17 +283,22 @@ private Q_SLOTS:
             header << quoted(m_features[i]);
         header << QStringLiteral("Overall");
         QByteArray csv = header.join(QLatin1Char(',')).toUtf8() + "\n";
-        int kept = 0;
         for (qsizetype i = 1; i < lines.size(); ++i)
-            if (!lines[i].isEmpty() && !lines[i].endsWith(',')) { // the row dropna drops
+            if (!lines[i].isEmpty())
                 csv += lines[i] + "\n";
-                ++kept;
-            }
-        QCOMPARE(kept, 57);
         const QString path = file("protocol.csv");
         write(path, csv);
+        // In default mode an empty Overall is an error; in reference mode (the default for
+        // imports) its row is dropped, as the reference's pd.read_csv().dropna().
+        const Run strict = hyperCli(ppm("import-scores") << path << QStringLiteral("--count-mode")
+                                                         << QStringLiteral("default"));
+        QCOMPARE(strict.code, 2);
+        QVERIFY2(strict.err.startsWith((path + QStringLiteral(":11: ")).toUtf8()), strict.err.constData());
         const Run imported = hyperCli(ppm("import-scores") << path << QStringLiteral("--json"));
         QVERIFY2(imported.code == 0, imported.err.constData());
+        QCOMPARE(imported.json().value(QStringLiteral("rows")).toInt(), 57);
+        QCOMPARE(imported.json().value(QStringLiteral("dropped")).toInt(), 1);
+        QCOMPARE(imported.json().value(QStringLiteral("dropped_lines")).toArray().at(0).toInteger(), 11);
         const QString id = QString::number(imported.json().value(QStringLiteral("dataset")).toInteger());
 
         QFile expected(QStringLiteral(HYPER_TEST_DATA_DIR "/ppm/protocol_golden.csv"));
@@ -329,14 +334,60 @@ private Q_SLOTS:
             QCOMPARE(stored->n, qint64(45));
             QVERIFY(stored->rmse && std::abs(*stored->rmse - rmse) < 1e-12);
         }
-        // The reference fits one split: a CV-chosen ridge makes no sense there.
-        const Run bad = hyperCli(ppm("fit") << QStringLiteral("--model") << QStringLiteral("linear")
-                                            << QStringLiteral("--protocol") << QStringLiteral("reference")
-                                            << QStringLiteral("--ridge") << QStringLiteral("auto")
-                                            << QStringLiteral("--dataset") << id);
-        QCOMPARE(bad.code, 2);
+        // The reference fits LinearRegression on one split: no ridge, chosen or given.
+        for (const QString &ridge : {QStringLiteral("auto"), QStringLiteral("0.5")}) {
+            const Run bad = hyperCli(ppm("fit") << QStringLiteral("--model") << QStringLiteral("linear")
+                                                << QStringLiteral("--protocol") << QStringLiteral("reference")
+                                                << QStringLiteral("--ridge") << ridge << QStringLiteral("--dataset") << id);
+            QCOMPARE(bad.code, 2);
+        }
         QCOMPARE(hyperCli(ppm("fit") << QStringLiteral("--model") << QStringLiteral("linear")
                                      << QStringLiteral("--protocol") << QStringLiteral("holdout"))
+                     .code,
+            2);
+    }
+
+    // Issue 20: an import is marked as counted the reference's way unless told otherwise; a
+    // PPM is fitted on one count mode and carries it.
+    void countModes()
+    {
+        const QString a = file("modes_a.csv"), b = file("modes_b.csv");
+        write(a, scoreCsv(15));
+        write(b, scoreCsv(15));
+        const Run ra = hyperCli(ppm("import-scores") << a << QStringLiteral("--json"));
+        QVERIFY2(ra.code == 0, ra.err.constData());
+        QCOMPARE(ra.json().value(QStringLiteral("count_mode")).toString(), QStringLiteral("reference"));
+        const Run rb = hyperCli(ppm("import-scores") << b << QStringLiteral("--count-mode") << QStringLiteral("default")
+                                                     << QStringLiteral("--json"));
+        QVERIFY2(rb.code == 0, rb.err.constData());
+        QCOMPARE(rb.json().value(QStringLiteral("count_mode")).toString(), QStringLiteral("default"));
+        const QString ida = QString::number(ra.json().value(QStringLiteral("dataset")).toInteger());
+        const QString idb = QString::number(rb.json().value(QStringLiteral("dataset")).toInteger());
+
+        const Run list = hyperCli(ppm("list") << QStringLiteral("--json"));
+        QCOMPARE(list.code, 0);
+        QMap<QString, QString> modes;
+        for (const QJsonValue &v : list.json().value(QStringLiteral("datasets")).toArray())
+            modes.insert(QString::number(v.toObject().value(QStringLiteral("id")).toInteger()),
+                         v.toObject().value(QStringLiteral("count_mode")).toString());
+        QCOMPARE(modes.value(ida), QStringLiteral("reference"));
+        QCOMPARE(modes.value(idb), QStringLiteral("default"));
+
+        const int before = models();
+        const Run mixed = hyperCli(ppm("fit") << QStringLiteral("--model") << QStringLiteral("linear")
+                                              << QStringLiteral("--folds") << QStringLiteral("3")
+                                              << QStringLiteral("--dataset") << ida << QStringLiteral("--dataset") << idb);
+        QCOMPARE(mixed.code, 2);
+        QVERIFY2(mixed.err.contains("fit them separately"), mixed.err.constData());
+        QCOMPARE(models(), before);
+        const Run fit = hyperCli(ppm("fit") << QStringLiteral("--model") << QStringLiteral("linear")
+                                            << QStringLiteral("--folds") << QStringLiteral("3")
+                                            << QStringLiteral("--dataset") << ida << QStringLiteral("--json"));
+        QVERIFY2(fit.code == 0, fit.err.constData());
+        QCOMPARE(fit.json().value(QStringLiteral("count_mode")).toString(), QStringLiteral("reference"));
+        QCOMPARE(hyperCli(ppm("import-scores") << a << QStringLiteral("--count-mode") << QStringLiteral("exact")).code, 2);
+        QCOMPARE(hyperCli(ppm("collect") << QStringLiteral("--candidates") << QStringLiteral("1")
+                                         << QStringLiteral("--count-mode") << QStringLiteral("exact"))
                      .code,
             2);
     }

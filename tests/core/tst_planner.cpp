@@ -12,6 +12,7 @@
 #include "core/storage/projectstore.h"
 
 #include <QFile>
+#include <cstring>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <algorithm>
@@ -191,6 +192,62 @@ private Q_SLOTS:
         QVERIFY(m_quadratic > m_linear);
         QCOMPARE(currentPpmModel(store)->id, m_quadratic);
         QVERIFY(listRoutePlans(store).empty());
+    }
+
+    // Issue 20: a PPM carries the count mode of its data. Collected in reference mode, each
+    // row's counts are the reference's (length ranks inside S); the fitted PPM says so;
+    // routing with it counts every mix the same way.
+    void referenceModeFromCollectionToPlan()
+    {
+        ProjectStore store(copyOf(m_base));
+        Feedback feedback;
+        CollectParams collect;
+        collect.candidates = 30;
+        collect.seed = 3;
+        collect.metric = QStringLiteral("agreement:human");
+        collect.countMode = CountMode::ReferenceCompat;
+        const CollectResult c = collectPpmData(store, collect, feedback);
+        QCOMPARE(c.measured, 30);
+        const PpmDataset d = *ppmDataset(store, c.datasetId);
+        QCOMPARE(datasetCountMode(d), QStringLiteral("reference"));
+        const FeatureMatrix m = FeatureMatrix::fromStore(store, true);
+        int differ = 0;
+        for (const PpmRow &row : ppmRows(store, c.datasetId)) {
+            Bits human(m.words(), 0);
+            std::memcpy(human.data(), row.human.constData(), std::size_t(row.human.size()));
+            const std::vector<std::int64_t> ref = countVector(m, human, CountMode::ReferenceCompat);
+            QCOMPARE(row.counts, std::vector<qint64>(ref.begin(), ref.end()));
+            differ += ref != countVector(m, human);
+        }
+        QVERIFY2(differ > 0, "the reference's counts never differed from the default ones");
+
+        // A default-mode collection beside it: not fitted together.
+        CollectParams plain = collect;
+        plain.countMode = CountMode::Default;
+        const CollectResult c2 = collectPpmData(store, plain, feedback);
+        QVERIFY(c2.datasetId != c.datasetId); // another resume key
+        QCOMPARE(datasetCountMode(*ppmDataset(store, c2.datasetId)), QStringLiteral("default"));
+        PpmFitParams fit;
+        fit.folds = 4;
+        fit.curvePoints = 0;
+        fit.datasets = {c.datasetId, c2.datasetId};
+        QVERIFY_THROWS_EXCEPTION(PpmFitError, fitPpm(store, fit));
+        fit.datasets = {c.datasetId};
+        const PpmModelRecord record = fitPpm(store, fit).record;
+        QCOMPARE(record.countMode, QStringLiteral("reference"));
+        QCOMPARE(ppmModel(store, record.id)->countMode, QStringLiteral("reference"));
+
+        // Routing with it: the plan's prediction is the PPM of the plan's reference counts.
+        const RoutePlanResult r = routeProject(store, params(QStringLiteral("simulated"), 0.25, false), feedback);
+        QCOMPARE(r.modelId, record.id);
+        const std::vector<qint64> ids = planInstanceIds(store, r.planId);
+        std::vector<std::int64_t> indices;
+        for (qint64 id : ids)
+            indices.push_back(m.indexOf(id));
+        const Prediction expected = predictCounts(record, m, countVector(m, m.subset(indices), CountMode::ReferenceCompat));
+        QVERIFY2(close(r.predicted, expected), describe(r.predicted, expected).constData());
+        const Prediction asDefault = predictCounts(record, m, countVector(m, m.subset(indices)));
+        QVERIFY2(!close(r.predicted, asDefault), "the plan scored the same with default counts");
     }
 
     void simulatedRouteStoresAndAppliesThePlan()

@@ -392,8 +392,8 @@ void TestPpm::referenceProtocolMatchesSklearn()
     QCOMPARE(split.train, train);
 
     // The quadratic is checked against the exact least-squares fit ("quadratic_exact"): the
-    // reference's own quadratic keeps PolynomialFeatures' bias column, which sklearn centres
-    // to rounding noise and fits with a coefficient near 1e12 (make_protocol_golden.py).
+    // reference's own quadratic keeps PolynomialFeatures' bias column, which scipy's lstsq
+    // gives a rank and a coefficient near 1e12 (make_protocol_golden.py, docs/ROUTING.md).
     int checked = 0;
     for (const PpmModel model : {PpmModel::Linear, PpmModel::Quadratic}) {
         const QByteArray name = model == PpmModel::Linear ? "linear" : "quadratic_exact";

@@ -104,7 +104,7 @@ private Q_SLOTS:
         QSqlDatabase::removeDatabase(QStringLiteral("v3"));
         ProjectStore store(p);
         QCOMPARE(store.schemaVersion(), ProjectStore::kSchemaVersion);
-        QCOMPARE(ProjectStore::kSchemaVersion, 9);
+        QCOMPARE(ProjectStore::kSchemaVersion, 10);
         QCOMPARE(listRmRuns(store).size(), std::size_t(1));
         QVERIFY(listPpmDatasets(store).empty());
         QVERIFY(listPpmModels(store).empty());

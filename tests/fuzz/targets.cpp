@@ -468,18 +468,21 @@ int scoreCsvTarget(const std::uint8_t *data, std::size_t size)
     const QString path = scratchFile("scores.csv", view(data, size));
     struct Variant {
         QStringList expected;
-        bool requireAll, requireScore, integral;
+        bool requireAll, requireScore, integral, dropNa;
     };
     const Variant variants[] = {
-        {{}, false, false, false},
-        {{}, false, true, true},
-        {{QStringLiteral("x0"), QStringLiteral("x1")}, true, false, false},
-        {{QStringLiteral("x0"), QStringLiteral("x1"), QStringLiteral("missing")}, false, true, true},
+        {{}, false, false, false, false},
+        {{}, false, true, true, false},
+        {{QStringLiteral("x0"), QStringLiteral("x1")}, true, false, false, false},
+        {{QStringLiteral("x0"), QStringLiteral("x1"), QStringLiteral("missing")}, false, true, true, false},
+        {{}, false, true, true, true}, // import-scores in reference mode (pandas' dropna)
     };
     for (const Variant &v : variants) {
         try {
-            checkScoreCsv(routing::readScoreCsv(path, v.expected, v.requireAll, v.requireScore, v.integral),
-                          v.expected, v.requireAll, v.requireScore, v.integral);
+            const routing::ScoreCsv c
+                = routing::readScoreCsv(path, v.expected, v.requireAll, v.requireScore, v.integral, v.dropNa);
+            checkScoreCsv(c, v.expected, v.requireAll, v.requireScore, v.integral);
+            check(v.dropNa || c.dropped.empty(), "rows dropped without dropNa");
         } catch (const ImportError &e) {
             check(e.file() == path, "an error that names another file: " + std::string(e.what()));
         }
@@ -499,7 +502,7 @@ const std::vector<Target> &targets()
         {"rows", rowsTarget, "RowSource on JSON Lines, a JSON array and a sniffed file: records in order, objects only"},
         {"converter", converterTarget,
          "RowConverter for every format on one JSON row: records hold valid UTF-8, JSON and preferences in -2..2"},
-        {"scorecsv", scoreCsvTarget, "readScoreCsv (the PPM's CSV) in four modes: rows, widths, lines and counts"},
+        {"scorecsv", scoreCsvTarget, "readScoreCsv (the PPM's CSV) in five modes: rows, widths, lines and counts"},
     };
     return all;
 }

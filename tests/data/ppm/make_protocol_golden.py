@@ -68,8 +68,9 @@ def main():
         return LinearRegression().fit(poly.fit_transform(Xa), ya).predict(poly.transform(Xb))
 
     # The reference's quadratic keeps PolynomialFeatures' bias column. LinearRegression
-    # centres it to rounding noise (about 1e-14, not 0), lstsq counts it as one more rank,
-    # and fits it with a coefficient near 1e12: the test error then depends on rounding.
+    # centres it to 0, and scipy's lstsq (LAPACK's SVD) still finds a singular value of
+    # about 2.5e-13 for it (sklearn 1.2.1, scipy 1.10.1): one rank more, and a coefficient
+    # near 1e12 on it. The test error then depends on rounding.
     # The same model without that column is the exact least-squares fit the workbench
     # computes; both are written, the workbench is checked against the exact one.
     def quadratic_exact(Xa, Xb, ya):
