@@ -183,7 +183,7 @@ void CalibrationView::startReport(const QString &projectPath, const std::optiona
         [](ProjectStore &store, Feedback &) -> std::any {
             QHash<QString, double> gains;
             try {
-                const ImportanceReport r = importanceReport(store, 100, 50, 1);
+                const ImportanceReport r = importanceReport(store, 100, 0, 1); // trials: the model's default
                 for (const routing::FeatureImportance &f : r.importance)
                     gains.insert(f.feature, f.gain);
             } catch (const std::exception &) {

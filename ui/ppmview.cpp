@@ -505,7 +505,7 @@ void PpmView::startImportance(qint64 modelId)
     m_importanceTasks->start(
         m_store->path(), tr("Feature importance"),
         [modelId](ProjectStore &store, Feedback &) -> std::any {
-            return importanceReport(store, 100, 50, 1, modelId);
+            return importanceReport(store, 100, 0, 1, modelId); // trials: the model's default
         },
         [this, modelId](std::any &any) {
             if (modelId == m_shownModel)

@@ -53,8 +53,9 @@ int cmdRoute(const QStringList &args)
                  QStringLiteral("S"), QStringLiteral("simulated")});
     p.addOption({QStringLiteral("candidates"), QStringLiteral("Candidates sampled by the simulated strategy."),
                  QStringLiteral("N"), QStringLiteral("500")});
-    p.addOption({QStringLiteral("epsilon"), QStringLiteral("Minimum marginal gain per instance (epsilon strategy)."),
-                 QStringLiteral("E"), QStringLiteral("0")});
+    p.addOption({QStringLiteral("epsilon"), QStringLiteral("Minimum marginal gain per instance (epsilon strategy; "
+                 "default 0, or for a reference-mode PPM the reference's optimal_grad epsilon)."),
+                 QStringLiteral("E")});
     p.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the simulated candidates."), QStringLiteral("S"),
                  QStringLiteral("1")});
     p.addOption({QStringLiteral("model-id"), QStringLiteral("The PPM to use (default: the newest)."), QStringLiteral("ID")});
@@ -69,10 +70,13 @@ int cmdRoute(const QStringList &args)
                         ? 1.0
                         : budgetOption(p);
     params.candidates = intOption(p, QStringLiteral("candidates"), 1, std::numeric_limits<int>::max());
-    bool ok = false;
-    params.epsilon = p.value(QStringLiteral("epsilon")).toDouble(&ok);
-    if (!ok || !(params.epsilon >= 0))
-        throw UsageError("--epsilon must be a number >= 0");
+    if (p.isSet(QStringLiteral("epsilon"))) {
+        bool ok = false;
+        const double epsilon = p.value(QStringLiteral("epsilon")).toDouble(&ok);
+        if (!ok || !(epsilon >= 0))
+            throw UsageError("--epsilon must be a number >= 0");
+        params.epsilon = epsilon;
+    }
     params.seed = seedOption(p);
     params.threads = intOption(p, QStringLiteral("threads"), 0, 1 << 16);
     params.apply = !p.isSet(QStringLiteral("no-apply"));
@@ -159,8 +163,8 @@ int ppmImportance(const QStringList &args)
     p.addOption({QStringLiteral("model-id"), QStringLiteral("The PPM (default: the newest)."), QStringLiteral("ID")});
     p.addOption({QStringLiteral("per-trial"), QStringLiteral("Instances routed per trial."), QStringLiteral("PER"),
                  QStringLiteral("100")});
-    p.addOption({QStringLiteral("trials"), QStringLiteral("Trials per feature."), QStringLiteral("TRIALS"),
-                 QStringLiteral("50")});
+    p.addOption({QStringLiteral("trials"), QStringLiteral("Trials per feature (default 50, or 3 for a "
+                 "reference-mode PPM, as the reference)."), QStringLiteral("TRIALS")});
     p.addOption({QStringLiteral("seed"), QStringLiteral("Seed."), QStringLiteral("S"), QStringLiteral("1")});
     parseOrThrow(p, args);
     requireProject(p);
@@ -168,7 +172,9 @@ int ppmImportance(const QStringList &args)
     if (p.isSet(QStringLiteral("model-id")))
         modelId = p.value(QStringLiteral("model-id")).toLongLong();
     const int perTrial = intOption(p, QStringLiteral("per-trial"), 1, std::numeric_limits<int>::max());
-    const int trials = intOption(p, QStringLiteral("trials"), 1, std::numeric_limits<int>::max());
+    const int trials = p.isSet(QStringLiteral("trials"))
+                           ? intOption(p, QStringLiteral("trials"), 1, std::numeric_limits<int>::max())
+                           : 0; // the model's default
     const auto project = openProject(p, ProjectStore::Mode::OpenExisting);
     const ImportanceReport r =
         asBadInput([&] { return importanceReport(*project, perTrial, trials, seedOption(p), modelId); });
@@ -182,6 +188,8 @@ int ppmImportance(const QStringList &args)
                                         {QStringLiteral("sampled"), f.sampled}});
         QJsonObject out{{QStringLiteral("model"), r.modelId},
                         {QStringLiteral("kind"), r.model},
+                        {QStringLiteral("per_trial"), r.perTrial},
+                        {QStringLiteral("trials"), r.trials},
                         {QStringLiteral("importance"), features}};
         if (!r.coefficients.empty()) {
             QJsonObject coef;

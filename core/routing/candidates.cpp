@@ -401,6 +401,42 @@ std::optional<CountMode> parseCountMode(const QString &name)
     return std::nullopt;
 }
 
+std::vector<std::vector<int>> instanceRows(const FeatureMatrix &matrix)
+{
+    std::vector<std::vector<int>> rows(std::size_t(matrix.instances()));
+    const bool reference = matrix.countMode() == CountMode::ReferenceCompat;
+    using namespace hyper::features;
+    QHash<QString, const FeatureDef *> defs;
+    if (reference) {
+        if (!matrix.hasScores())
+            throw std::invalid_argument("reference gains need the raw scores");
+        for (const FeatureDef &d : featureTable())
+            defs.insert(d.name, &d);
+    }
+    QHash<QString, std::vector<double>> values; // per score, over all instances
+    for (int f = 0; f < matrix.features(); ++f) {
+        const FeatureDef *d = reference ? defs.value(matrix.names()[f]) : nullptr;
+        if (!d || d->kind != FeatureKind::Lexical) {
+            for (std::int32_t i : matrix.members(f))
+                rows[std::size_t(i)].push_back(f);
+            continue;
+        }
+        const QString score = scoreName(d->score);
+        auto it = values.find(score);
+        if (it == values.end()) {
+            const std::vector<double> *raw = matrix.scores(score);
+            if (!raw)
+                throw std::invalid_argument("reference gains need the score " + score.toStdString());
+            // pandas rank(pct=True) over the whole frame for lengths (NaN left out).
+            it = values.insert(score, isLengthScore(d->score) ? percentileRanks(*raw) : *raw);
+        }
+        for (std::size_t i = 0; i < it->size(); ++i)
+            if (inBin((*it)[i], d->minVal, d->maxVal, BinTest::Exclusive))
+                rows[i].push_back(f);
+    }
+    return rows;
+}
+
 void countFor(const FeatureMatrix &matrix, const Bits &subset, std::int64_t *out)
 {
     if (matrix.countMode() == CountMode::Default) {

@@ -175,6 +175,13 @@ std::vector<std::int64_t> drawBudgets(std::mt19937_64 &rng, std::int64_t k, std:
  *  the raw scores (throws std::invalid_argument when the matrix has none). */
 std::vector<std::int64_t> countVector(const FeatureMatrix &matrix, const Bits &subset,
                                       CountMode mode = CountMode::Default);
+/** The feature indices of every instance (ascending): the matrix's members; in
+ *  ReferenceCompat mode the lexical features recomputed as the reference's top-k gains
+ *  test them (sample_best_subset.py convert_to_binary, lines 346-370): length percentile
+ *  ranks over the whole matrix, similarity scores raw, and the exclusive bin test
+ *  min < v < max (so 1.0 and exactly 0.33 fall in no bin). Metadata as stored. */
+std::vector<std::vector<int>> instanceRows(const FeatureMatrix &matrix);
+
 /** Default-mode count into a caller-owned vector (no allocation; the hot path). Eight
  *  words a step where the CPU has AVX-512 VPOPCNTDQ, unless scalar (the baseline of
  *  `hyper bench candidates`). */

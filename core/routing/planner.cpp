@@ -59,10 +59,10 @@ routing::FeatureMatrix matrixFor(ProjectStore &store, const QStringList &feature
     return m;
 }
 
-std::int64_t budgetCount(double budget, std::int64_t n)
+std::int64_t budgetCount(double budget, std::int64_t n, bool floorFraction = false)
 {
     try {
-        return routing::budgetFromArg(budget, n);
+        return routing::budgetFromArg(budget, n, floorFraction);
     } catch (const std::invalid_argument &e) {
         throw RoutingError(e.what());
     }
@@ -141,11 +141,19 @@ RoutePlanResult routeProject(ProjectStore &store, const RouteParams &params, Fee
         throw RoutingError("the train split is empty");
     routing::RoutingResult r;
     std::int64_t budget = 0;
+    // A reference-mode PPM routes by the reference's rules: floored budgets, optimal_grad
+    // for the epsilon strategy (no budget), exclusive bins in the gains (instanceRows).
+    const bool reference = m.countMode() == routing::CountMode::ReferenceCompat;
+    const double epsilon = params.epsilon.value_or(
+        reference ? (loaded.ppm.model() == PpmModel::Linear ? 1e-4 : 1e-5) : 0.0);
     if (params.strategy == QLatin1String("all-positive")) {
         budget = n;
         r = routing::routeAllPositive(m, loaded.ppm);
+    } else if (reference && params.strategy == QLatin1String("epsilon")) {
+        budget = n;
+        r = routing::routeOptimalGrad(m, loaded.ppm, epsilon);
     } else {
-        budget = budgetCount(params.budget, n);
+        budget = budgetCount(params.budget, n, reference);
         if (params.strategy == QLatin1String("simulated")) {
             if (params.candidates < 1)
                 throw RoutingError("--candidates must be at least 1");
@@ -153,7 +161,7 @@ RoutePlanResult routeProject(ProjectStore &store, const RouteParams &params, Fee
         } else if (params.strategy == QLatin1String("topk")) {
             r = routing::routeTopK(m, loaded.ppm, budget);
         } else if (params.strategy == QLatin1String("epsilon")) {
-            r = routing::routeEpsilon(m, loaded.ppm, budget, params.epsilon);
+            r = routing::routeEpsilon(m, loaded.ppm, budget, epsilon);
         } else {
             throw RoutingError("unknown strategy '" + params.strategy.toStdString() +
                                "' (simulated, topk, all-positive, epsilon or random)");
@@ -190,7 +198,8 @@ RoutePlanResult routeProject(ProjectStore &store, const RouteParams &params, Fee
     if (params.strategy == QLatin1String("simulated"))
         p.insert(QStringLiteral("candidates"), params.candidates);
     if (params.strategy == QLatin1String("epsilon"))
-        p.insert(QStringLiteral("epsilon"), params.epsilon);
+        p.insert(QStringLiteral("epsilon"), epsilon);
+    p.insert(QStringLiteral("count_mode"), loaded.record.countMode);
     record.params = compactJson(p);
     return storePlan(store, record, ids, params.apply, timer, result);
 }
@@ -204,7 +213,8 @@ SimulateResult simulateProject(ProjectStore &store, double budget, int candidate
     QElapsedTimer timer;
     timer.start();
     SimulateResult s;
-    s.budget = budgetCount(budget, loaded.matrix.instances());
+    s.budget = budgetCount(budget, loaded.matrix.instances(),
+                           loaded.matrix.countMode() == routing::CountMode::ReferenceCompat);
     const routing::RoutingResult r =
         routing::routeSimulated(loaded.matrix, loaded.ppm, s.budget, candidates, seed, threads, &feedback);
     s.seconds = secondsSince(timer);
@@ -260,6 +270,10 @@ ImportanceReport importanceReport(ProjectStore &store, int perTrial, int trials,
     ImportanceReport r;
     r.modelId = loaded.record.id;
     r.model = loaded.record.model;
+    if (trials <= 0)
+        trials = loaded.matrix.countMode() == routing::CountMode::ReferenceCompat ? 3 : 50;
+    r.perTrial = perTrial;
+    r.trials = trials;
     r.importance = routing::featureImportance(loaded.matrix, loaded.ppm, perTrial, trials, seed);
     if (loaded.ppm.model() == PpmModel::Linear)
         r.coefficients = routing::linearCoefficients(loaded.matrix, loaded.ppm);

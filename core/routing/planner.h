@@ -46,7 +46,9 @@ struct RouteParams {
     QString strategy = QStringLiteral("simulated"); // simulated | topk | all-positive | epsilon | random (no PPM)
     int candidates = 500;              // simulated
     quint64 seed = 1;
-    double epsilon = 0;                // epsilon
+    /** epsilon strategy; unset: 0, or for a reference-mode PPM the reference's
+     *  optimal_grad epsilon (1e-4 linear, 1e-5 quadratic). */
+    std::optional<double> epsilon;
     int threads = 0;
     bool apply = true;                 // mark the instances' routes (the project's current plan)
     std::optional<qint64> modelId;
@@ -99,9 +101,11 @@ std::vector<TagShare> planTagShares(ProjectStore &store, qint64 planId);
 struct ImportanceReport {
     qint64 modelId = 0;
     QString model;
+    int perTrial = 0, trials = 0; ///< as used
     std::vector<routing::FeatureImportance> importance;
     std::vector<std::pair<QString, double>> coefficients;
 };
+/** trials 0: the model's default, 50, or 3 for a reference-mode PPM (the reference's). */
 ImportanceReport importanceReport(ProjectStore &store, int perTrial, int trials, quint64 seed,
                                   std::optional<qint64> modelId = std::nullopt);
 

@@ -68,16 +68,6 @@ void checkBudget(const FeatureMatrix &matrix, std::int64_t budget, const char *w
                                     std::to_string(matrix.instances()));
 }
 
-/** The feature indices of every instance (ascending), from the per-feature member lists. */
-std::vector<std::vector<int>> instanceRows(const FeatureMatrix &matrix)
-{
-    std::vector<std::vector<int>> rows(std::size_t(matrix.instances()));
-    for (int f = 0; f < matrix.features(); ++f)
-        for (std::int32_t i : matrix.members(f))
-            rows[std::size_t(i)].push_back(f);
-    return rows;
-}
-
 std::vector<double> gainsFrom(const std::vector<std::vector<int>> &rows, const PpmScorer &scorer)
 {
     std::vector<double> gains(rows.size());
@@ -333,13 +323,12 @@ void PpmScorer::scoreBatch(const std::int64_t *counts, std::int64_t n, double *o
 std::vector<double> instanceGains(const FeatureMatrix &matrix, const Ppm &ppm)
 {
     checkInputs(matrix, ppm, "instance gains");
-    // The stored 0/1 rows (hyper features, inclusive bins): the reference's exclusive bin
-    // test for per-instance gains (METHOD.md §3) is a quirk of recomputing the rows from
-    // raw scores, which we do not do here.
+    // Default mode: the stored 0/1 rows (inclusive bins). Reference mode: the rows as the
+    // reference's top-k recomputes them (exclusive bins; instanceRows).
     return gainsFrom(instanceRows(matrix), PpmScorer(ppm));
 }
 
-std::int64_t budgetFromArg(double b, std::int64_t n)
+std::int64_t budgetFromArg(double b, std::int64_t n, bool floorFraction)
 {
     if (n < 0)
         throw std::invalid_argument("budget: negative instance count");
@@ -347,7 +336,7 @@ std::int64_t budgetFromArg(double b, std::int64_t n)
         throw std::invalid_argument("budget must be a fraction in (0, 1] or a whole number of instances "
                                     "above 1, not " + std::to_string(b));
     if (b <= 1)
-        return b == 1 ? n : std::llround(b * double(n));
+        return b == 1 ? n : floorFraction ? std::int64_t(std::floor(b * double(n))) : std::llround(b * double(n));
     if (b != std::floor(b))
         throw std::invalid_argument("a budget above 1 is a number of instances and must be whole, not " +
                                     std::to_string(b));
@@ -405,6 +394,28 @@ RoutingResult routeEpsilon(const FeatureMatrix &matrix, const Ppm &ppm, std::int
             break; // the mix would not grow by more than epsilon: stop here
         current = next;
         setBit(human, i);
+    }
+    return finish(matrix, scorer, std::move(human), "epsilon", t0);
+}
+
+RoutingResult routeOptimalGrad(const FeatureMatrix &matrix, const Ppm &ppm, double epsilon)
+{
+    const auto t0 = Clock::now();
+    checkInputs(matrix, ppm, "optimal_grad routing");
+    if (std::isnan(epsilon))
+        throw std::invalid_argument("optimal_grad routing: epsilon is NaN");
+    const PpmScorer scorer(ppm);
+    const std::vector<double> gains = gainsFrom(instanceRows(matrix), scorer);
+    Bits human(matrix.words(), 0);
+    // The reference's loop as written: in order of gain, an instance is kept when it adds
+    // more than epsilon to the running sum (floating point as it is), with no budget.
+    double cumulative = 0;
+    for (const std::int64_t i : byGain(gains)) {
+        const double g = gains[std::size_t(i)];
+        if (g + cumulative > cumulative + epsilon) {
+            setBit(human, i);
+            cumulative += g;
+        }
     }
     return finish(matrix, scorer, std::move(human), "epsilon", t0);
 }

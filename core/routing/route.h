@@ -81,9 +81,10 @@ struct RoutingResult {
 };
 
 /** A budget argument as an instance count: b in (0, 1] is a fraction of n (round(b * n);
- *  exactly 1 means all n), b > 1 an integral count <= n. Anything else (<= 0, NaN, a
- *  non-integral b > 1, b > n) throws std::invalid_argument. */
-std::int64_t budgetFromArg(double b, std::int64_t n);
+ *  floor with floorFraction, as the reference's int(N * b); exactly 1 means all n), b > 1
+ *  an integral count <= n. Anything else (<= 0, NaN, a non-integral b > 1, b > n) throws
+ *  std::invalid_argument. */
+std::int64_t budgetFromArg(double b, std::int64_t n, bool floorFraction = false);
 
 /** The `budget` instances of highest gain (ties: lower index first). 0 <= budget <= N,
  *  else std::invalid_argument. */
@@ -95,6 +96,12 @@ RoutingResult routeAllPositive(const FeatureMatrix &matrix, const Ppm &ppm);
  *  by more than epsilon; stops at the first one that does not. The marginal gain is taken
  *  on the count vector (with a quadratic PPM it differs from g_i). */
 RoutingResult routeEpsilon(const FeatureMatrix &matrix, const Ppm &ppm, std::int64_t budget, double epsilon);
+
+/** The reference's optimal_grad (sample_best_subset.py get_optimal_subset, lines 373-394):
+ *  in order of per-instance gain, every instance whose gain adds more than epsilon to the
+ *  running sum, with no budget (reference-mode PPMs; the reference's epsilon is 1e-4 for a
+ *  linear PPM, 1e-5 for a quadratic one). */
+RoutingResult routeOptimalGrad(const FeatureMatrix &matrix, const Ppm &ppm, double epsilon);
 
 /** Seed of the generator that draws candidate k of a simulated routing with `seed`
  *  (splitmix64 mixing), so candidate k is the same whatever the thread count. */

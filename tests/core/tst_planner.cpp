@@ -4,6 +4,8 @@
 // strategies against the instance gains, refused requests, loadPpm's errors,
 // simulateProject, budgetOverview, planTagShares and importanceReport.
 #include "core/features/featurejob.h"
+#include "core/features/featureset.h"
+#include "core/features/lexical.h"
 #include "core/jobs/feedback.h"
 #include "core/routing/collect.h"
 #include "core/routing/planner.h"
@@ -12,6 +14,8 @@
 #include "core/storage/projectstore.h"
 
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <cstring>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -248,6 +252,101 @@ private Q_SLOTS:
         QVERIFY2(close(r.predicted, expected), describe(r.predicted, expected).constData());
         const Prediction asDefault = predictCounts(record, m, countVector(m, m.subset(indices)));
         QVERIFY2(!close(r.predicted, asDefault), "the plan scored the same with default counts");
+    }
+
+    // Issue 20: a reference-mode PPM routes by the reference's rules (sample_best_subset.py):
+    // per-instance gains from rows recomputed with exclusive bins (whole-data length ranks),
+    // floored budgets, optimal_grad without a budget, importance over 3 trials.
+    void referenceModeRoutesByTheReferenceRules()
+    {
+        ProjectStore store(copyOf(m_base));
+        Feedback feedback;
+        CollectParams collect;
+        collect.candidates = 30;
+        collect.seed = 5;
+        collect.metric = QStringLiteral("agreement:human");
+        collect.countMode = CountMode::ReferenceCompat;
+        const CollectResult c = collectPpmData(store, collect, feedback);
+        PpmFitParams fit;
+        fit.folds = 4;
+        fit.curvePoints = 0;
+        fit.datasets = {c.datasetId};
+        const PpmModelRecord record = fitPpm(store, fit).record;
+        QCOMPARE(record.countMode, QStringLiteral("reference"));
+        const Ppm ppm = toPpm(record);
+
+        // The reference's binary rows, derived here from the rule: lengths ranked over all
+        // instances (average ranks / count), then min < v < max; metadata as stored.
+        const FeatureMatrix m = FeatureMatrix::fromStore(store, true);
+        QCOMPARE(m.names(), record.features);
+        const std::int64_t n = m.instances();
+        std::vector<std::vector<double>> rows(std::size_t(n), std::vector<double>(std::size_t(m.features()), 0.0));
+        int differ = 0;
+        for (int f = 0; f < m.features(); ++f) {
+            const features::FeatureDef *d = nullptr;
+            for (const features::FeatureDef &x : features::featureTable())
+                if (x.name == m.names()[f])
+                    d = &x;
+            QVERIFY(d);
+            std::vector<char> stored(std::size_t(n), 0);
+            for (std::int32_t i : m.members(f))
+                stored[std::size_t(i)] = 1;
+            for (std::int64_t i = 0; i < n; ++i) {
+                double v = 0;
+                bool on = stored[std::size_t(i)];
+                if (d->kind == features::FeatureKind::Lexical) {
+                    const std::vector<double> &raw = *m.scores(features::scoreName(d->score));
+                    v = raw[std::size_t(i)];
+                    if (features::isLengthScore(d->score)) {
+                        double below = 0, equal = 0, count = 0;
+                        for (double w : raw)
+                            if (!std::isnan(w)) {
+                                ++count;
+                                below += w < v;
+                                equal += w == v;
+                            }
+                        v = (below + (equal + 1) / 2) / count;
+                    }
+                    on = v > d->minVal && v < d->maxVal;
+                    differ += on != bool(stored[std::size_t(i)]);
+                }
+                rows[std::size_t(i)][std::size_t(f)] = on ? 1 : 0;
+            }
+        }
+        QVERIFY2(differ > 0, "the exclusive bins changed no instance's row");
+        const double zero = ppm.predict(std::vector<double>(std::size_t(m.features()), 0.0), 1).front();
+        std::vector<std::pair<double, std::int64_t>> byGain;
+        for (std::int64_t i = 0; i < n; ++i)
+            byGain.emplace_back(-(ppm.predict(rows[std::size_t(i)], 1).front() - zero), i);
+        std::sort(byGain.begin(), byGain.end());
+
+        // top-k, budget int(0.2517 * 400) = 100 (rounding would give 101).
+        const RoutePlanResult top = routeProject(store, params(QStringLiteral("topk"), 0.2517, false), feedback);
+        QCOMPARE(top.budget, qint64(100));
+        std::vector<qint64> expected;
+        for (std::size_t k = 0; k < 100; ++k)
+            expected.push_back(m.ids()[std::size_t(byGain[k].second)]);
+        QCOMPARE(sorted(planInstanceIds(store, top.planId)), sorted(expected));
+
+        // optimal_grad: every instance adding more than 1e-4 (linear) to the running sum.
+        RouteParams grad = params(QStringLiteral("epsilon"), 0.1, false);
+        const RoutePlanResult g = routeProject(store, grad, feedback);
+        expected.clear();
+        double cumulative = 0;
+        for (const auto &[negGain, i] : byGain)
+            if (-negGain + cumulative > cumulative + 1e-4) {
+                expected.push_back(m.ids()[std::size_t(i)]);
+                cumulative += -negGain;
+            }
+        QVERIFY(expected.size() > 40); // more than the 0.1 budget: no cap
+        QCOMPARE(sorted(planInstanceIds(store, g.planId)), sorted(expected));
+        const QJsonObject stored = QJsonDocument::fromJson(routePlan(store, g.planId)->params.toUtf8()).object();
+        QCOMPARE(stored.value(QStringLiteral("epsilon")).toDouble(), 1e-4);
+        QCOMPARE(stored.value(QStringLiteral("count_mode")).toString(), QStringLiteral("reference"));
+
+        // Importance: the reference's 3 trials unless asked otherwise.
+        QCOMPARE(importanceReport(store, 100, 0, 1).trials, 3);
+        QCOMPARE(importanceReport(store, 100, 7, 1).trials, 7);
     }
 
     void simulatedRouteStoresAndAppliesThePlan()
