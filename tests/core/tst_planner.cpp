@@ -155,6 +155,17 @@ private:
         return p;
     }
 
+    /** 30 candidates measured by agreement with humans, counted the reference's way. */
+    static CollectParams referenceCollection(quint64 seed)
+    {
+        CollectParams c;
+        c.candidates = 30;
+        c.seed = seed;
+        c.metric = QStringLiteral("agreement:human");
+        c.countMode = CountMode::ReferenceCompat;
+        return c;
+    }
+
     static std::vector<qint64> sorted(std::vector<qint64> v)
     {
         std::sort(v.begin(), v.end());
@@ -205,11 +216,7 @@ private Q_SLOTS:
     {
         ProjectStore store(copyOf(m_base));
         Feedback feedback;
-        CollectParams collect;
-        collect.candidates = 30;
-        collect.seed = 3;
-        collect.metric = QStringLiteral("agreement:human");
-        collect.countMode = CountMode::ReferenceCompat;
+        const CollectParams collect = referenceCollection(3);
         const CollectResult c = collectPpmData(store, collect, feedback);
         QCOMPARE(c.measured, 30);
         const PpmDataset d = *ppmDataset(store, c.datasetId);
@@ -261,12 +268,7 @@ private Q_SLOTS:
     {
         ProjectStore store(copyOf(m_base));
         Feedback feedback;
-        CollectParams collect;
-        collect.candidates = 30;
-        collect.seed = 5;
-        collect.metric = QStringLiteral("agreement:human");
-        collect.countMode = CountMode::ReferenceCompat;
-        const CollectResult c = collectPpmData(store, collect, feedback);
+        const CollectResult c = collectPpmData(store, referenceCollection(5), feedback);
         PpmFitParams fit;
         fit.folds = 4;
         fit.curvePoints = 0;
