@@ -358,7 +358,10 @@ void RoutingView::route()
         params.budget = 1.0;
     params.candidates = m_candidates->value();
     params.seed = quint64(m_seed->value());
-    params.epsilon = m_epsilon->value();
+    // 0 leaves the model's default: 0, or the reference's optimal_grad epsilon for a
+    // reference-mode PPM.
+    if (m_epsilon->value() > 0)
+        params.epsilon = m_epsilon->value();
     params.apply = false;
     const bool started = m_tasks->start(
         m_store->path(), tr("Routing"),

@@ -24,6 +24,7 @@
 #include <QSaveFile>
 
 #include <QCryptographicHash>
+#include <cstring>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -955,6 +956,18 @@ QString matrixHash(const FeatureMatrix &matrix)
     for (int f = 0; f < matrix.features(); ++f)
         for (std::uint64_t w : matrix.bits(f))
             addU64(w);
+    // Reference counts read the raw scores: loaded (reference mode), they are part of the
+    // key, so that recomputed scores start a new dataset even where no bin changed.
+    for (const QString &score : matrix.scoreNames()) {
+        const QByteArray u = score.toUtf8();
+        addU64(std::uint64_t(u.size()));
+        hash.addData(u);
+        for (double v : *matrix.scores(score)) {
+            std::uint64_t bits = 0;
+            std::memcpy(&bits, &v, sizeof bits);
+            addU64(bits);
+        }
+    }
     return QString::fromLatin1(hash.result().toHex());
 }
 

@@ -127,7 +127,8 @@ std::vector<std::int64_t> candidateBudgets(quint64 seed, int k, std::int64_t n);
 std::mt19937_64 candidateRng(quint64 seed, int index);
 /** The proxy RM seed of candidate `index`. */
 std::uint64_t candidateRmSeed(quint64 seed, int index);
-/** SHA-256 (hex) of a feature matrix: names, instance ids and bits. */
+/** SHA-256 (hex) of a feature matrix: names, instance ids and bits, and the raw scores
+ *  when it holds them (reference mode). */
 QString matrixHash(const FeatureMatrix &matrix);
 /** The matrix instance ids whose bit is set in S. */
 std::vector<qint64> subsetIds(const FeatureMatrix &matrix, const Bits &subset);

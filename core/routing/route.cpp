@@ -446,9 +446,12 @@ double predictAllLm(const Ppm &ppm)
 double predictAllHuman(const FeatureMatrix &matrix, const Ppm &ppm)
 {
     checkInputs(matrix, ppm, "predictAllHuman");
+    // Every instance to humans, counted in the matrix's mode.
+    Bits all(matrix.words(), 0);
+    for (std::int64_t i = 0; i < matrix.instances(); ++i)
+        setBit(all, i);
     std::vector<std::int64_t> c(std::size_t(matrix.features()));
-    for (int f = 0; f < matrix.features(); ++f)
-        c[std::size_t(f)] = std::int64_t(matrix.members(f).size());
+    countFor(matrix, all, c.data());
     return PpmScorer(ppm).score(c);
 }
 
@@ -467,15 +470,30 @@ std::vector<FeatureImportance> featureImportance(const FeatureMatrix &matrix, co
     Bits s(matrix.words(), 0);
     std::vector<std::int64_t> counts(static_cast<std::size_t>(features));
     std::vector<double> gains;
+    // The carriers of each feature: the stored members, or for a reference-mode PPM the
+    // instances whose recomputed row has it (exclusive bins, as the reference's get_ids).
+    std::vector<std::vector<std::int32_t>> referenceCarriers;
+    if (matrix.countMode() == CountMode::ReferenceCompat) {
+        referenceCarriers.resize(std::size_t(features));
+        const std::vector<std::vector<int>> rows = instanceRows(matrix);
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            for (int f : rows[i])
+                referenceCarriers[std::size_t(f)].push_back(std::int32_t(i));
+    }
     for (int f = 0; f < features; ++f) {
         FeatureImportance fi;
         fi.feature = matrix.names()[f];
-        std::vector<std::int32_t> carriers = matrix.members(f);
+        std::vector<std::int32_t> carriers = referenceCarriers.empty() ? matrix.members(f)
+                                                                       : referenceCarriers[std::size_t(f)];
         fi.carriers = int(carriers.size());
         fi.sampled = std::min(perTrial, fi.carriers);
         if (fi.carriers <= perTrial) {
             // Every trial routes all carriers: one evaluation, no spread.
-            countFor(matrix, matrix.bits(f), counts.data());
+            for (std::int32_t i : carriers)
+                setBit(s, i);
+            countFor(matrix, s, counts.data());
+            for (std::int32_t i : carriers)
+                s[std::size_t(i) >> 6] = 0;
             fi.gain = scorer.terms(counts.data());
             fi.stddev = 0;
             out.push_back(fi);

@@ -49,7 +49,8 @@ bool isCount(double v)
 bool isPandasNa(const std::string &cell)
 {
     static const char *const na[] = {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan",
-                                     "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "n/a", "nan", "null"};
+                                     "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a",
+                                     "nan", "null"};
     for (const char *s : na)
         if (cell == s)
             return true;

@@ -25,8 +25,8 @@ struct ScoreCsv {
     std::vector<qint64> dropped; ///< dropNa: the lines of the rows dropped
 };
 
-/** pandas' default missing-value strings (pandas 1.5 `STR_NA_VALUES`, "" included):
- *  `read_csv` reads these cells as NaN, which `dropna()` drops. */
+/** pandas' default missing-value strings (`STR_NA_VALUES` of pandas 2, which added "None"
+ *  to 1.5's; "" included): `read_csv` reads these cells as NaN, which `dropna()` drops. */
 bool isPandasNa(const std::string &cell);
 
 /**

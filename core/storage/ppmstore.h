@@ -62,7 +62,7 @@ void insertPpmRow(ProjectStore &store, qint64 datasetId, const PpmRow &row);
 /** An imported dataset (kind "import", metric = the file name) with all its rows, in one
  *  transaction: all or nothing. Returns its id. */
 qint64 importPpmDataset(ProjectStore &store, const QString &metric, const QStringList &features,
-                        const std::vector<PpmRow> &rows, const QString &countMode = QStringLiteral("reference"));
+                        const std::vector<PpmRow> &rows, const QString &countMode = QStringLiteral("default"));
 
 /** How a dataset's counts were taken: its config's count_mode, "default" when it has none
  *  (collections and imports made before issue 20). */

@@ -318,9 +318,23 @@ private Q_SLOTS:
         QVERIFY2(differ > 0, "the exclusive bins changed no instance's row");
         const double zero = ppm.predict(std::vector<double>(std::size_t(m.features()), 0.0), 1).front();
         std::vector<std::pair<double, std::int64_t>> byGain;
-        for (std::int64_t i = 0; i < n; ++i)
-            byGain.emplace_back(-(ppm.predict(rows[std::size_t(i)], 1).front() - zero), i);
+        std::vector<double> derived;
+        for (std::int64_t i = 0; i < n; ++i) {
+            derived.push_back(ppm.predict(rows[std::size_t(i)], 1).front() - zero);
+            byGain.emplace_back(-derived.back(), i);
+        }
         std::sort(byGain.begin(), byGain.end());
+
+        // The router's per-instance gains are those; the stored rows' are not.
+        const LoadedPpm loaded = loadPpm(store, record.id);
+        const std::vector<double> gains = instanceGains(loaded.matrix, loaded.ppm);
+        const std::vector<double> storedGains = instanceGains(FeatureMatrix::fromStore(store, false), ppm);
+        int gainsDiffer = 0;
+        for (std::int64_t i = 0; i < n; ++i) {
+            QVERIFY2(std::abs(gains[std::size_t(i)] - derived[std::size_t(i)]) <= 1e-9, qPrintable(QString::number(i)));
+            gainsDiffer += std::abs(storedGains[std::size_t(i)] - derived[std::size_t(i)]) > 1e-9;
+        }
+        QVERIFY(gainsDiffer > 0);
 
         // top-k, budget int(0.2517 * 400) = 100 (rounding would give 101).
         const RoutePlanResult top = routeProject(store, params(QStringLiteral("topk"), 0.2517, false), feedback);
@@ -346,9 +360,27 @@ private Q_SLOTS:
         QCOMPARE(stored.value(QStringLiteral("epsilon")).toDouble(), 1e-4);
         QCOMPARE(stored.value(QStringLiteral("count_mode")).toString(), QStringLiteral("reference"));
 
-        // Importance: the reference's 3 trials unless asked otherwise.
-        QCOMPARE(importanceReport(store, 100, 0, 1).trials, 3);
+        // The all-human mix is counted the reference's way too.
+        Bits all(m.words(), 0);
+        for (std::int64_t i = 0; i < n; ++i)
+            setBit(all, i);
+        const Prediction human = predictCounts(record, m, countVector(m, all, CountMode::ReferenceCompat));
+        QVERIFY2(close(top.allHuman, human), describe(top.allHuman, human).constData());
+
+        // Importance: the reference's 3 trials unless asked otherwise, over the carriers
+        // of the recomputed rows.
+        const ImportanceReport importance = importanceReport(store, 100, 0, 1);
+        QCOMPARE(importance.trials, 3);
         QCOMPARE(importanceReport(store, 100, 7, 1).trials, 7);
+        QCOMPARE(int(importance.importance.size()), m.features());
+        for (const FeatureImportance &fi : importance.importance) {
+            const qsizetype f = m.names().indexOf(fi.feature);
+            QVERIFY(f >= 0);
+            int carriers = 0;
+            for (const std::vector<double> &row : rows)
+                carriers += row[std::size_t(f)] != 0;
+            QCOMPARE(fi.carriers, carriers);
+        }
     }
 
     void simulatedRouteStoresAndAppliesThePlan()
