@@ -36,6 +36,23 @@ auto asBadInput(F &&f)
     }
 }
 
+void addSubsampleOption(QCommandLineParser &p)
+{
+    p.addOption({QStringLiteral("subsample"),
+                 QStringLiteral("Reference-mode PPMs: count each mix on a seeded random.sample of N of its "
+                                "instances, as the reference's n_samples (7000); default: all."),
+                 QStringLiteral("N"), QStringLiteral("0")});
+}
+
+std::int64_t subsampleOption(const QCommandLineParser &p)
+{
+    bool ok = false;
+    const qlonglong n = p.value(QStringLiteral("subsample")).toLongLong(&ok);
+    if (!ok || n < 0)
+        throw UsageError("--subsample must be a number of instances (0: none)");
+    return std::int64_t(n);
+}
+
 } // namespace
 
 int cmdRoute(const QStringList &args)
@@ -62,13 +79,16 @@ int cmdRoute(const QStringList &args)
     p.addOption({QStringLiteral("threads"), QStringLiteral("Threads (0: all cores)."), QStringLiteral("N"),
                  QStringLiteral("0")});
     p.addOption({QStringLiteral("no-apply"), QStringLiteral("Store the plan without marking the instances' routes.")});
+    addSubsampleOption(p);
     parseOrThrow(p, args);
     requireProject(p);
     RouteParams params;
     params.strategy = p.value(QStringLiteral("strategy"));
-    params.budget = params.strategy == QLatin1String("all-positive") && !p.isSet(QStringLiteral("budget"))
-                        ? 1.0
-                        : budgetOption(p);
+    // all-positive has no budget; epsilon's is a cap (none for a reference-mode PPM).
+    const bool budgetOptional =
+        params.strategy == QLatin1String("all-positive") || params.strategy == QLatin1String("epsilon");
+    params.budget = budgetOptional && !p.isSet(QStringLiteral("budget")) ? 1.0 : budgetOption(p);
+    params.subsample = subsampleOption(p);
     params.candidates = intOption(p, QStringLiteral("candidates"), 1, std::numeric_limits<int>::max());
     if (p.isSet(QStringLiteral("epsilon"))) {
         bool ok = false;
@@ -97,6 +117,7 @@ int cmdRoute(const QStringList &args)
                    {QStringLiteral("all_lm"), r.modelId > 0 ? QJsonValue(r.allLm) : QJsonValue()},
                    {QStringLiteral("all_human"), r.modelId > 0 ? QJsonValue(r.allHuman) : QJsonValue()},
                    {QStringLiteral("candidates"), r.candidates},
+                   {QStringLiteral("counted"), r.counted},
                    {QStringLiteral("applied"), r.applied},
                    {QStringLiteral("seconds"), r.seconds}});
     } else if (r.modelId <= 0) {
@@ -128,14 +149,16 @@ int cmdSimulate(const QStringList &args)
     p.addOption({QStringLiteral("seed"), QStringLiteral("Seed."), QStringLiteral("S"), QStringLiteral("1")});
     p.addOption({QStringLiteral("threads"), QStringLiteral("Threads (0: all cores)."), QStringLiteral("N"),
                  QStringLiteral("0")});
+    addSubsampleOption(p);
     parseOrThrow(p, args);
     requireProject(p);
     const double budget = budgetOption(p);
+    const std::int64_t subsample = subsampleOption(p);
     const int candidates = intOption(p, QStringLiteral("candidates"), 1, std::numeric_limits<int>::max());
     const auto project = openProject(p, ProjectStore::Mode::OpenExisting);
     Feedback feedback = stderrFeedback(QStringLiteral("simulate"));
     const SimulateResult s = asBadInput([&] {
-        return simulateProject(*project, budget, candidates, seedOption(p), intOption(p, QStringLiteral("threads"), 0, 1 << 16), feedback);
+        return simulateProject(*project, budget, candidates, seedOption(p), intOption(p, QStringLiteral("threads"), 0, 1 << 16), feedback, subsample);
     });
     if (p.isSet(QStringLiteral("json")))
         printJson({{QStringLiteral("candidates"), s.candidates},

@@ -271,6 +271,36 @@ bool hasMetadataFeature(const FeatureDef &feature, const QJsonObject &tags)
     return false;
 }
 
+bool hasMetadataFeatureStrict(const FeatureDef &feature, const QJsonObject &tags)
+{
+    const QJsonValue v = tags.value(feature.column);
+    switch (feature.tagKind) {
+    case TagKind::ClosedSet:
+        if (v.isArray()) {
+            const QJsonArray a = v.toArray();
+            return std::any_of(a.begin(), a.end(), [&](const QJsonValue &x) {
+                return x.isString() && x.toString() == feature.value;
+            });
+        }
+        if (v.isString())
+            return v.toString().contains(feature.value);
+        if (v.isObject())
+            return v.toObject().contains(feature.value);
+        return false;
+    case TagKind::Scalar:
+        return v.isString() && v.toString() == feature.value;
+    case TagKind::OpenSet:
+        if (v.isArray())
+            return !v.toArray().isEmpty();
+        if (v.isString())
+            return !v.toString().isEmpty();
+        if (v.isObject())
+            return !v.toObject().isEmpty();
+        return false;
+    }
+    return false;
+}
+
 std::optional<double> importedScore(const QJsonObject &metadata, Score score)
 {
     const QJsonValue v = metadata.value(scoreName(score));

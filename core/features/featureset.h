@@ -69,6 +69,15 @@ QJsonObject tagObject(const QJsonObject &metadata);
  *  comparison, as the reference's check_lists and analyzer_scalar). */
 bool hasMetadataFeature(const FeatureDef &feature, const QJsonObject &tags);
 
+/** The same, tested strictly, as the reference's get_instances does on the raw values
+ *  pandas reads (scripts/get_count_feats.py 184-192): closed set `constraints in x` (an
+ *  element of a list equal to the value, a substring of a string, a key of an object),
+ *  scalar `x == value` (a string, exactly), open set `x is not None and len(x) > 0` (a
+ *  non-empty list, string or object: "None", "nan" and "[]" count). Case and blanks
+ *  matter. Where the reference would raise a TypeError (a number, or a missing value in
+ *  a closed-set column) the instance does not carry the feature. */
+bool hasMetadataFeatureStrict(const FeatureDef &feature, const QJsonObject &tags);
+
 /** A raw lexical score the source row already carried under the reference's column
  *  name (a number or a numeric string); nullopt when absent or not finite. */
 std::optional<double> importedScore(const QJsonObject &metadata, Score score);

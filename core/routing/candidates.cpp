@@ -174,10 +174,74 @@ void FeatureMatrix::setScores(const QString &score, std::vector<double> values)
     const qsizetype k = m_scoreNames.indexOf(score);
     if (k >= 0) {
         m_scores[std::size_t(k)] = std::move(values);
-        return;
+    } else {
+        m_scoreNames << score;
+        m_scores.push_back(std::move(values));
     }
-    m_scoreNames << score;
-    m_scores.push_back(std::move(values));
+    if (m_countMode == CountMode::ReferenceCompat)
+        resolveLexical();
+}
+
+void FeatureMatrix::setCountMode(CountMode mode)
+{
+    m_countMode = mode;
+    if (mode == CountMode::ReferenceCompat)
+        resolveLexical();
+    else
+        m_lexical.clear();
+}
+
+namespace {
+
+std::vector<FeatureMatrix::LexicalColumn> resolveColumns(const QStringList &names, const QStringList &scoreNames)
+{
+    using namespace hyper::features;
+    static const QHash<QString, const FeatureDef *> defs = [] {
+        QHash<QString, const FeatureDef *> h;
+        for (const FeatureDef &d : featureTable())
+            h.insert(d.name, &d);
+        return h;
+    }();
+    std::vector<FeatureMatrix::LexicalColumn> out(std::size_t(names.size()));
+    for (qsizetype f = 0; f < names.size(); ++f) {
+        const FeatureDef *d = defs.value(names[f]);
+        if (!d || d->kind != FeatureKind::Lexical)
+            continue; // metadata: score -2
+        FeatureMatrix::LexicalColumn &c = out[std::size_t(f)];
+        c.scoreName = scoreName(d->score);
+        c.score = int(scoreNames.indexOf(c.scoreName));
+        c.minVal = d->minVal;
+        c.maxVal = d->maxVal;
+        c.length = isLengthScore(d->score);
+    }
+    return out;
+}
+
+} // namespace
+
+void FeatureMatrix::resolveLexical()
+{
+    m_lexical = resolveColumns(m_names, m_scoreNames);
+}
+
+void FeatureMatrix::setMembers(int feature, std::vector<std::int32_t> members)
+{
+    if (feature < 0 || feature >= features())
+        throw std::out_of_range("setMembers: no feature " + std::to_string(feature));
+    std::sort(members.begin(), members.end());
+    members.erase(std::unique(members.begin(), members.end()), members.end());
+    Bits bits(words(), 0);
+    for (std::int32_t i : members)
+        if (i >= 0 && i < instances())
+            setBit(bits, i);
+    m_bits[std::size_t(feature)] = std::move(bits);
+    m_members[std::size_t(feature)] = std::move(members);
+    // Reachable: instances carrying any feature.
+    Bits any(words(), 0);
+    for (const Bits &b : m_bits)
+        for (std::size_t w = 0; w < any.size(); ++w)
+            any[w] |= b[w];
+    m_reachable = popcount(any);
 }
 
 const std::vector<double> *FeatureMatrix::scores(const QString &score) const
@@ -401,37 +465,70 @@ std::optional<CountMode> parseCountMode(const QString &name)
     return std::nullopt;
 }
 
+namespace {
+
+/** The matrix's lexical columns: resolved once by setCountMode(ReferenceCompat), or here
+ *  for a default-mode matrix asked for reference counts (hyper counts). */
+const std::vector<FeatureMatrix::LexicalColumn> &columnsOf(const FeatureMatrix &matrix,
+                                                          std::vector<FeatureMatrix::LexicalColumn> &holder)
+{
+    if (!matrix.hasScores())
+        throw std::invalid_argument("reference-compatible counts need the raw scores");
+    if (matrix.lexicalColumns().size() == std::size_t(matrix.features()))
+        return matrix.lexicalColumns();
+    holder = resolveColumns(matrix.names(), matrix.scoreNames());
+    return holder;
+}
+
+/** A lexical column's score values over `members` (all instances when null), as the
+ *  reference bins them: percentile ranks among those instances for a length score
+ *  (pandas rank(pct=True), NaN left out), raw otherwise. */
+std::vector<double> binnedValues(const FeatureMatrix &matrix, const FeatureMatrix::LexicalColumn &c,
+                                 const std::vector<std::int64_t> *members)
+{
+    if (c.score < 0)
+        throw std::invalid_argument("reference-compatible counts need the score " + c.scoreName.toStdString());
+    const std::vector<double> &raw = *matrix.scores(matrix.scoreNames()[c.score]);
+    std::vector<double> values;
+    if (members) {
+        values.reserve(members->size());
+        for (std::int64_t i : *members)
+            values.push_back(raw[std::size_t(i)]);
+    } else {
+        values = raw;
+    }
+    return c.length ? hyper::features::percentileRanks(values) : values;
+}
+
+} // namespace
+
 std::vector<std::vector<int>> instanceRows(const FeatureMatrix &matrix)
 {
     std::vector<std::vector<int>> rows(std::size_t(matrix.instances()));
-    const bool reference = matrix.countMode() == CountMode::ReferenceCompat;
-    using namespace hyper::features;
-    QHash<QString, const FeatureDef *> defs;
-    if (reference) {
-        if (!matrix.hasScores())
-            throw std::invalid_argument("reference gains need the raw scores");
-        for (const FeatureDef &d : featureTable())
-            defs.insert(d.name, &d);
+    if (matrix.countMode() != CountMode::ReferenceCompat) {
+        for (int f = 0; f < matrix.features(); ++f)
+            for (std::int32_t i : matrix.members(f))
+                rows[std::size_t(i)].push_back(f);
+        return rows;
     }
-    QHash<QString, std::vector<double>> values; // per score, over all instances
+    std::vector<FeatureMatrix::LexicalColumn> holder;
+    const auto &cols = columnsOf(matrix, holder);
+    std::vector<std::vector<double>> values(std::size_t(matrix.scoreNames().size())); // per score, computed once
     for (int f = 0; f < matrix.features(); ++f) {
-        const FeatureDef *d = reference ? defs.value(matrix.names()[f]) : nullptr;
-        if (!d || d->kind != FeatureKind::Lexical) {
+        const FeatureMatrix::LexicalColumn &c = cols[std::size_t(f)];
+        if (c.score == -2) {
             for (std::int32_t i : matrix.members(f))
                 rows[std::size_t(i)].push_back(f);
             continue;
         }
-        const QString score = scoreName(d->score);
-        auto it = values.find(score);
-        if (it == values.end()) {
-            const std::vector<double> *raw = matrix.scores(score);
-            if (!raw)
-                throw std::invalid_argument("reference gains need the score " + score.toStdString());
-            // pandas rank(pct=True) over the whole frame for lengths (NaN left out).
-            it = values.insert(score, isLengthScore(d->score) ? percentileRanks(*raw) : *raw);
-        }
-        for (std::size_t i = 0; i < it->size(); ++i)
-            if (inBin((*it)[i], d->minVal, d->maxVal, BinTest::Exclusive))
+        if (c.score < 0)
+            binnedValues(matrix, c, nullptr); // throws: the score is missing
+        if (values[std::size_t(c.score)].empty())
+            values[std::size_t(c.score)] = binnedValues(matrix, c, nullptr); // whole-split ranks
+        const std::vector<double> &v = values[std::size_t(c.score)];
+        // The exclusive test of the reference's top-k gains (convert_to_binary).
+        for (std::size_t i = 0; i < v.size(); ++i)
+            if (hyper::features::inBin(v[i], c.minVal, c.maxVal, hyper::features::BinTest::Exclusive))
                 rows[i].push_back(f);
     }
     return rows;
@@ -455,44 +552,33 @@ std::vector<std::int64_t> countVector(const FeatureMatrix &matrix, const Bits &s
         return out;
 
     // Reference-compatible: recompute the 27 lexical features of the instances of S.
-    if (!matrix.hasScores())
-        throw std::invalid_argument("reference-compatible counts need the raw scores");
-    using namespace hyper::features;
-    QHash<QString, const FeatureDef *> defs;
-    for (const FeatureDef &d : featureTable())
-        defs.insert(d.name, &d);
+    std::vector<FeatureMatrix::LexicalColumn> holder;
+    const auto &cols = columnsOf(matrix, holder);
     std::vector<std::int64_t> members;
     for (std::int64_t i = 0; i < matrix.instances(); ++i)
         if (testBit(subset, i))
             members.push_back(i);
-    // Binned values per score inside S (percentile ranks for lengths), computed once.
-    QHash<QString, std::vector<double>> binned;
+    // Binned values per score inside S, computed once per score.
+    std::vector<std::vector<double>> binned(std::size_t(matrix.scoreNames().size()));
+    std::vector<char> done(binned.size(), 0);
     for (int f = 0; f < matrix.features(); ++f) {
-        const FeatureDef *d = defs.value(matrix.names()[f]);
-        if (!d || d->kind != FeatureKind::Lexical)
-            continue;  // metadata: membership as stored (list element / equal string / non-empty)
-        const QString score = scoreName(d->score);
-        auto it = binned.find(score);
-        if (it == binned.end()) {
-            const std::vector<double> *raw = matrix.scores(score);
-            if (!raw)
-                throw std::invalid_argument("reference-compatible counts need the score " + score.toStdString());
-            std::vector<double> values;
-            values.reserve(members.size());
-            for (std::int64_t i : members)
-                values.push_back((*raw)[std::size_t(i)]);
+        const FeatureMatrix::LexicalColumn &c = cols[std::size_t(f)];
+        if (c.score == -2)
+            continue; // metadata: membership as the matrix holds it
+        if (c.score < 0)
+            binnedValues(matrix, c, &members); // throws: the score is missing
+        if (!done[std::size_t(c.score)]) {
             // Quirk: the reference recomputes the length percentile ranks inside the
             // routed subset S (pandas rank(pct=True), NaN left out), so each length bin
             // holds about |S|/3. Similarity scores stay raw.
-            if (isLengthScore(d->score))
-                values = percentileRanks(values);
-            it = binned.insert(score, std::move(values));
+            binned[std::size_t(c.score)] = binnedValues(matrix, c, &members);
+            done[std::size_t(c.score)] = 1;
         }
         // Quirk: inclusive test on both ends, so a value of exactly 0.33 (or 0.67) is in
         // two bins and a value outside [0, 1] in none.
         std::int64_t n = 0;
-        for (double v : *it)
-            n += inBin(v, d->minVal, d->maxVal, BinTest::Inclusive);
+        for (double v : binned[std::size_t(c.score)])
+            n += hyper::features::inBin(v, c.minVal, c.maxVal, hyper::features::BinTest::Inclusive);
         out[std::size_t(f)] = n;
     }
     return out;

@@ -95,9 +95,38 @@ public:
     const QStringList &scoreNames() const { return m_scoreNames; }
 
     /** How a mix of this matrix is counted (countFor): the count mode of the PPM it was
-     *  loaded for (core/routing/planner.cpp). ReferenceCompat needs the scores. */
-    void setCountMode(CountMode mode) { m_countMode = mode; }
+     *  loaded for (core/routing/planner.cpp). ReferenceCompat needs the scores; the
+     *  lexical columns (score, bin) are resolved once here, for every count after. */
+    void setCountMode(CountMode mode);
     CountMode countMode() const { return m_countMode; }
+
+    /** One feature of the matrix as the reference-compatible count sees it: a lexical
+     *  feature's score (an index into scoreNames(), -1 when the matrix lacks it) and bin,
+     *  or score -2 for a metadata feature (membership as the matrix holds it). */
+    struct LexicalColumn {
+        int score = -2;
+        QString scoreName;
+        double minVal = 0, maxVal = 0;
+        bool length = false; // a length score: percentile ranks, not raw values
+    };
+    /** Resolved by setCountMode(ReferenceCompat) and setScores; empty otherwise. */
+    const std::vector<LexicalColumn> &lexicalColumns() const { return m_lexical; }
+
+    /** Replaces which instances carry a feature (ascending indices): the reference mode's
+     *  strict tag matching (core/routing/planner.cpp). */
+    void setMembers(int feature, std::vector<std::int32_t> members);
+
+    /** What the reference's mixes drop before counting (issue 20): convert_to_dpo_format
+     *  returns None for a tie, so a routed instance whose human label is a tie, and an
+     *  unrouted one whose LM label is a tie, leave the mix; then random.sample keeps
+     *  `subsample` of what is left (0: all) with Python's generator seeded by `seed`. */
+    struct ReferenceMix {
+        std::vector<char> humanTie, lmTie; // per instance; empty: no ties known
+        std::int64_t subsample = 0;
+        std::uint64_t seed = 1;
+    };
+    void setReferenceMix(ReferenceMix mix) { m_mix = std::move(mix); }
+    const ReferenceMix &referenceMix() const { return m_mix; }
 
     /** Bitset of the given instance indices. */
     Bits subset(const std::vector<std::int64_t> &indices) const;
@@ -111,6 +140,10 @@ private:
     QStringList m_scoreNames;
     std::vector<std::vector<double>> m_scores;
     CountMode m_countMode = CountMode::Default;
+    std::vector<LexicalColumn> m_lexical;
+    ReferenceMix m_mix;
+
+    void resolveLexical();
 };
 
 /**

@@ -3,6 +3,8 @@
 // "Collecting"). The store is touched only on the calling thread; proxy RMs train on
 // worker threads that see nothing but their bundle.
 #include "core/routing/collect.h"
+#include "core/routing/planner.h"
+#include "core/routing/route.h"
 
 #include "core/jobs/feedback.h"
 #include "core/ml/trainer.h"
@@ -99,6 +101,8 @@ QString configKey(const MetricSpec &metric, const ml::TrainConfig &rm, CountMode
 {
     QJsonObject c;
     c.insert(QStringLiteral("count_mode"), countModeName(mode));
+    if (mode == CountMode::ReferenceCompat) // strict tags, ties out of the counts (issue 20)
+        c.insert(QStringLiteral("reference_rules"), 2);
     // 2: the sampler's inner draws from xoshiro256** (issue 17). Candidate i of a seed is
     // another set than in earlier builds, so their datasets (no "sampler") are not resumed.
     c.insert(QStringLiteral("sampler"), 2);
@@ -345,6 +349,11 @@ void Collector::prepare()
                            + " has no stored scores, which reference counts recompute: run 'hyper features' again");
     if (m_matrix.instances() == 0)
         throw CollectError(m_store.path().toStdString() + " has no train instances");
+    if (reference) {
+        // The reference's rules: strict tag matching, ties out of each mix's counts.
+        prepareReferenceMatrix(m_store, m_matrix);
+        m_matrix.setCountMode(CountMode::ReferenceCompat);
+    }
     m_train = loadMixInstances(m_store, Split::Train);
     m_trainIndex.assign(std::size_t(m_matrix.instances()), -1);
     for (std::size_t k = 0, t = 0; k < m_trainIndex.size(); ++k) {
@@ -409,7 +418,9 @@ Collector::Candidate Collector::candidate(int index)
     std::mt19937_64 rng = candidateRng(m_params.seed, index);
     Bits set;
     c.row.size = m_sampler->sample(rng, set, c.row.budget);
-    for (std::int64_t v : countVector(m_matrix, set, m_params.countMode))
+    // Reference mode counts what the reference's mix keeps of S: the human ties leave it.
+    const Bits counted = m_params.countMode == CountMode::ReferenceCompat ? referenceCounted(m_matrix, set, nullptr) : set;
+    for (std::int64_t v : countVector(m_matrix, counted, m_params.countMode))
         c.row.counts.push_back(qint64(v));
     c.row.human = bitsBlob(set);
     std::vector<char> mask(m_train.size(), 0);

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/routing/planner.h"
 
+#include "core/domain/preference.h"
+#include "core/features/featureset.h"
 #include "core/jobs/feedback.h"
+#include "core/storage/featurestore.h"
+#include "core/storage/mixqueries.h"
 #include "core/storage/projectstore.h"
 
 #include <QElapsedTimer>
@@ -16,6 +20,62 @@
 #include <unordered_set>
 
 namespace hyper {
+
+/** Reference mode's tag matching (issue 20): each metadata feature's carriers recomputed
+ *  strictly from the instances' stored tags, as the reference's get_instances tests the
+ *  raw values (features::hasMetadataFeatureStrict). */
+static void strictTags(ProjectStore &store, routing::FeatureMatrix &m)
+{
+    using namespace hyper::features;
+    QHash<QString, const FeatureDef *> defs;
+    for (const FeatureDef &d : featureTable())
+        if (d.kind == FeatureKind::Metadata)
+            defs.insert(d.name, &d);
+    std::vector<QJsonObject> tags(std::size_t(m.instances()));
+    for (const FeatureInputRow &row : FeatureStore(store).loadInputs()) {
+        const std::int64_t i = m.indexOf(row.id);
+        if (i >= 0 && !row.metadata.isEmpty())
+            tags[std::size_t(i)] = tagObject(QJsonDocument::fromJson(row.metadata).object());
+    }
+    for (int f = 0; f < m.features(); ++f) {
+        const FeatureDef *d = defs.value(m.names()[f]);
+        if (!d)
+            continue;
+        std::vector<std::int32_t> members;
+        for (std::size_t i = 0; i < tags.size(); ++i)
+            if (hasMetadataFeatureStrict(*d, tags[i]))
+                members.push_back(std::int32_t(i));
+        m.setMembers(f, std::move(members));
+    }
+}
+
+/** Which train instances the reference's mixes drop as ties: the human label's folded
+ *  majority is a tie (taken when the instance is routed), and the LM's (when it is not).
+ *  An instance without labels of that kind is kept. */
+static routing::FeatureMatrix::ReferenceMix referenceTies(ProjectStore &store, const routing::FeatureMatrix &m)
+{
+    routing::FeatureMatrix::ReferenceMix mix;
+    mix.humanTie.assign(std::size_t(m.instances()), 0);
+    mix.lmTie.assign(std::size_t(m.instances()), 0);
+    const auto isTie = [](const std::vector<int> &votes) {
+        const std::optional<int> v = foldedMajority(votes.data(), votes.size());
+        return v && *v == 0;
+    };
+    for (const MixInstance &inst : loadMixInstances(store, Split::Train)) {
+        const std::int64_t i = m.indexOf(inst.id);
+        if (i < 0)
+            continue;
+        mix.humanTie[std::size_t(i)] = isTie(inst.humanVotes.empty() ? inst.goldVotes : inst.humanVotes);
+        mix.lmTie[std::size_t(i)] = isTie(inst.lmVotes);
+    }
+    return mix;
+}
+
+void prepareReferenceMatrix(ProjectStore &store, routing::FeatureMatrix &m)
+{
+    strictTags(store, m);
+    m.setReferenceMix(referenceTies(store, m));
+}
 
 namespace {
 
@@ -54,9 +114,24 @@ routing::FeatureMatrix matrixFor(ProjectStore &store, const QStringList &feature
                                "stored scores, and the project has none: run 'hyper features' again");
         for (const QString &score : all.scoreNames())
             m.setScores(score, *all.scores(score));
+        prepareReferenceMatrix(store, m);
     }
     m.setCountMode(mode);
     return m;
+}
+
+/** Sets the reference mix's subsample and seed; a subsample needs a reference-mode PPM. */
+void setSubsample(routing::FeatureMatrix &m, std::int64_t subsample, quint64 seed)
+{
+    if (subsample < 0)
+        throw RoutingError("--subsample must be 0 (none) or a number of instances");
+    if (subsample > 0 && m.countMode() != routing::CountMode::ReferenceCompat)
+        throw RoutingError("--subsample applies to a PPM that counts the reference's way (count mode "
+                           "'reference'); this one counts in default mode");
+    routing::FeatureMatrix::ReferenceMix mix = m.referenceMix();
+    mix.subsample = subsample;
+    mix.seed = seed;
+    m.setReferenceMix(std::move(mix));
 }
 
 std::int64_t budgetCount(double budget, std::int64_t n, bool floorFraction = false)
@@ -135,6 +210,7 @@ RoutePlanResult routeProject(ProjectStore &store, const RouteParams &params, Fee
         return storePlan(store, record, ids, params.apply, timer, result);
     }
     LoadedPpm loaded = loadPpm(store, params.modelId);
+    setSubsample(loaded.matrix, params.subsample, params.seed);
     const routing::FeatureMatrix &m = loaded.matrix;
     const std::int64_t n = m.instances();
     if (n == 0)
@@ -180,6 +256,7 @@ RoutePlanResult routeProject(ProjectStore &store, const RouteParams &params, Fee
     result.human = qint64(ids.size());
     result.instances = n;
     result.predicted = r.predicted;
+    result.counted = r.counted;
     result.allLm = routing::predictAllLm(loaded.ppm);
     result.allHuman = routing::predictAllHuman(m, loaded.ppm);
     result.candidates = r.candidates;
@@ -200,16 +277,21 @@ RoutePlanResult routeProject(ProjectStore &store, const RouteParams &params, Fee
     if (params.strategy == QLatin1String("epsilon"))
         p.insert(QStringLiteral("epsilon"), epsilon);
     p.insert(QStringLiteral("count_mode"), loaded.record.countMode);
+    if (reference) {
+        p.insert(QStringLiteral("counted"), qint64(r.counted));
+        p.insert(QStringLiteral("subsample"), qint64(params.subsample));
+    }
     record.params = compactJson(p);
     return storePlan(store, record, ids, params.apply, timer, result);
 }
 
 SimulateResult simulateProject(ProjectStore &store, double budget, int candidates, quint64 seed, int threads,
-                               Feedback &feedback)
+                               Feedback &feedback, std::int64_t subsample)
 {
     if (candidates < 1)
         throw RoutingError("--candidates must be at least 1");
     LoadedPpm loaded = loadPpm(store);
+    setSubsample(loaded.matrix, subsample, seed);
     QElapsedTimer timer;
     timer.start();
     SimulateResult s;

@@ -29,6 +29,12 @@ struct RoutingError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+/** Readies a matrix of the project's train split for the reference's rules (issue 20):
+ *  each metadata feature's carriers recomputed by strict tag matching
+ *  (features::hasMetadataFeatureStrict on the stored tags), and the instances whose human
+ *  or LM label is a tie (FeatureMatrix::ReferenceMix). Throws StoreError. */
+void prepareReferenceMatrix(ProjectStore &store, routing::FeatureMatrix &matrix);
+
 /** A stored PPM, ready to predict, and the project's feature matrix with its columns in
  *  the model's input order. */
 struct LoadedPpm {
@@ -50,6 +56,9 @@ struct RouteParams {
      *  optimal_grad epsilon (1e-4 linear, 1e-5 quadratic). */
     std::optional<double> epsilon;
     int threads = 0;
+    /** Reference-mode PPMs only: count each mix on a random.sample of this many of its
+     *  instances (the reference's n_samples = 7000), seeded with seed; 0: all. */
+    std::int64_t subsample = 0;
     bool apply = true;                 // mark the instances' routes (the project's current plan)
     std::optional<qint64> modelId;
 };
@@ -59,6 +68,7 @@ struct RoutePlanResult {
     qint64 modelId = 0;
     QString strategy;
     qint64 budget = 0, human = 0, instances = 0;
+    qint64 counted = 0;                // routed instances the prediction counts (reference mode: ties out, subsample)
     double predicted = 0;
     double allLm = 0, allHuman = 0;    // PPM of the 100%-LM and 100%-human mixes
     qint64 candidates = 0;
@@ -76,7 +86,7 @@ struct SimulateResult {
 };
 /** Samples and scores n candidates at the budget without storing anything. */
 SimulateResult simulateProject(ProjectStore &store, double budget, int candidates, quint64 seed,
-                               int threads, Feedback &feedback);
+                               int threads, Feedback &feedback, std::int64_t subsample = 0);
 
 /** The Routing view's curve: the simulated best and random mean per budget, and the
  *  all-LM / all-human predictions. */

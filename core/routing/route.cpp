@@ -95,14 +95,35 @@ std::vector<std::int64_t> byGain(const std::vector<double> &gains)
     return order;
 }
 
+bool referenceMode(const FeatureMatrix &matrix)
+{
+    return matrix.countMode() == CountMode::ReferenceCompat;
+}
+
+/** counted: the instances the counts are of (simulated reference candidates bring
+ *  theirs); null: S, or in reference mode what its mix keeps of S, the subsample drawn
+ *  from Python's generator seeded with the mix's seed. */
 RoutingResult finish(const FeatureMatrix &matrix, const PpmScorer &scorer, Bits human, const char *strategy,
-                     Clock::time_point t0)
+                     Clock::time_point t0, const Bits *counted = nullptr)
 {
     RoutingResult r;
     r.human = std::move(human);
     r.human.resize(matrix.words(), 0);
     r.size = popcount(r.human);
-    r.counts = countVector(matrix, r.human, matrix.countMode());
+    if (referenceMode(matrix)) {
+        Bits kept;
+        if (counted) {
+            kept = *counted;
+        } else {
+            PyRandom rng(matrix.referenceMix().seed);
+            kept = referenceCounted(matrix, r.human, &rng);
+        }
+        r.counted = popcount(kept);
+        r.counts = countVector(matrix, kept, CountMode::ReferenceCompat);
+    } else {
+        r.counted = r.size;
+        r.counts = countVector(matrix, r.human);
+    }
     r.predicted = scorer.score(r.counts);
     r.strategy = QString::fromLatin1(strategy);
     r.seconds = secondsSince(t0);
@@ -236,6 +257,35 @@ SimOutcome simulate(const FeatureMatrix &matrix, const PpmScorer *scorer, std::i
     return out;
 }
 
+/** The reference's simulated routing: the best of its candidates (ties: the lowest k). */
+RoutingResult referenceSimulated(const FeatureMatrix &matrix, const PpmScorer &scorer, std::int64_t budget,
+                                 std::int64_t n, std::uint64_t seed, Feedback *fb, double lo, double hi,
+                                 Clock::time_point t0)
+{
+    std::int64_t bestK = -1;
+    double bestTerms = 0;
+    Bits bestHuman(matrix.words(), 0), bestCounted(matrix.words(), 0);
+    std::vector<std::int64_t> counts;
+    const auto visit = [&](std::int64_t k, const Bits &human, const Bits &counted) {
+        counts = countVector(matrix, counted, CountMode::ReferenceCompat);
+        const double v = scorer.terms(counts.data());
+        if (better(v, k, bestTerms, bestK)) {
+            bestK = k;
+            bestTerms = v;
+            bestHuman = human;
+            bestCounted = counted;
+        }
+        if (fb && (k + 1) % 16 == 0)
+            fb->setProgress(lo + (hi - lo) * double(k + 1) / double(n),
+                            QStringLiteral("candidate %1 of %2").arg(k + 1).arg(n));
+    };
+    PyRandom rng(seed);
+    referenceCandidates(matrix, std::vector<std::int64_t>(std::size_t(n), budget), rng, visit, fb);
+    RoutingResult r = finish(matrix, scorer, std::move(bestHuman), "simulated", t0, &bestCounted);
+    r.candidates = n;
+    return r;
+}
+
 RoutingResult simulatedResult(const FeatureMatrix &matrix, const PpmScorer &scorer, std::int64_t budget,
                               std::int64_t n, std::uint64_t seed, int threads, Feedback *fb, double lo,
                               double hi, Clock::time_point t0)
@@ -243,6 +293,8 @@ RoutingResult simulatedResult(const FeatureMatrix &matrix, const PpmScorer &scor
     if (n < 1)
         throw std::invalid_argument("simulated routing: need at least one candidate");
     checkBudget(matrix, budget, "simulated routing");
+    if (referenceMode(matrix))
+        return referenceSimulated(matrix, scorer, budget, n, seed, fb, lo, hi, t0);
     Bits human(matrix.words(), 0);
     std::int64_t evaluated = 0;
     if (budget > 0 && matrix.instances() > 0) {
@@ -420,6 +472,94 @@ RoutingResult routeOptimalGrad(const FeatureMatrix &matrix, const Ppm &ppm, doub
     return finish(matrix, scorer, std::move(human), "epsilon", t0);
 }
 
+// --- The reference's mixes and simulated candidates -------------------------------
+
+Bits referenceCounted(const FeatureMatrix &matrix, const Bits &human, PyRandom *rng)
+{
+    const FeatureMatrix::ReferenceMix &mix = matrix.referenceMix();
+    const std::int64_t n = matrix.instances();
+    const auto tie = [](const std::vector<char> &flags, std::int64_t i) {
+        return std::size_t(i) < flags.size() && flags[std::size_t(i)];
+    };
+    // convert_to_dpo_format: the label each instance takes, a tie leaves the mix.
+    std::vector<std::int64_t> kept;
+    kept.reserve(std::size_t(n));
+    for (std::int64_t i = 0; i < n; ++i) {
+        const bool routed = std::size_t(i >> 6) < human.size() && testBit(human, i);
+        if (!tie(routed ? mix.humanTie : mix.lmTie, i))
+            kept.push_back(i);
+    }
+    Bits counted(matrix.words(), 0);
+    const auto keep = [&](std::int64_t i) {
+        if (std::size_t(i >> 6) < human.size() && testBit(human, i))
+            setBit(counted, i);
+    };
+    if (rng && mix.subsample > 0 && mix.subsample < std::int64_t(kept.size())) {
+        // random.sample(converted_annotations, n_samples)
+        for (std::size_t pos : rng->sample(kept.size(), std::size_t(mix.subsample)))
+            keep(kept[pos]);
+    } else {
+        for (std::int64_t i : kept)
+            keep(i);
+    }
+    return counted;
+}
+
+std::vector<std::int64_t> referenceBudgets(PyRandom &rng, std::int64_t n, std::int64_t k)
+{
+    if (n < 0 || k < 0 || k > n)
+        throw std::invalid_argument("reference budgets: need 0 <= k <= n");
+    std::vector<std::int64_t> out;
+    out.reserve(std::size_t(k));
+    for (std::size_t pos : rng.sample(std::size_t(n), std::size_t(k)))
+        out.push_back(std::int64_t(pos) + 1);
+    return out;
+}
+
+void referenceCandidates(const FeatureMatrix &matrix, const std::vector<std::int64_t> &budgets, PyRandom &rng,
+                         const std::function<void(std::int64_t, const Bits &, const Bits &)> &visit, Feedback *fb)
+{
+    for (std::int64_t b : budgets)
+        checkBudget(matrix, b, "reference candidates");
+    const int features = matrix.features();
+    // feat_instance_map: each feature's instances in instance order, shuffled in place by
+    // every candidate after.
+    std::vector<std::vector<std::int32_t>> lists(static_cast<std::size_t>(features));
+    for (int f = 0; f < features; ++f)
+        lists[std::size_t(f)] = matrix.members(f);
+    std::vector<int> keys(static_cast<std::size_t>(features));
+    Bits human(matrix.words(), 0);
+    for (std::size_t k = 0; k < budgets.size(); ++k) {
+        if (fb && fb->isCanceled())
+            throw Canceled{};
+        const std::int64_t budget = budgets[k];
+        // run_knapsack(capacity=budget, items=feat_instance_map)
+        std::iota(keys.begin(), keys.end(), 0);
+        rng.shuffle(keys);
+        std::fill(human.begin(), human.end(), 0);
+        std::int64_t total = 0;
+        bool full = false;
+        for (int key : keys) {
+            std::vector<std::int32_t> &items = lists[std::size_t(key)];
+            rng.shuffle(items);
+            for (std::int32_t item : items) {
+                if (total + 1 > budget) {
+                    full = true;
+                    break;
+                }
+                if (!testBit(human, item)) {
+                    setBit(human, item);
+                    ++total;
+                }
+            }
+            if (full)
+                break;
+        }
+        const Bits counted = referenceCounted(matrix, human, &rng);
+        visit(std::int64_t(k), human, counted);
+    }
+}
+
 // --- Simulated routing -----------------------------------------------------------
 
 std::uint64_t candidateSeed(std::uint64_t seed, std::int64_t k)
@@ -446,12 +586,16 @@ double predictAllLm(const Ppm &ppm)
 double predictAllHuman(const FeatureMatrix &matrix, const Ppm &ppm)
 {
     checkInputs(matrix, ppm, "predictAllHuman");
-    // Every instance to humans, counted in the matrix's mode.
+    // Every instance to humans, counted in the matrix's mode (in reference mode the
+    // human ties leave the mix; no subsample).
     Bits all(matrix.words(), 0);
     for (std::int64_t i = 0; i < matrix.instances(); ++i)
         setBit(all, i);
     std::vector<std::int64_t> c(std::size_t(matrix.features()));
-    countFor(matrix, all, c.data());
+    if (referenceMode(matrix))
+        c = countVector(matrix, referenceCounted(matrix, all, nullptr), CountMode::ReferenceCompat);
+    else
+        countFor(matrix, all, c.data());
     return PpmScorer(ppm).score(c);
 }
 
@@ -470,21 +614,41 @@ std::vector<FeatureImportance> featureImportance(const FeatureMatrix &matrix, co
     Bits s(matrix.words(), 0);
     std::vector<std::int64_t> counts(static_cast<std::size_t>(features));
     std::vector<double> gains;
-    // The carriers of each feature: the stored members, or for a reference-mode PPM the
-    // instances whose recomputed row has it (exclusive bins, as the reference's get_ids).
-    std::vector<std::vector<std::int32_t>> referenceCarriers;
-    if (matrix.countMode() == CountMode::ReferenceCompat) {
-        referenceCarriers.resize(std::size_t(features));
+    if (referenceMode(matrix)) {
+        // sim_actual: the carriers of each feature are the instances whose recomputed row
+        // has it (exclusive bins, as get_ids); trial by trial, feature by feature,
+        // random.sample of them from one generator; the set counted as it is.
+        std::vector<std::vector<std::int32_t>> carriers(static_cast<std::size_t>(features));
         const std::vector<std::vector<int>> rows = instanceRows(matrix);
         for (std::size_t i = 0; i < rows.size(); ++i)
             for (int f : rows[i])
-                referenceCarriers[std::size_t(f)].push_back(std::int32_t(i));
+                carriers[std::size_t(f)].push_back(std::int32_t(i));
+        PyRandom rng(seed);
+        std::vector<std::vector<double>> trialGains(static_cast<std::size_t>(features));
+        for (int t = 0; t < trials; ++t)
+            for (int f = 0; f < features; ++f) {
+                const std::vector<std::int32_t> &c = carriers[std::size_t(f)];
+                const std::size_t k = std::min(std::size_t(perTrial), c.size());
+                std::fill(s.begin(), s.end(), 0);
+                for (std::size_t pos : rng.sample(c.size(), k))
+                    setBit(s, c[pos]);
+                trialGains[std::size_t(f)].push_back(
+                    scorer.terms(countVector(matrix, s, CountMode::ReferenceCompat).data()));
+            }
+        for (int f = 0; f < features; ++f) {
+            FeatureImportance fi;
+            fi.feature = matrix.names()[f];
+            fi.carriers = int(carriers[std::size_t(f)].size());
+            fi.sampled = std::min(perTrial, fi.carriers);
+            fi.gain = meanOf(trialGains[std::size_t(f)]);
+            fi.stddev = stdOf(trialGains[std::size_t(f)], fi.gain);
+            out.push_back(fi);
+        }
     }
-    for (int f = 0; f < features; ++f) {
+    for (int f = 0; f < features && !referenceMode(matrix); ++f) {
         FeatureImportance fi;
         fi.feature = matrix.names()[f];
-        std::vector<std::int32_t> carriers = referenceCarriers.empty() ? matrix.members(f)
-                                                                       : referenceCarriers[std::size_t(f)];
+        std::vector<std::int32_t> carriers = matrix.members(f);
         fi.carriers = int(carriers.size());
         fi.sampled = std::min(perTrial, fi.carriers);
         if (fi.carriers <= perTrial) {
@@ -580,7 +744,10 @@ std::vector<BudgetPoint> budgetCurve(const FeatureMatrix &matrix, const Ppm &ppm
                           pool[std::size_t(i) + std::size_t(boundedDraw(rng, std::uint64_t(n - i)))]);
                 setBit(s, pool[std::size_t(i)]);
             }
-            countFor(matrix, s, counts.data());
+            if (referenceMode(matrix)) // the mix drops the human ties (no subsample)
+                counts = countVector(matrix, referenceCounted(matrix, s, nullptr), CountMode::ReferenceCompat);
+            else
+                countFor(matrix, s, counts.data());
             scores.push_back(scorer.score(counts.data()));
             std::fill(s.begin(), s.end(), 0);
         }

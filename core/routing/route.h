@@ -12,9 +12,11 @@
 
 #include "core/routing/candidates.h"
 #include "core/routing/ppm.h"
+#include "core/routing/pyrandom.h"
 
 #include <QString>
 #include <cstdint>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -74,7 +76,10 @@ struct RoutingResult {
     Bits human;                       ///< the instances routed to humans (matrix.words() words)
     std::int64_t size = 0;            ///< |S|
     double predicted = 0;             ///< PPM(c(S))
-    std::vector<std::int64_t> counts; ///< c(S), default count mode
+    std::vector<std::int64_t> counts; ///< c(S) in the matrix's count mode
+    /** The routed instances the counts are of: S itself, or in reference mode what the
+     *  reference's mix keeps of S (referenceCounted). */
+    std::int64_t counted = 0;
     std::int64_t candidates = 0;      ///< candidates evaluated (simulated: n; other strategies: 0)
     double seconds = 0;
     QString strategy;                 ///< "top-k", "all-positive", "epsilon", "simulated"
@@ -103,11 +108,35 @@ RoutingResult routeEpsilon(const FeatureMatrix &matrix, const Ppm &ppm, std::int
  *  linear PPM, 1e-5 for a quadratic one). */
 RoutingResult routeOptimalGrad(const FeatureMatrix &matrix, const Ppm &ppm, double epsilon);
 
+/** The routed instances that the reference's mix of S counts (a reference-mode matrix;
+ *  scripts/get_count_feats.py 106-145 and sample_best_subset.py 234-279 @ 7a17ed3): every
+ *  instance takes its human label when routed and its LM label otherwise; ties leave the
+ *  mix (convert_to_dpo_format returns None); when matrix.referenceMix().subsample is set
+ *  and fewer instances than that are left, rng draws that many with random.sample (in
+ *  instance order); the routed ones left are returned. rng null: no subsample. */
+Bits referenceCounted(const FeatureMatrix &matrix, const Bits &human, PyRandom *rng);
+
+/** The reference's candidates, one per budget (generate_instances -> run_knapsack, draw
+ *  for draw, from rng: Python's generator): per candidate the feature order is shuffled,
+ *  then each feature's instance list (shuffled in place, so its order carries over to the
+ *  next candidate) adds the instances not yet chosen until the budget is reached; the mix
+ *  is then counted as referenceCounted does, with the same generator. visit(k, S,
+ *  counted) for each. One thread. fb: cancel (throws hyper::Canceled). */
+void referenceCandidates(const FeatureMatrix &matrix, const std::vector<std::int64_t> &budgets, PyRandom &rng,
+                         const std::function<void(std::int64_t, const Bits &, const Bits &)> &visit,
+                         Feedback *fb = nullptr);
+
+/** The budgets generate_instances draws when given none: random.sample(range(1, n + 1),
+ *  k) from rng (get_count_feats.py 91-93). */
+std::vector<std::int64_t> referenceBudgets(PyRandom &rng, std::int64_t n, std::int64_t k);
+
 /** Seed of the generator that draws candidate k of a simulated routing with `seed`
  *  (splitmix64 mixing), so candidate k is the same whatever the thread count. */
 std::uint64_t candidateSeed(std::uint64_t seed, std::int64_t k);
 
-/** The best of n Algorithm 1 candidates at exactly this budget: candidate k is
+/** The best of n Algorithm 1 candidates at exactly this budget. A reference-mode matrix
+ *  draws them as the reference does (referenceCandidates; one thread, each counted as
+ *  its mix). Otherwise candidate k is
  *  CandidateSampler::sample(candidateSeed(seed, k), budget), counted and
  *  scored; the highest PPM wins, ties to the lowest k. Deterministic for a seed whatever
  *  `threads` (0: all cores). |S| < budget only when fewer instances carry a feature.
@@ -130,7 +159,11 @@ struct FeatureImportance {
     int sampled = 0;   ///< instances routed to humans per trial: min(perTrial, carriers)
 };
 
-/** Feature importance as the paper: for each feature, each of `trials` trials routes
+/** Feature importance as the paper. A reference-mode matrix follows simulate.py's
+ *  sim_actual and get_ids (lines 131-188, 252-273) draw for draw: Python's generator
+ *  seeded with `seed`; for each trial, for each feature, random.sample of min(perTrial,
+ *  carriers) of its carriers (the exclusive-bin rows, instanceRows), counted inside that
+ *  set, no ties dropped. Otherwise: for each feature, each of `trials` trials routes
  *  perTrial random carriers of the feature (all of them when fewer; then every trial is
  *  the same) to humans and everything else to the LM; gain = PPM(c(S)) - PPM(0).
  *  Feature f's trials draw from a generator seeded by (seed, f). Sorted by gain
