@@ -192,6 +192,13 @@ QWidget *PpmView::createCollectBox()
     m_seed->setObjectName(QStringLiteral("seedSpin"));
     m_seed->setRange(0, 1000000);
     m_seed->setValue(1);
+    m_countMode = new QComboBox;
+    m_countMode->setObjectName(QStringLiteral("countModeCombo"));
+    m_countMode->addItem(tr("The workbench's"), QStringLiteral("default"));
+    m_countMode->addItem(tr("The reference's"), QStringLiteral("reference"));
+    m_countMode->setToolTip(tr("How each mix is counted: the workbench's stored features, or the reference code's "
+                               "rules (length ranks inside the mix, strict tags, ties out). A PPM fitted on the "
+                               "data routes by the same rules (docs/ROUTING.md, Reference mode)"));
     m_collect = new QPushButton(tr("Collect"));
     m_collect->setObjectName(QStringLiteral("collectButton"));
     connect(m_collect, &QPushButton::clicked, this, [this] { collect(m_candidates->value()); });
@@ -209,6 +216,9 @@ QWidget *PpmView::createCollectBox()
     v->addLayout(row);
     // Or on a cluster (docs/CLUSTER.md).
     row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Counts:")));
+    row->addWidget(m_countMode);
+    row->addSpacing(24);
     row->addWidget(new QLabel(tr("Or on a cluster:")));
     m_slurm = new QPushButton(tr("Write a Slurm Job…"));
     m_slurm->setObjectName(QStringLiteral("slurmButton"));
@@ -287,7 +297,7 @@ QWidget *PpmView::createFitBox()
 void PpmView::setBusy(bool busy)
 {
     const bool open = m_store != nullptr;
-    for (QWidget *w : std::initializer_list<QWidget *>{m_candidates, m_metric, m_seed, m_model, m_ridgeAuto, m_folds})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_candidates, m_metric, m_seed, m_countMode, m_model, m_ridgeAuto, m_folds})
         w->setEnabled(!busy);
     m_ridge->setEnabled(!busy && !m_ridgeAuto->isChecked());
     m_epochs->setEnabled(!busy && m_metric->currentData().toString() == QLatin1String("rm"));
@@ -354,7 +364,9 @@ void PpmView::reload()
         const int r = m_datasets->rowCount();
         m_datasets->insertRow(r);
         m_datasets->setItem(r, 0, view::tableCell(QString::number(it->id), it->id));
-        m_datasets->setItem(r, 1, view::tableCell(it->kind));
+        m_datasets->setItem(r, 1, view::tableCell(datasetCountMode(*it) == QLatin1String("reference")
+                                                      ? tr("%1, the reference's counts").arg(it->kind)
+                                                      : it->kind));
         m_datasets->setItem(r, 2, view::tableCell(metricName(it->metric)));
         m_datasets->setItem(r, 3, view::tableCell(QString::number(it->rows)));
         m_datasets->setItem(r, 4, view::tableCell(it->kind == QLatin1String("collect") ? QString::number(it->seed) : QString()));
@@ -365,8 +377,10 @@ void PpmView::reload()
         const int r = m_models->rowCount();
         m_models->insertRow(r);
         m_models->setItem(r, 0, view::tableCell(QString::number(it->id), it->id));
-        m_models->setItem(r, 1, view::tableCell(it->ridge > 0 ? tr("%1, ridge %2").arg(it->model, ridgeText(it->ridge))
-                                                   : it->model));
+        QString kind = it->ridge > 0 ? tr("%1, ridge %2").arg(it->model, ridgeText(it->ridge)) : it->model;
+        if (it->countMode == QLatin1String("reference"))
+            kind = tr("%1, the reference's counts").arg(kind);
+        m_models->setItem(r, 1, view::tableCell(kind));
         m_models->setItem(r, 2, view::tableCell(QString::number(it->n)));
         m_models->setItem(r, 3, view::tableCell(QString::number(it->terms)));
         m_models->setItem(r, 4, view::tableCell(metricText(it->spearman)));
@@ -400,6 +414,7 @@ void PpmView::collect(int candidates)
     params.candidates = candidates;
     params.seed = quint64(m_seed->value());
     params.metric = m_metric->currentData().toString();
+    params.countMode = routing::parseCountMode(m_countMode->currentData().toString()).value_or(routing::CountMode::Default);
     params.rm.epochs = m_epochs->value();
         const bool started = m_tasks->start(
         m_store->path(), tr("Collect"),

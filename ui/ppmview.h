@@ -97,6 +97,7 @@ private:
     QComboBox *m_metric = nullptr;
     QSpinBox *m_epochs = nullptr;
     QSpinBox *m_seed = nullptr;
+    QComboBox *m_countMode = nullptr;
     QPushButton *m_collect = nullptr;
     QPushButton *m_slurm = nullptr;
     QPushButton *m_importSlurm = nullptr;

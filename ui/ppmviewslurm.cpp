@@ -98,6 +98,7 @@ void PpmView::writeSlurmJob(const routing::SlurmOptions &options)
     params.candidates = m_candidates->value();
     params.seed = quint64(m_seed->value());
     params.metric = m_metric->currentData().toString();
+    params.countMode = routing::parseCountMode(m_countMode->currentData().toString()).value_or(routing::CountMode::Default);
     params.rm.epochs = m_epochs->value();
     routing::SlurmOptions o = options;
     if (o.trainCommand.isEmpty())

@@ -106,6 +106,12 @@ QWidget *RoutingView::createControls()
     m_seed->setObjectName(QStringLiteral("seedSpin"));
     m_seed->setRange(0, 1000000);
     m_seed->setValue(1);
+    m_subsample = new QSpinBox;
+    m_subsample->setObjectName(QStringLiteral("subsampleSpin"));
+    m_subsample->setRange(0, 100000000);
+    m_subsample->setSpecialValueText(tr("none"));
+    m_subsample->setToolTip(tr("A PPM that counts the reference's way: count each mix on a seeded sample of this "
+                               "many of its instances, as the reference's n_samples (7000). Default: none"));
     connect(m_strategy, &QComboBox::currentIndexChanged, this, [this] { setBusy(isBusy()); });
 
     m_route = new QPushButton(tr("Route"));
@@ -131,6 +137,8 @@ QWidget *RoutingView::createControls()
     grid->addWidget(m_budget, 0, 1, 1, 3);
     grid->addWidget(m_budgetPercent, 0, 4);
     grid->addWidget(m_budgetCount, 0, 5);
+    grid->addWidget(new QLabel(tr("Subsample:")), 0, 6);
+    grid->addWidget(m_subsample, 0, 7);
     auto *row = new QHBoxLayout;
     row->addWidget(new QLabel(tr("Strategy:")));
     row->addWidget(m_strategy);
@@ -144,12 +152,12 @@ QWidget *RoutingView::createControls()
     row->addWidget(m_route);
     row->addWidget(m_apply);
     row->addWidget(m_refresh);
-    grid->addLayout(row, 1, 0, 1, 6);
+    grid->addLayout(row, 1, 0, 1, 8);
     auto *status = new QHBoxLayout;
     status->addWidget(m_progress, 1);
     status->addWidget(m_cancel);
-    grid->addLayout(status, 2, 0, 1, 6);
-    grid->addWidget(m_message, 3, 0, 1, 6);
+    grid->addLayout(status, 2, 0, 1, 8);
+    grid->addWidget(m_message, 3, 0, 1, 8);
     grid->setColumnStretch(1, 1);
     return box;
 }
@@ -245,12 +253,15 @@ void RoutingView::reload()
     m_plans->setRowCount(0);
     m_instances = 0;
     m_hasModel = false;
+    m_referenceModel = false;
     if (m_store) {
         try {
             InstanceFilter train;
             train.split = Split::Train;
             m_instances = m_store->countInstances(train);
-            m_hasModel = !listPpmModels(*m_store).empty();
+            const std::vector<PpmModelRecord> models = listPpmModels(*m_store);
+            m_hasModel = !models.empty();
+            m_referenceModel = m_hasModel && models.back().countMode == QLatin1String("reference");
             const std::vector<RoutePlanRecord> plans = listRoutePlans(*m_store);
             m_plans->blockSignals(true);
             for (auto it = plans.rbegin(); it != plans.rend(); ++it) {
@@ -332,6 +343,8 @@ void RoutingView::setBusy(bool busy)
         w->setEnabled(!busy && strategy != QLatin1String("all-positive"));
     m_strategy->setEnabled(!busy);
     m_seed->setEnabled(!busy);
+    // Only the reference's rules subsample a mix; other PPMs count all of it.
+    m_subsample->setEnabled(!busy && m_referenceModel && needsModel);
 }
 
 void RoutingView::showMessage(const QString &text, bool error)
@@ -362,6 +375,8 @@ void RoutingView::route()
     // reference-mode PPM.
     if (m_epsilon->value() > 0)
         params.epsilon = m_epsilon->value();
+    if (m_referenceModel)
+        params.subsample = m_subsample->value();
     params.apply = false;
     const bool started = m_tasks->start(
         m_store->path(), tr("Routing"),
@@ -376,10 +391,13 @@ void RoutingView::route()
                                 .arg(r.planId).arg(r.human).arg(r.instances),
                             false);
             else
-                showMessage(tr("Plan %1 (%2): %3 of %4 instances to humans, predicted %5 (100% LM %6, 100% human %7). "
+                showMessage(tr("Plan %1 (%2): %3 of %4 instances to humans, predicted %5 (100% LM %6, 100% human %7)%8. "
                                "Press Apply plan to mark them for annotation.")
                                 .arg(r.planId).arg(r.strategy).arg(r.human).arg(r.instances)
-                                .arg(r.predicted, 0, 'f', 4).arg(r.allLm, 0, 'f', 4).arg(r.allHuman, 0, 'f', 4),
+                                .arg(r.predicted, 0, 'f', 4).arg(r.allLm, 0, 'f', 4).arg(r.allHuman, 0, 'f', 4)
+                                .arg(r.counted != r.human
+                                         ? tr("; the reference's mix counts %1 of them (ties out, subsample)").arg(r.counted)
+                                         : QString()),
                             false);
             m_selectedPlan = r.planId;
             reload();

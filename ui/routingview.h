@@ -81,6 +81,7 @@ private:
     qint64 m_instances = 0;
     qint64 m_selectedPlan = 0;
     bool m_hasModel = false;
+    bool m_referenceModel = false; // the newest PPM counts the reference's way
     bool m_curveStale = true;
 
     QSlider *m_budget = nullptr;
@@ -90,6 +91,7 @@ private:
     QSpinBox *m_candidates = nullptr;
     QDoubleSpinBox *m_epsilon = nullptr;
     QSpinBox *m_seed = nullptr;
+    QSpinBox *m_subsample = nullptr;
     QPushButton *m_route = nullptr;
     QPushButton *m_apply = nullptr;
     QPushButton *m_refresh = nullptr;

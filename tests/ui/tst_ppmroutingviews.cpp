@@ -15,6 +15,8 @@
 #include "ui/taskcontroller.h"
 
 #include <QComboBox>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QPushButton>
@@ -68,6 +70,7 @@ private Q_SLOTS:
     void ppmViewFitsAndShowsModel();
     void collectCancelsAndResumes();
     void routingViewRoutesAndApplies();
+    void referenceModeFromTheTabs();
 
 private:
     QTemporaryDir m_dir;
@@ -196,6 +199,8 @@ void TstPpmRoutingViews::routingViewRoutesAndApplies()
     auto *curve = view.findChild<QCustomPlot *>(QStringLiteral("budgetCurvePlot"));
     QCOMPARE(graphPoints(curve, 0), 11);
     QCOMPARE(graphPoints(curve, 1), 11);
+    // A default-mode PPM counts every instance of a mix: no subsample to choose.
+    QVERIFY(!view.findChild<QSpinBox *>(QStringLiteral("subsampleSpin"))->isEnabled());
 
     // The fraction and the count follow each other.
     view.findChild<QSpinBox *>(QStringLiteral("budgetCount"))->setValue(300);
@@ -232,6 +237,61 @@ void TstPpmRoutingViews::routingViewRoutesAndApplies()
     QVERIFY(!listRoutePlans(*m_store).front().appliedAt.isEmpty());
     if (const QByteArray shot = qgetenv("HYPER_ROUTING_SCREENSHOT"); !shot.isEmpty())
         QVERIFY(view.grab().save(QString::fromLocal8Bit(shot)));
+}
+
+// Issue 20: collect the reference's way from the PPM tab, fit, and route with a subsample
+// from the Routing tab.
+void TstPpmRoutingViews::referenceModeFromTheTabs()
+{
+    {
+        PpmView view;
+        view.resize(1400, 900);
+        view.setProject(m_store.get());
+        view.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&view));
+        auto *mode = view.findChild<QComboBox *>(QStringLiteral("countModeCombo"));
+        mode->setCurrentIndex(mode->findData(QStringLiteral("reference")));
+        auto *metric = view.findChild<QComboBox *>(QStringLiteral("metricCombo"));
+        metric->setCurrentIndex(metric->findData(QStringLiteral("agreement:human")));
+        view.findChild<QSpinBox *>(QStringLiteral("candidatesSpin"))->setValue(40);
+        QTest::mouseClick(view.findChild<QPushButton *>(QStringLiteral("collectButton")), Qt::LeftButton);
+        QVERIFY(waitForJob(view.controller()));
+        const std::vector<PpmDataset> datasets = listPpmDatasets(*m_store);
+        QCOMPARE(datasetCountMode(datasets.back()), QStringLiteral("reference"));
+        QVERIFY(view.findChild<QTableWidget *>(QStringLiteral("datasetsTable"))->item(0, 1)->text().contains(
+            QStringLiteral("reference")));
+        auto *combo = view.findChild<QComboBox *>(QStringLiteral("modelCombo"));
+        combo->setCurrentIndex(combo->findData(QStringLiteral("linear")));
+        QTest::mouseClick(view.findChild<QPushButton *>(QStringLiteral("fitButton")), Qt::LeftButton);
+        QVERIFY(waitForJob(view.controller()));
+        QCOMPARE(currentPpmModel(*m_store)->countMode, QStringLiteral("reference"));
+        QVERIFY(view.findChild<QTableWidget *>(QStringLiteral("modelsTable"))->item(0, 1)->text().contains(
+            QStringLiteral("reference")));
+        if (view.importanceController()->isRunning())
+            QVERIFY(waitForJob(view.importanceController()));
+    }
+    RoutingView view;
+    view.resize(1400, 900);
+    view.setProject(m_store.get());
+    view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&view));
+    QVERIFY(waitForJob(view.controller())); // the budget curve, the reference's way
+    auto *subsample = view.findChild<QSpinBox *>(QStringLiteral("subsampleSpin"));
+    QVERIFY(subsample->isEnabled());
+    subsample->setValue(200);
+    auto *strategy = view.findChild<QComboBox *>(QStringLiteral("strategyCombo"));
+    strategy->setCurrentIndex(strategy->findData(QStringLiteral("topk")));
+    view.setBudgetFraction(0.5);
+    QTest::mouseClick(view.findChild<QPushButton *>(QStringLiteral("routeButton")), Qt::LeftButton);
+    QVERIFY(waitForJob(view.controller()));
+    const RoutePlanRecord plan = listRoutePlans(*m_store).back();
+    QCOMPARE(plan.human, qint64(300));
+    const QJsonObject params = QJsonDocument::fromJson(plan.params.toUtf8()).object();
+    QCOMPARE(params.value(QStringLiteral("subsample")).toInteger(), 200);
+    // Of the 600 instances 200 are sampled after the ties leave: about half of them routed.
+    const qint64 counted = params.value(QStringLiteral("counted")).toInteger();
+    QVERIFY2(counted > 50 && counted < 150, qPrintable(QString::number(counted)));
+    QVERIFY(view.findChild<QLabel *>(QStringLiteral("messageLabel"))->text().contains(QString::number(counted)));
 }
 
 QTEST_MAIN(TstPpmRoutingViews)
