@@ -104,7 +104,14 @@ private:
     std::int64_t m_n = 0;
     std::map<QString, qint64> m_models; // "linear" | "quadratic" -> stored PPM id
 
-    QJsonArray golden(const char *key) const { return m_golden.value(QLatin1String(key)).toArray(); }
+    /** A section of golden.json; an empty or missing one fails the test (no vacuous pass). */
+    QJsonArray golden(const char *key) const
+    {
+        const QJsonArray a = m_golden.value(QLatin1String(key)).toArray();
+        if (a.isEmpty())
+            qFatal("golden.json has no '%s': run make_reference_golden.py again", key);
+        return a;
+    }
 
     /** The reference-mode matrix and PPM of a stored model, as routing loads them. */
     LoadedPpm load(ProjectStore &store, const QString &model)
