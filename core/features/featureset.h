@@ -74,8 +74,9 @@ bool hasMetadataFeature(const FeatureDef &feature, const QJsonObject &tags);
  *  element of a list equal to the value, a substring of a string, a key of an object),
  *  scalar `x == value` (a string, exactly), open set `x is not None and len(x) > 0` (a
  *  non-empty list, string or object: "None", "nan" and "[]" count). Case and blanks
- *  matter. Where the reference would raise a TypeError (a number, or a missing value in
- *  a closed-set column) the instance does not carry the feature. */
+ *  matter. Where the reference would raise a TypeError (a number or a boolean in any tag
+ *  column; a missing value, which pandas reads as NaN, in a closed-set or open-set
+ *  column) the instance does not carry the feature. */
 bool hasMetadataFeatureStrict(const FeatureDef &feature, const QJsonObject &tags);
 
 /** A raw lexical score the source row already carried under the reference's column

@@ -222,6 +222,17 @@ std::vector<FeatureMatrix::LexicalColumn> resolveColumns(const QStringList &name
 void FeatureMatrix::resolveLexical()
 {
     m_lexical = resolveColumns(m_names, m_scoreNames);
+    m_valueOrder.assign(std::size_t(m_scoreNames.size()), {});
+    for (const LexicalColumn &c : m_lexical) {
+        if (c.score < 0 || !c.length || !m_valueOrder[std::size_t(c.score)].empty())
+            continue;
+        const std::vector<double> &v = m_scores[std::size_t(c.score)];
+        std::vector<std::int32_t> &order = m_valueOrder[std::size_t(c.score)];
+        for (std::size_t i = 0; i < v.size(); ++i)
+            if (!std::isnan(v[i]))
+                order.push_back(std::int32_t(i));
+        std::stable_sort(order.begin(), order.end(), [&](std::int32_t a, std::int32_t b) { return v[std::size_t(a)] < v[std::size_t(b)]; });
+    }
 }
 
 void FeatureMatrix::setMembers(int feature, std::vector<std::int32_t> members)
@@ -230,13 +241,19 @@ void FeatureMatrix::setMembers(int feature, std::vector<std::int32_t> members)
         throw std::out_of_range("setMembers: no feature " + std::to_string(feature));
     std::sort(members.begin(), members.end());
     members.erase(std::unique(members.begin(), members.end()), members.end());
+    members.erase(std::remove_if(members.begin(), members.end(),
+                                 [&](std::int32_t i) { return i < 0 || i >= instances(); }),
+                  members.end());
     Bits bits(words(), 0);
     for (std::int32_t i : members)
-        if (i >= 0 && i < instances())
-            setBit(bits, i);
+        setBit(bits, i);
     m_bits[std::size_t(feature)] = std::move(bits);
     m_members[std::size_t(feature)] = std::move(members);
-    // Reachable: instances carrying any feature.
+}
+
+void FeatureMatrix::recountReachable()
+{
+    // Instances carrying any feature.
     Bits any(words(), 0);
     for (const Bits &b : m_bits)
         for (std::size_t w = 0; w < any.size(); ++w)
@@ -500,6 +517,33 @@ std::vector<double> binnedValues(const FeatureMatrix &matrix, const FeatureMatri
     return c.length ? hyper::features::percentileRanks(values) : values;
 }
 
+/** The same values as binnedValues(matrix, c, members) for a length score, not in member
+ *  order (the counts do not need it): one pass over the score's instances in value order,
+ *  keeping those of S; a run of equal values in S gets their mean 1-based rank / n, the
+ *  formula percentileRanks uses. */
+std::vector<double> ranksInside(const FeatureMatrix &matrix, const FeatureMatrix::LexicalColumn &c,
+                                const std::vector<std::int32_t> &order, const Bits &subset, std::size_t members)
+{
+    const std::vector<double> &raw = *matrix.scores(matrix.scoreNames()[c.score]);
+    std::vector<std::int32_t> in;
+    in.reserve(members);
+    for (std::int32_t i : order)
+        if (std::size_t(i >> 6) < subset.size() && testBit(subset, i))
+            in.push_back(i);
+    std::vector<double> out;
+    out.reserve(in.size());
+    const double n = double(in.size());
+    for (std::size_t i = 0; i < in.size();) {
+        std::size_t j = i;
+        while (j < in.size() && raw[std::size_t(in[j])] == raw[std::size_t(in[i])])
+            ++j;
+        const double rank = (double(i + 1) + double(j)) / 2.0;
+        out.insert(out.end(), j - i, rank / n);
+        i = j;
+    }
+    return out;
+}
+
 } // namespace
 
 std::vector<std::vector<int>> instanceRows(const FeatureMatrix &matrix)
@@ -555,9 +599,9 @@ std::vector<std::int64_t> countVector(const FeatureMatrix &matrix, const Bits &s
     std::vector<FeatureMatrix::LexicalColumn> holder;
     const auto &cols = columnsOf(matrix, holder);
     std::vector<std::int64_t> members;
-    for (std::int64_t i = 0; i < matrix.instances(); ++i)
-        if (testBit(subset, i))
-            members.push_back(i);
+    for (std::size_t w = 0; w < std::min(subset.size(), matrix.words()); ++w)
+        for (std::uint64_t x = subset[w]; x; x &= x - 1)
+            members.push_back(std::int64_t(w * 64 + std::size_t(std::countr_zero(x))));
     // Binned values per score inside S, computed once per score.
     std::vector<std::vector<double>> binned(std::size_t(matrix.scoreNames().size()));
     std::vector<char> done(binned.size(), 0);
@@ -571,7 +615,11 @@ std::vector<std::int64_t> countVector(const FeatureMatrix &matrix, const Bits &s
             // Quirk: the reference recomputes the length percentile ranks inside the
             // routed subset S (pandas rank(pct=True), NaN left out), so each length bin
             // holds about |S|/3. Similarity scores stay raw.
-            binned[std::size_t(c.score)] = binnedValues(matrix, c, &members);
+            const std::vector<std::int32_t> *order = c.length ? matrix.valueOrder(c.score) : nullptr;
+            if (order && members.size() * 16 > order->size())
+                binned[std::size_t(c.score)] = ranksInside(matrix, c, *order, subset, members.size());
+            else
+                binned[std::size_t(c.score)] = binnedValues(matrix, c, &members);
             done[std::size_t(c.score)] = 1;
         }
         // Quirk: inclusive test on both ends, so a value of exactly 0.33 (or 0.67) is in

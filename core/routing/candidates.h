@@ -111,19 +111,35 @@ public:
     };
     /** Resolved by setCountMode(ReferenceCompat) and setScores; empty otherwise. */
     const std::vector<LexicalColumn> &lexicalColumns() const { return m_lexical; }
+    /** For a length score (an index into scoreNames()) of a reference-mode matrix: its
+     *  instances with a value, ascending by value (ties by index), so that ranks inside a
+     *  large S take one pass instead of a sort. Null otherwise. */
+    const std::vector<std::int32_t> *valueOrder(int score) const
+    {
+        return std::size_t(score) < m_valueOrder.size() && !m_valueOrder[std::size_t(score)].empty()
+                   ? &m_valueOrder[std::size_t(score)]
+                   : nullptr;
+    }
 
-    /** Replaces which instances carry a feature (ascending indices): the reference mode's
-     *  strict tag matching (core/routing/planner.cpp). */
+    /** Replaces which instances carry a feature (indices out of range are dropped): the
+     *  reference mode's strict tag matching (core/routing/planner.cpp). Call
+     *  recountReachable() after the last one. */
     void setMembers(int feature, std::vector<std::int32_t> members);
+    void recountReachable();
 
     /** What the reference's mixes drop before counting (issue 20): convert_to_dpo_format
      *  returns None for a tie, so a routed instance whose human label is a tie, and an
      *  unrouted one whose LM label is a tie, leave the mix; then random.sample keeps
      *  `subsample` of what is left (0: all) with Python's generator seeded by `seed`. */
     struct ReferenceMix {
-        std::vector<char> humanTie, lmTie; // per instance; empty: no ties known
+        Bits humanTie, lmTie; // instances whose human / LM label is a tie; empty: none known
         std::int64_t subsample = 0;
         std::uint64_t seed = 1;
+        /** The reference's feat_instance_map: every feature of get_all_features() that the
+         *  project has, in that order, with its carriers (strict tags), whatever columns
+         *  the PPM uses; the simulated candidates draw from these. Empty: the matrix's
+         *  own features. */
+        std::vector<std::vector<std::int32_t>> candidateLists;
     };
     void setReferenceMix(ReferenceMix mix) { m_mix = std::move(mix); }
     const ReferenceMix &referenceMix() const { return m_mix; }
@@ -141,6 +157,7 @@ private:
     std::vector<std::vector<double>> m_scores;
     CountMode m_countMode = CountMode::Default;
     std::vector<LexicalColumn> m_lexical;
+    std::vector<std::vector<std::int32_t>> m_valueOrder; // per score; length scores only
     ReferenceMix m_mix;
 
     void resolveLexical();

@@ -979,6 +979,16 @@ QString matrixHash(const FeatureMatrix &matrix)
             addU64(bits);
         }
     }
+    // Reference counts leave the human ties out: the tie flags (from the labels) too.
+    const FeatureMatrix::ReferenceMix &mix = matrix.referenceMix();
+    if (!mix.humanTie.empty() || !mix.lmTie.empty()) {
+        hash.addData("ties");
+        for (const Bits *b : {&mix.humanTie, &mix.lmTie}) {
+            addU64(std::uint64_t(b->size()));
+            for (std::uint64_t w : *b)
+                addU64(w);
+        }
+    }
     return QString::fromLatin1(hash.result().toHex());
 }
 

@@ -32,10 +32,10 @@ static void strictTags(ProjectStore &store, routing::FeatureMatrix &m)
         if (d.kind == FeatureKind::Metadata)
             defs.insert(d.name, &d);
     std::vector<QJsonObject> tags(std::size_t(m.instances()));
-    for (const FeatureInputRow &row : FeatureStore(store).loadInputs()) {
-        const std::int64_t i = m.indexOf(row.id);
-        if (i >= 0 && !row.metadata.isEmpty())
-            tags[std::size_t(i)] = tagObject(QJsonDocument::fromJson(row.metadata).object());
+    for (const auto &[id, metadata] : FeatureStore(store).loadMetadata()) {
+        const std::int64_t i = m.indexOf(id);
+        if (i >= 0 && !metadata.isEmpty())
+            tags[std::size_t(i)] = tagObject(QJsonDocument::fromJson(metadata).object());
     }
     for (int f = 0; f < m.features(); ++f) {
         const FeatureDef *d = defs.value(m.names()[f]);
@@ -47,26 +47,30 @@ static void strictTags(ProjectStore &store, routing::FeatureMatrix &m)
                 members.push_back(std::int32_t(i));
         m.setMembers(f, std::move(members));
     }
+    m.recountReachable();
 }
 
-/** Which train instances the reference's mixes drop as ties: the human label's folded
- *  majority is a tie (taken when the instance is routed), and the LM's (when it is not).
- *  An instance without labels of that kind is kept. */
+/** Which train instances the reference's mixes drop as ties: the folded majority of the
+ *  human labels (gold ones excepted, as the mixes' RMs) is a tie, taken when the instance
+ *  is routed, and of the LM labels, when it is not. An instance without labels of that kind
+ *  is kept. */
 static routing::FeatureMatrix::ReferenceMix referenceTies(ProjectStore &store, const routing::FeatureMatrix &m)
 {
     routing::FeatureMatrix::ReferenceMix mix;
-    mix.humanTie.assign(std::size_t(m.instances()), 0);
-    mix.lmTie.assign(std::size_t(m.instances()), 0);
+    mix.humanTie.assign(m.words(), 0);
+    mix.lmTie.assign(m.words(), 0);
     const auto isTie = [](const std::vector<int> &votes) {
         const std::optional<int> v = foldedMajority(votes.data(), votes.size());
         return v && *v == 0;
     };
-    for (const MixInstance &inst : loadMixInstances(store, Split::Train)) {
+    for (const MixInstance &inst : loadMixInstances(store, Split::Train, false)) {
         const std::int64_t i = m.indexOf(inst.id);
         if (i < 0)
             continue;
-        mix.humanTie[std::size_t(i)] = isTie(inst.humanVotes.empty() ? inst.goldVotes : inst.humanVotes);
-        mix.lmTie[std::size_t(i)] = isTie(inst.lmVotes);
+        if (isTie(inst.humanVotes))
+            routing::setBit(mix.humanTie, i);
+        if (isTie(inst.lmVotes))
+            routing::setBit(mix.lmTie, i);
     }
     return mix;
 }
@@ -74,7 +78,12 @@ static routing::FeatureMatrix::ReferenceMix referenceTies(ProjectStore &store, c
 void prepareReferenceMatrix(ProjectStore &store, routing::FeatureMatrix &m)
 {
     strictTags(store, m);
-    m.setReferenceMix(referenceTies(store, m));
+    routing::FeatureMatrix::ReferenceMix mix = referenceTies(store, m);
+    // The reference's feat_instance_map, in get_all_features() order.
+    for (const QString &name : features::featureNames())
+        if (const qsizetype f = m.names().indexOf(name); f >= 0)
+            mix.candidateLists.push_back(m.members(int(f)));
+    m.setReferenceMix(std::move(mix));
 }
 
 namespace {
@@ -94,7 +103,9 @@ QString compactJson(const QJsonObject &o)
 routing::FeatureMatrix matrixFor(ProjectStore &store, const QStringList &features, routing::CountMode mode)
 {
     const bool reference = mode == routing::CountMode::ReferenceCompat;
-    const routing::FeatureMatrix all = routing::FeatureMatrix::fromStore(store, reference);
+    routing::FeatureMatrix all = routing::FeatureMatrix::fromStore(store, reference);
+    if (reference && all.features() > 0)
+        prepareReferenceMatrix(store, all); // strict tags, tie flags, the candidates' lists
     if (all.features() == 0)
         throw RoutingError("the project has no features: run 'hyper features' (or the Features tab) first");
     std::vector<std::vector<int>> rows(std::size_t(all.instances()));
@@ -114,7 +125,7 @@ routing::FeatureMatrix matrixFor(ProjectStore &store, const QStringList &feature
                                "stored scores, and the project has none: run 'hyper features' again");
         for (const QString &score : all.scoreNames())
             m.setScores(score, *all.scores(score));
-        prepareReferenceMatrix(store, m);
+        m.setReferenceMix(all.referenceMix());
     }
     m.setCountMode(mode);
     return m;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/routing/pyrandom.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <stdexcept>

@@ -477,25 +477,33 @@ RoutingResult routeOptimalGrad(const FeatureMatrix &matrix, const Ppm &ppm, doub
 Bits referenceCounted(const FeatureMatrix &matrix, const Bits &human, PyRandom *rng)
 {
     const FeatureMatrix::ReferenceMix &mix = matrix.referenceMix();
-    const std::int64_t n = matrix.instances();
-    const auto tie = [](const std::vector<char> &flags, std::int64_t i) {
-        return std::size_t(i) < flags.size() && flags[std::size_t(i)];
-    };
-    // convert_to_dpo_format: the label each instance takes, a tie leaves the mix.
-    std::vector<std::int64_t> kept;
-    kept.reserve(std::size_t(n));
-    for (std::int64_t i = 0; i < n; ++i) {
-        const bool routed = std::size_t(i >> 6) < human.size() && testBit(human, i);
-        if (!tie(routed ? mix.humanTie : mix.lmTie, i))
-            kept.push_back(i);
+    const std::size_t words = matrix.words();
+    const auto word = [](const Bits &b, std::size_t w) { return w < b.size() ? b[w] : std::uint64_t(0); };
+    Bits counted(words, 0);
+    if (!rng || mix.subsample <= 0) {
+        // convert_to_dpo_format: a routed instance takes its human label; a tie leaves.
+        for (std::size_t w = 0; w < words; ++w)
+            counted[w] = word(human, w) & ~word(mix.humanTie, w);
+        return counted;
     }
-    Bits counted(matrix.words(), 0);
+    // The population random.sample draws from: every instance whose label (human when
+    // routed, LM otherwise) is not a tie, in instance order.
+    std::vector<std::int64_t> kept;
+    kept.reserve(std::size_t(matrix.instances()));
+    for (std::size_t w = 0; w < words; ++w) {
+        const std::uint64_t h = word(human, w);
+        std::uint64_t in = (h & ~word(mix.humanTie, w)) | (~h & ~word(mix.lmTie, w));
+        if (w + 1 == words && matrix.instances() % 64)
+            in &= (std::uint64_t(1) << (matrix.instances() % 64)) - 1;
+        for (; in; in &= in - 1)
+            kept.push_back(std::int64_t(w * 64 + std::size_t(std::countr_zero(in))));
+    }
     const auto keep = [&](std::int64_t i) {
-        if (std::size_t(i >> 6) < human.size() && testBit(human, i))
+        if (testBit(human, i))
             setBit(counted, i);
     };
-    if (rng && mix.subsample > 0 && mix.subsample < std::int64_t(kept.size())) {
-        // random.sample(converted_annotations, n_samples)
+    if (mix.subsample < std::int64_t(kept.size())) {
+        // random.sample(converted_annotations, n_samples), when more than n_samples are left
         for (std::size_t pos : rng->sample(kept.size(), std::size_t(mix.subsample)))
             keep(kept[pos]);
     } else {
@@ -523,11 +531,13 @@ void referenceCandidates(const FeatureMatrix &matrix, const std::vector<std::int
         checkBudget(matrix, b, "reference candidates");
     const int features = matrix.features();
     // feat_instance_map: each feature's instances in instance order, shuffled in place by
-    // every candidate after.
-    std::vector<std::vector<std::int32_t>> lists(static_cast<std::size_t>(features));
-    for (int f = 0; f < features; ++f)
-        lists[std::size_t(f)] = matrix.members(f);
-    std::vector<int> keys(static_cast<std::size_t>(features));
+    // every candidate after; all of get_all_features() that the project has, whichever
+    // columns the PPM reads.
+    std::vector<std::vector<std::int32_t>> lists = matrix.referenceMix().candidateLists;
+    if (lists.empty())
+        for (int f = 0; f < features; ++f)
+            lists.push_back(matrix.members(f));
+    std::vector<int> keys(lists.size());
     Bits human(matrix.words(), 0);
     for (std::size_t k = 0; k < budgets.size(); ++k) {
         if (fb && fb->isCanceled())

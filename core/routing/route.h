@@ -112,8 +112,9 @@ RoutingResult routeOptimalGrad(const FeatureMatrix &matrix, const Ppm &ppm, doub
  *  scripts/get_count_feats.py 106-145 and sample_best_subset.py 234-279 @ 7a17ed3): every
  *  instance takes its human label when routed and its LM label otherwise; ties leave the
  *  mix (convert_to_dpo_format returns None); when matrix.referenceMix().subsample is set
- *  and fewer instances than that are left, rng draws that many with random.sample (in
- *  instance order); the routed ones left are returned. rng null: no subsample. */
+ *  and more instances than that are left, rng draws that many of them with random.sample
+ *  (the population in instance order); the routed ones left are returned. rng null: no
+ *  subsample. */
 Bits referenceCounted(const FeatureMatrix &matrix, const Bits &human, PyRandom *rng);
 
 /** The reference's candidates, one per budget (generate_instances -> run_knapsack, draw

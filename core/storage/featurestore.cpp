@@ -23,6 +23,18 @@ void addField(QCryptographicHash *hash, std::string_view bytes)
 
 } // namespace
 
+std::vector<std::pair<qint64, QByteArray>> FeatureStore::loadMetadata() const
+{
+    sql::Stmt s(m_store.handle(), "SELECT i.id, t.metadata FROM instances i"
+                                  " JOIN instance_texts t ON t.id = i.id WHERE i.split = 'train' ORDER BY i.id");
+    std::vector<std::pair<qint64, QByteArray>> out;
+    while (s.step()) {
+        const std::string_view meta = s.utf8(1);
+        out.emplace_back(s.i64(0), QByteArray(meta.data(), qsizetype(meta.size())));
+    }
+    return out;
+}
+
 std::vector<FeatureInputRow> FeatureStore::loadInputs(QCryptographicHash *hash) const
 {
     sqlite3 *db = m_store.handle();

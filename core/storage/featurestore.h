@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 class QCryptographicHash;
@@ -67,6 +68,10 @@ public:
     /** The train split, ordered by id. When hash is given, every row's id, texts and
      *  metadata are added to it in that order. */
     std::vector<FeatureInputRow> loadInputs(QCryptographicHash *hash = nullptr) const;
+
+    /** The stored metadata (JSON, UTF-8) of every train instance, ordered by id, without
+     *  the texts. */
+    std::vector<std::pair<qint64, QByteArray>> loadMetadata() const;
 
     /** The inputs hash of the stored features; empty when none were computed. */
     QByteArray inputsHash() const;

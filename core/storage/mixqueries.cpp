@@ -47,23 +47,26 @@ qint64 countGoldLabels(ProjectStore &store)
     return s.step() ? s.i64(0) : 0;
 }
 
-std::vector<MixInstance> loadMixInstances(ProjectStore &store, Split split)
+std::vector<MixInstance> loadMixInstances(ProjectStore &store, Split split, bool withTexts)
 {
     sqlite3 *db = store.handle();
     const QString splitText = splitName(split);
     std::vector<MixInstance> out;
     std::unordered_map<qint64, std::size_t> index;
     {
-        sql::Stmt s(db, "SELECT i.id, t.prompt, t.response_a, t.response_b, i.category FROM instances i"
-                        " JOIN instance_texts t ON t.id = i.id WHERE i.split = ? ORDER BY i.id");
+        sql::Stmt s(db, withTexts ? "SELECT i.id, i.category, t.prompt, t.response_a, t.response_b FROM instances i"
+                                    " JOIN instance_texts t ON t.id = i.id WHERE i.split = ? ORDER BY i.id"
+                                  : "SELECT i.id, i.category FROM instances i WHERE i.split = ? ORDER BY i.id");
         s.bind(1, splitText);
         while (s.step()) {
             MixInstance m;
             m.id = s.i64(0);
-            m.prompt.assign(s.utf8(1));
-            m.responseA.assign(s.utf8(2));
-            m.responseB.assign(s.utf8(3));
-            m.category.assign(s.utf8(4));
+            m.category.assign(s.utf8(1));
+            if (withTexts) {
+                m.prompt.assign(s.utf8(2));
+                m.responseA.assign(s.utf8(3));
+                m.responseB.assign(s.utf8(4));
+            }
             index.emplace(m.id, out.size());
             out.push_back(std::move(m));
         }

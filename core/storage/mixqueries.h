@@ -24,8 +24,9 @@ struct MixInstance {
     std::vector<int> lmVotes;     // usable LM verdicts (overall not null)
 };
 
-/** All instances of the split, ordered by id, with their votes. */
-std::vector<MixInstance> loadMixInstances(ProjectStore &store, Split split);
+/** All instances of the split, ordered by id, with their votes; without withTexts the
+ *  texts are left empty (not read). */
+std::vector<MixInstance> loadMixInstances(ProjectStore &store, Split split, bool withTexts = true);
 /** How many human labels are gold (by an annotator named or kinded "gold"), over all
  *  splits: the "agreement with gold" metric needs some. */
 qint64 countGoldLabels(ProjectStore &store);

@@ -10,6 +10,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <random>
 #include <cmath>
 
 using namespace hyper;
@@ -203,6 +204,37 @@ private Q_SLOTS:
         // Without scores the reference mode refuses.
         const FeatureMatrix bare(names, iotaIds(nInst), rows);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, countVector(bare, s, CountMode::ReferenceCompat));
+    }
+
+    // A reference-mode matrix ranks the lengths inside a large S in one pass over the
+    // instances in value order; the result equals the sort of S's values (ties, NaN).
+    void referenceRanksInOnePass()
+    {
+        using namespace hyper::features;
+        const QStringList names = featureNames();
+        const int nInst = 700;
+        std::mt19937_64 rng(9);
+        FeatureMatrix fast(names, iotaIds(nInst), std::vector<std::vector<int>>(nInst));
+        FeatureMatrix sorted(names, iotaIds(nInst), std::vector<std::vector<int>>(nInst));
+        for (int k = 0; k < kScoreCount; ++k) {
+            std::vector<double> v(nInst);
+            for (double &x : v) // few distinct values (ties), some missing
+                x = rng() % 13 == 0 ? std::nan("") : double(rng() % 40) / (isLengthScore(Score(k)) ? 1.0 : 39.0);
+            fast.setScores(scoreName(Score(k)), v);
+            sorted.setScores(scoreName(Score(k)), v);
+        }
+        fast.setCountMode(CountMode::ReferenceCompat); // resolves the value orders
+        QVERIFY(fast.valueOrder(int(fast.scoreNames().indexOf(QStringLiteral("prompt_len")))));
+        QVERIFY(!sorted.valueOrder(0));
+        for (int t = 0; t < 40; ++t) {
+            std::vector<std::int64_t> idx;
+            const std::uint64_t keep = 1 + rng() % 9; // from about all to a ninth
+            for (std::int64_t i = 0; i < nInst; ++i)
+                if (rng() % keep == 0)
+                    idx.push_back(i);
+            const Bits s = fast.subset(idx);
+            QCOMPARE(countVector(fast, s, CountMode::ReferenceCompat), countVector(sorted, s, CountMode::ReferenceCompat));
+        }
     }
 
     void countsCommand()

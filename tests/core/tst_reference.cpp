@@ -25,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <numeric>
@@ -175,6 +176,16 @@ private Q_SLOTS:
             }
             r.terms = qint64(r.coef.size()) + 1;
             m_models[kind] = insertPpmModel(store, r);
+            if (kind == QLatin1String("linear")) {
+                // The same PPM reading its columns in reverse: routing must not change
+                // (the reference's candidates draw from its feature list, not the PPM's).
+                std::reverse(r.features.begin(), r.features.end());
+                std::reverse(r.coef.begin(), r.coef.end());
+                m_models[QStringLiteral("linear-reversed")] = insertPpmModel(store, r);
+                // And in default mode, for the refusals.
+                r.countMode = QStringLiteral("default");
+                m_models[QStringLiteral("linear-default")] = insertPpmModel(store, r);
+            }
         }
     }
 
@@ -348,6 +359,14 @@ private Q_SLOTS:
             QCOMPARE(indicesOf(r.human, m_n), bestHuman);
             QVERIFY(near(r.predicted, s.value(QStringLiteral("best_predicted")).toDouble()));
             QCOMPARE(r.candidates, n);
+            if (model == QLatin1String("linear")) {
+                LoadedPpm rev = load(store, QStringLiteral("linear-reversed"));
+                QCOMPARE(rev.matrix.names().first(), l.matrix.names().last());
+                setMix(rev.matrix, s.value(QStringLiteral("n_samples")).toInteger(), seed);
+                const RoutingResult rr = routeSimulated(rev.matrix, rev.ppm, budget, n, seed, 2);
+                QCOMPARE(indicesOf(rr.human, m_n), bestHuman);
+                QVERIFY(near(rr.predicted, r.predicted));
+            }
         }
     }
 
@@ -430,11 +449,19 @@ private Q_SLOTS:
                      qint64(plan.value(QStringLiteral("counted")).toArray().size()));
             QVERIFY(near(rj.value(QStringLiteral("predicted")).toDouble(), plan.value(QStringLiteral("predicted")).toDouble()));
         }
-        // A subsample asks for a reference-mode PPM.
-        const Cli refused = hyperCli({QStringLiteral("simulate"), QStringLiteral("--project"), project,
+        // A subsample asks for a reference-mode PPM, and a number.
+        const Cli refused = hyperCli({QStringLiteral("route"), QStringLiteral("--project"), project,
                                       QStringLiteral("--budget"), QStringLiteral("0.5"), QStringLiteral("--subsample"),
-                                      QStringLiteral("-3")});
+                                      QStringLiteral("10"), QStringLiteral("--model-id"),
+                                      QString::number(m_models.at(QStringLiteral("linear-default")))});
         QCOMPARE(refused.code, 2);
+        QVERIFY2(refused.err.contains("--subsample applies to a PPM that counts the reference's way"),
+                 refused.err.constData());
+        const Cli negative = hyperCli({QStringLiteral("simulate"), QStringLiteral("--project"), project,
+                                       QStringLiteral("--budget"), QStringLiteral("0.5"), QStringLiteral("--subsample"),
+                                       QStringLiteral("-3")});
+        QCOMPARE(negative.code, 2);
+        QVERIFY2(negative.err.contains("--subsample must be"), negative.err.constData());
     }
 };
 
