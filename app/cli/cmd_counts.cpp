@@ -2,6 +2,7 @@
 // hyper counts: the count vector c(S) of a mix given by the ids of its human-routed
 // instances (METHOD.md §3, docs/ROUTING.md).
 #include "app/cli/cli.h"
+#include "core/routing/planner.h"
 #include "core/routing/candidates.h"
 #include "core/storage/projectstore.h"
 
@@ -33,11 +34,13 @@ int cmdCounts(const QStringList &args)
     const bool reference = p.isSet(QStringLiteral("reference-compat"));
 
     const auto project = openProject(p);
-    const routing::FeatureMatrix matrix = routing::FeatureMatrix::fromStore(*project, reference);
+    routing::FeatureMatrix matrix = routing::FeatureMatrix::fromStore(*project, reference);
     if (matrix.features() == 0)
         throw BadInput(QStringLiteral("hyper counts: %1 has no features; run 'hyper features' first")
                            .arg(project->path())
                            .toStdString());
+    if (reference) // get_instances' strict tag tests, as the reference's other rules
+        prepareReferenceMatrix(*project, matrix);
 
     QFile file(idsPath);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))

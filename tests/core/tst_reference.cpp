@@ -220,6 +220,52 @@ private Q_SLOTS:
         }
     }
 
+    // The whole-data feature map: the reference-mode matrix's carriers are exactly
+    // get_instances' (strict tags); default mode's stored lexical bins are the same
+    // (whole-split ranks, inclusive), its lenient tags are not.
+    void featureMaps()
+    {
+        ProjectStore store(m_project);
+        const LoadedPpm l = load(store, QStringLiteral("linear"));
+        const FeatureMatrix stored = FeatureMatrix::fromStore(store, false);
+        const QJsonArray map = golden("feature_map");
+        QCOMPARE(qsizetype(l.matrix.features()), map.size());
+        int metadataDiffer = 0;
+        for (int f = 0; f < l.matrix.features(); ++f) {
+            const std::vector<std::int64_t> expected = toIndices(map[f]);
+            const auto asIndices = [](const std::vector<std::int32_t> &m) {
+                return std::vector<std::int64_t>(m.begin(), m.end());
+            };
+            QVERIFY2(asIndices(l.matrix.members(f)) == expected, qPrintable(l.matrix.names()[f]));
+            const std::vector<std::int64_t> lenient = asIndices(stored.members(f));
+            if (f < features::kLexicalFeatureCount)
+                QVERIFY2(lenient == expected, qPrintable(l.matrix.names()[f]));
+            else
+                metadataDiffer += lenient != expected;
+        }
+        QVERIFY(metadataDiffer > 0);
+
+        // hyper counts --reference-compat counts a set as get_instances does: the first
+        // collected mix without its human ties.
+        const QJsonObject first = m_golden.value(QStringLiteral("collect")).toObject()
+                                      .value(QStringLiteral("candidates")).toArray().first().toObject();
+        const Bits counted = referenceCounted(l.matrix, l.matrix.subset(toIndices(first.value(QStringLiteral("human")))), nullptr);
+        QFile ids(m_dir.filePath(QStringLiteral("ids.txt")));
+        QVERIFY(ids.open(QIODevice::WriteOnly));
+        for (std::int64_t i : indicesOf(counted, m_n))
+            ids.write(QByteArray::number(qlonglong(l.matrix.ids()[std::size_t(i)])) + '\n');
+        ids.close();
+        const Cli c = hyperCli({QStringLiteral("counts"), QStringLiteral("--project"), m_project, QStringLiteral("--ids"),
+                                ids.fileName(), QStringLiteral("--reference-compat"), QStringLiteral("--json")});
+        QVERIFY2(c.code == 0, c.err.constData());
+        const QJsonObject counts = c.json().value(QStringLiteral("counts")).toObject();
+        const QJsonArray expected = first.value(QStringLiteral("counts")).toArray();
+        const QJsonArray names = golden("features");
+        for (qsizetype f = 0; f < names.size(); ++f)
+            QVERIFY2(counts.value(names[f].toString()).toInteger() == expected[f].toInteger(),
+                     qPrintable(names[f].toString()));
+    }
+
     // generate_instances: random budgets, run_knapsack's subsets, the counts of each mix.
     void collectionCounts()
     {

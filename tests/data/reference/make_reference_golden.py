@@ -27,7 +27,8 @@ Writes, next to this script:
   fixture.jsonl   the instances: scores, tags (some spelled so that strict and lenient
                   matching differ), human and GPT-4 labels (ties among them)
   golden.json     features (get_all_features order), the PPMs used, and per call its
-                  inputs and outputs: counts (generate_instances), simulated plans
+                  inputs and outputs: the whole-data feature map (get_instances), counts
+                  (generate_instances), simulated plans
                   (simulated_sampling), top-k and optimal plans (topk_sampling), feature
                   importance (simulate.py sim_actual) and the fit (train_regressor.main)
   collect.csv     the counts of the generate_instances collection, with a synthetic
@@ -249,6 +250,11 @@ def main():
         entry["sample_500_40"] = r.sample(range(500), 40)
         entry["sample_8_8"] = r.sample(range(8), 8)
         golden["pyrandom"].append(entry)
+
+    # The whole-data feature map (generate_instances' feat_instance_map): per feature the
+    # instances get_instances finds in the fixture.
+    whole = load()
+    golden["feature_map"] = [indices(gcf.get_instances(whole, f)) for f in features]
 
     # 1. A collection as the reference makes one (generate_instances, random budgets,
     #    seed 5), with a synthetic score: the fit's data and the PPMs' training rows.
