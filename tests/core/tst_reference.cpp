@@ -453,26 +453,32 @@ private Q_SLOTS:
                                        project, dataPath("collect.csv"), QStringLiteral("--json")});
         QVERIFY2(imported.code == 0, imported.err.constData());
         const QString dataset = QString::number(imported.json().value(QStringLiteral("dataset")).toInteger());
-        const QJsonObject fit = m_golden.value(QStringLiteral("fit")).toObject().value(QStringLiteral("linear")).toObject();
-        const Cli r = hyperCli({QStringLiteral("ppm"), QStringLiteral("fit"), QStringLiteral("--project"), project,
-                                QStringLiteral("--model"), QStringLiteral("linear"), QStringLiteral("--protocol"),
-                                QStringLiteral("reference"), QStringLiteral("--dataset"), dataset, QStringLiteral("--json")});
-        QVERIFY2(r.code == 0, r.err.constData());
-        const QJsonObject j = r.json();
-        QCOMPARE(j.value(QStringLiteral("train_rows")).toInteger(), fit.value(QStringLiteral("train")).toInteger());
-        const double mse = j.value(QStringLiteral("mse")).toDouble(), rmse = j.value(QStringLiteral("rmse")).toDouble();
-        QVERIFY2(std::abs(mse - fit.value(QStringLiteral("mse")).toDouble()) <= 1e-6 * mse,
-                 qPrintable(QStringLiteral("mse %1 vs %2").arg(mse, 0, 'g', 17).arg(fit.value(QStringLiteral("mse")).toDouble(), 0, 'g', 17)));
-        QVERIFY(std::abs(rmse - fit.value(QStringLiteral("rmse")).toDouble()) <= 1e-6 * rmse);
-        const QJsonArray curve = j.value(QStringLiteral("learning_curve")).toArray();
-        const QJsonArray expectedCurve = fit.value(QStringLiteral("curve")).toArray();
-        QCOMPARE(curve.size(), expectedCurve.size());
-        for (qsizetype k = 0; k < curve.size(); ++k) {
-            const QJsonObject a = curve[k].toObject(), b = expectedCurve[k].toObject();
-            QCOMPARE(a.value(QStringLiteral("train_size")).toInteger(), b.value(QStringLiteral("train_size")).toInteger());
-            const double am = a.value(QStringLiteral("mse")).toDouble(), bm = b.value(QStringLiteral("mse")).toDouble();
-            QVERIFY2(std::abs(am - bm) <= 1e-6 * bm, qPrintable(QStringLiteral("curve point %1: mse %2 vs %3")
-                                                                    .arg(k).arg(am, 0, 'g', 17).arg(bm, 0, 'g', 17)));
+        // train_regressor.main's figures, linear and quadratic (120 rows, 4,186 columns:
+        // under-determined, where its quadratic is the minimum-norm fit, as ours).
+        for (const QString &model : {QStringLiteral("linear"), QStringLiteral("quadratic")}) {
+            const QJsonObject fit = m_golden.value(QStringLiteral("fit")).toObject().value(model).toObject();
+            const Cli r = hyperCli({QStringLiteral("ppm"), QStringLiteral("fit"), QStringLiteral("--project"), project,
+                                    QStringLiteral("--model"), model, QStringLiteral("--protocol"),
+                                    QStringLiteral("reference"), QStringLiteral("--dataset"), dataset,
+                                    QStringLiteral("--json")});
+            QVERIFY2(r.code == 0, r.err.constData());
+            const QJsonObject j = r.json();
+            QCOMPARE(j.value(QStringLiteral("train_rows")).toInteger(), fit.value(QStringLiteral("train")).toInteger());
+            const double mse = j.value(QStringLiteral("mse")).toDouble(), rmse = j.value(QStringLiteral("rmse")).toDouble();
+            QVERIFY2(std::abs(mse - fit.value(QStringLiteral("mse")).toDouble()) <= 1e-6 * mse,
+                     qPrintable(QStringLiteral("%1 mse %2 vs %3").arg(model).arg(mse, 0, 'g', 17)
+                                    .arg(fit.value(QStringLiteral("mse")).toDouble(), 0, 'g', 17)));
+            QVERIFY(std::abs(rmse - fit.value(QStringLiteral("rmse")).toDouble()) <= 1e-6 * rmse);
+            const QJsonArray curve = j.value(QStringLiteral("learning_curve")).toArray();
+            const QJsonArray expectedCurve = fit.value(QStringLiteral("curve")).toArray();
+            QCOMPARE(curve.size(), expectedCurve.size());
+            for (qsizetype k = 0; k < curve.size(); ++k) {
+                const QJsonObject a = curve[k].toObject(), b = expectedCurve[k].toObject();
+                QCOMPARE(a.value(QStringLiteral("train_size")).toInteger(), b.value(QStringLiteral("train_size")).toInteger());
+                const double am = a.value(QStringLiteral("mse")).toDouble(), bm = b.value(QStringLiteral("mse")).toDouble();
+                QVERIFY2(std::abs(am - bm) <= 1e-6 * bm, qPrintable(QStringLiteral("%1 curve point %2: mse %3 vs %4")
+                                                                        .arg(model).arg(k).arg(am, 0, 'g', 17).arg(bm, 0, 'g', 17)));
+            }
         }
 
         // hyper route with the golden linear PPM: top-k at 10 % with a subsample of 150.
