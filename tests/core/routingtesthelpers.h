@@ -5,10 +5,13 @@
 // tst_cli_route, tst_ppmroutingviews).
 #include "core/features/featurejob.h"
 #include "core/jobs/feedback.h"
+#include "core/routing/candidates.h"
 #include "core/sample/samplegenerator.h"
 #include "core/storage/projectstore.h"
 
 #include <QString>
+#include <cstdint>
+#include <vector>
 
 namespace hyper::testing {
 
@@ -25,6 +28,16 @@ inline void writeFeaturedSample(const QString &path, int train, int eval)
     FeatureParams features;
     features.threads = 2;
     computeFeatures(store, features, quiet);
+}
+
+/** The indices of the set bits among the first n. */
+inline std::vector<std::int64_t> bitIndices(const routing::Bits &b, std::int64_t n)
+{
+    std::vector<std::int64_t> out;
+    for (std::int64_t i = 0; i < n; ++i)
+        if (routing::testBit(b, i))
+            out.push_back(i);
+    return out;
 }
 
 } // namespace hyper::testing

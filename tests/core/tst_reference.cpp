@@ -16,6 +16,7 @@
 #include "core/routing/route.h"
 #include "core/storage/ppmstore.h"
 #include "core/storage/projectstore.h"
+#include "routingtesthelpers.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -58,11 +59,7 @@ std::vector<double> toDoubles(const QJsonValue &v)
 
 std::vector<std::int64_t> indicesOf(const Bits &b, std::int64_t n)
 {
-    std::vector<std::int64_t> out;
-    for (std::int64_t i = 0; i < n; ++i)
-        if (testBit(b, i))
-            out.push_back(i);
-    return out;
+    return hyper::testing::bitIndices(b, n);
 }
 
 QByteArray list(const std::vector<std::int64_t> &v)

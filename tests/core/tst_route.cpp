@@ -3,6 +3,7 @@
 // simulated routing, feature importance, the budget curve, budgetFromArg, hyper bench route.
 #include "core/jobs/feedback.h"
 #include "core/routing/route.h"
+#include "routingtesthelpers.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -70,11 +71,7 @@ Ppm handLinearPpm()
 
 std::vector<std::int64_t> members(const Bits &b, std::int64_t n)
 {
-    std::vector<std::int64_t> out;
-    for (std::int64_t i = 0; i < n; ++i)
-        if (testBit(b, i))
-            out.push_back(i);
-    return out;
+    return hyper::testing::bitIndices(b, n);
 }
 
 /** 300 instances, 12 features, each carried with probability 1/4 (a few instances carry none). */
