@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/features/featureset.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <algorithm>
@@ -156,6 +157,17 @@ QStringList featureNames()
     for (const FeatureDef &f : featureTable())
         out << f.name;
     return out;
+}
+
+const FeatureDef *findFeature(const QString &name)
+{
+    static const QHash<QString, const FeatureDef *> byName = [] {
+        QHash<QString, const FeatureDef *> h;
+        for (const FeatureDef &d : featureTable())
+            h.insert(d.name, &d);
+        return h;
+    }();
+    return byName.value(name);
 }
 
 bool inBin(double value, double minVal, double maxVal, BinTest test)

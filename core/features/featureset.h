@@ -34,6 +34,8 @@ struct FeatureDef {
  *  four scalar tags value by value, the two open-set tags). */
 const std::vector<FeatureDef> &featureTable();
 QStringList featureNames();
+/** The feature of the table with this name; null when there is none. */
+const FeatureDef *findFeature(const QString &name);
 inline constexpr int kLexicalFeatureCount = 27;
 inline constexpr int kMetadataFeatureCount = 63;
 

@@ -196,15 +196,9 @@ namespace {
 std::vector<FeatureMatrix::LexicalColumn> resolveColumns(const QStringList &names, const QStringList &scoreNames)
 {
     using namespace hyper::features;
-    static const QHash<QString, const FeatureDef *> defs = [] {
-        QHash<QString, const FeatureDef *> h;
-        for (const FeatureDef &d : featureTable())
-            h.insert(d.name, &d);
-        return h;
-    }();
     std::vector<FeatureMatrix::LexicalColumn> out(std::size_t(names.size()));
     for (qsizetype f = 0; f < names.size(); ++f) {
-        const FeatureDef *d = defs.value(names[f]);
+        const FeatureDef *d = findFeature(names[f]);
         if (!d || d->kind != FeatureKind::Lexical)
             continue; // metadata: score -2
         FeatureMatrix::LexicalColumn &c = out[std::size_t(f)];
@@ -578,13 +572,53 @@ std::vector<std::vector<int>> instanceRows(const FeatureMatrix &matrix)
     return rows;
 }
 
+Bits referenceCounted(const FeatureMatrix &matrix, const Bits &human, PyRandom *rng)
+{
+    const FeatureMatrix::ReferenceMix &mix = matrix.referenceMix();
+    const std::size_t words = matrix.words();
+    const auto word = [](const Bits &b, std::size_t w) { return w < b.size() ? b[w] : std::uint64_t(0); };
+    Bits counted(words, 0);
+    if (!rng || mix.subsample <= 0) {
+        // convert_to_dpo_format: a routed instance takes its human label; a tie leaves.
+        for (std::size_t w = 0; w < words; ++w)
+            counted[w] = word(human, w) & ~word(mix.humanTie, w);
+        return counted;
+    }
+    // The population random.sample draws from: every instance whose label (human when
+    // routed, LM otherwise) is not a tie, in instance order.
+    std::vector<std::int64_t> kept;
+    kept.reserve(std::size_t(matrix.instances()));
+    for (std::size_t w = 0; w < words; ++w) {
+        const std::uint64_t h = word(human, w);
+        std::uint64_t in = (h & ~word(mix.humanTie, w)) | (~h & ~word(mix.lmTie, w));
+        if (w + 1 == words && matrix.instances() % 64)
+            in &= (std::uint64_t(1) << (matrix.instances() % 64)) - 1;
+        for (; in; in &= in - 1)
+            kept.push_back(std::int64_t(w * 64 + std::size_t(std::countr_zero(in))));
+    }
+    const auto keep = [&](std::int64_t i) {
+        if (testBit(human, i))
+            setBit(counted, i);
+    };
+    if (mix.subsample < std::int64_t(kept.size())) {
+        // random.sample(converted_annotations, n_samples), when more than n_samples are left
+        for (std::size_t pos : rng->sample(kept.size(), std::size_t(mix.subsample)))
+            keep(kept[pos]);
+    } else {
+        for (std::int64_t i : kept)
+            keep(i);
+    }
+    return counted;
+}
+
 void countFor(const FeatureMatrix &matrix, const Bits &subset, std::int64_t *out)
 {
     if (matrix.countMode() == CountMode::Default) {
         countInto(matrix, subset, out);
         return;
     }
-    const std::vector<std::int64_t> c = countVector(matrix, subset, matrix.countMode());
+    const std::vector<std::int64_t> c =
+        countVector(matrix, referenceCounted(matrix, subset, nullptr), CountMode::ReferenceCompat);
     std::copy(c.begin(), c.end(), out);
 }
 

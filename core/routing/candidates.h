@@ -7,6 +7,8 @@
 // instances of a FeatureMatrix. Its count vector c(S) has one exact integer per feature:
 // popcount(feature bits AND S bits).
 
+#include "core/routing/pyrandom.h"
+
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -236,8 +238,19 @@ std::vector<std::vector<int>> instanceRows(const FeatureMatrix &matrix);
  *  words a step where the CPU has AVX-512 VPOPCNTDQ, unless scalar (the baseline of
  *  `hyper bench candidates`). */
 void countInto(const FeatureMatrix &matrix, const Bits &subset, std::int64_t *out, bool scalar = false);
-/** c(S) in the matrix's countMode() into out (features() values): countInto for Default,
- *  countVector(ReferenceCompat) otherwise (recomputes the lexical features inside S). */
+/** The routed instances that the reference's mix of S counts (a reference-mode matrix;
+ *  scripts/get_count_feats.py 106-145 and sample_best_subset.py 234-279 @ 7a17ed3): every
+ *  instance takes its human label when routed and its LM label otherwise; ties leave the
+ *  mix (convert_to_dpo_format returns None); when matrix.referenceMix().subsample is set
+ *  and more instances than that are left, rng draws that many of them with random.sample
+ *  (the population in instance order); the routed ones left are returned. rng null: no
+ *  subsample. */
+Bits referenceCounted(const FeatureMatrix &matrix, const Bits &human, PyRandom *rng);
+
+/** The count of the mix that routes S to humans, in the matrix's countMode(), into out
+ *  (features() values): countInto for Default; for ReferenceCompat, countVector of what
+ *  the reference's mix keeps of S (referenceCounted, no subsample), the lexical features
+ *  recomputed inside it. */
 void countFor(const FeatureMatrix &matrix, const Bits &subset, std::int64_t *out);
 
 struct CandidateBench {

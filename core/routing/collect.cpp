@@ -418,10 +418,11 @@ Collector::Candidate Collector::candidate(int index)
     std::mt19937_64 rng = candidateRng(m_params.seed, index);
     Bits set;
     c.row.size = m_sampler->sample(rng, set, c.row.budget);
-    // Reference mode counts what the reference's mix keeps of S: the human ties leave it.
-    const Bits counted = m_params.countMode == CountMode::ReferenceCompat ? referenceCounted(m_matrix, set, nullptr) : set;
-    for (std::int64_t v : countVector(m_matrix, counted, m_params.countMode))
-        c.row.counts.push_back(qint64(v));
+    // In the matrix's mode; reference mode counts what the reference's mix keeps of S (the
+    // human ties leave it).
+    std::vector<std::int64_t> counts(std::size_t(m_matrix.features()));
+    countFor(m_matrix, set, counts.data());
+    c.row.counts.assign(counts.begin(), counts.end());
     c.row.human = bitsBlob(set);
     std::vector<char> mask(m_train.size(), 0);
     for (std::int64_t k = 0; k < m_matrix.instances(); ++k)

@@ -27,10 +27,6 @@ namespace hyper {
 static void strictTags(ProjectStore &store, routing::FeatureMatrix &m)
 {
     using namespace hyper::features;
-    QHash<QString, const FeatureDef *> defs;
-    for (const FeatureDef &d : featureTable())
-        if (d.kind == FeatureKind::Metadata)
-            defs.insert(d.name, &d);
     std::vector<QJsonObject> tags(std::size_t(m.instances()));
     for (const auto &[id, metadata] : FeatureStore(store).loadMetadata()) {
         const std::int64_t i = m.indexOf(id);
@@ -38,8 +34,8 @@ static void strictTags(ProjectStore &store, routing::FeatureMatrix &m)
             tags[std::size_t(i)] = tagObject(QJsonDocument::fromJson(metadata).object());
     }
     for (int f = 0; f < m.features(); ++f) {
-        const FeatureDef *d = defs.value(m.names()[f]);
-        if (!d)
+        const FeatureDef *d = findFeature(m.names()[f]);
+        if (!d || d->kind != FeatureKind::Metadata)
             continue;
         std::vector<std::int32_t> members;
         for (std::size_t i = 0; i < tags.size(); ++i)

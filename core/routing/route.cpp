@@ -205,7 +205,7 @@ SimOutcome simulate(const FeatureMatrix &matrix, const PpmScorer *scorer, std::i
                 const std::int64_t end = std::min(n, begin + kChunk);
                 for (std::int64_t k = begin; k < end; ++k) {
                     mine.sizeSum += sampler.sample(candidateSeed(seed, k), s, budget);
-                    countFor(matrix, s, counts.data());
+                    countInto(matrix, s, counts.data());
                     if (scorer) {
                         const double v = scorer->terms(counts.data());
                         if (better(v, k, mine.bestTerms, mine.bestK)) {
@@ -474,45 +474,6 @@ RoutingResult routeOptimalGrad(const FeatureMatrix &matrix, const Ppm &ppm, doub
 
 // --- The reference's mixes and simulated candidates -------------------------------
 
-Bits referenceCounted(const FeatureMatrix &matrix, const Bits &human, PyRandom *rng)
-{
-    const FeatureMatrix::ReferenceMix &mix = matrix.referenceMix();
-    const std::size_t words = matrix.words();
-    const auto word = [](const Bits &b, std::size_t w) { return w < b.size() ? b[w] : std::uint64_t(0); };
-    Bits counted(words, 0);
-    if (!rng || mix.subsample <= 0) {
-        // convert_to_dpo_format: a routed instance takes its human label; a tie leaves.
-        for (std::size_t w = 0; w < words; ++w)
-            counted[w] = word(human, w) & ~word(mix.humanTie, w);
-        return counted;
-    }
-    // The population random.sample draws from: every instance whose label (human when
-    // routed, LM otherwise) is not a tie, in instance order.
-    std::vector<std::int64_t> kept;
-    kept.reserve(std::size_t(matrix.instances()));
-    for (std::size_t w = 0; w < words; ++w) {
-        const std::uint64_t h = word(human, w);
-        std::uint64_t in = (h & ~word(mix.humanTie, w)) | (~h & ~word(mix.lmTie, w));
-        if (w + 1 == words && matrix.instances() % 64)
-            in &= (std::uint64_t(1) << (matrix.instances() % 64)) - 1;
-        for (; in; in &= in - 1)
-            kept.push_back(std::int64_t(w * 64 + std::size_t(std::countr_zero(in))));
-    }
-    const auto keep = [&](std::int64_t i) {
-        if (testBit(human, i))
-            setBit(counted, i);
-    };
-    if (mix.subsample < std::int64_t(kept.size())) {
-        // random.sample(converted_annotations, n_samples), when more than n_samples are left
-        for (std::size_t pos : rng->sample(kept.size(), std::size_t(mix.subsample)))
-            keep(kept[pos]);
-    } else {
-        for (std::int64_t i : kept)
-            keep(i);
-    }
-    return counted;
-}
-
 std::vector<std::int64_t> referenceBudgets(PyRandom &rng, std::int64_t n, std::int64_t k)
 {
     if (n < 0 || k < 0 || k > n)
@@ -602,60 +563,63 @@ double predictAllHuman(const FeatureMatrix &matrix, const Ppm &ppm)
     for (std::int64_t i = 0; i < matrix.instances(); ++i)
         setBit(all, i);
     std::vector<std::int64_t> c(std::size_t(matrix.features()));
-    if (referenceMode(matrix))
-        c = countVector(matrix, referenceCounted(matrix, all, nullptr), CountMode::ReferenceCompat);
-    else
-        countFor(matrix, all, c.data());
+    countFor(matrix, all, c.data());
     return PpmScorer(ppm).score(c);
 }
 
 // --- Feature importance ----------------------------------------------------------
 
-std::vector<FeatureImportance> featureImportance(const FeatureMatrix &matrix, const Ppm &ppm, int perTrial,
-                                                 int trials, std::uint64_t seed)
+namespace {
+
+/** sim_actual: the carriers of each feature are the instances whose recomputed row has it
+ *  (exclusive bins, as get_ids); trial by trial, feature by feature, random.sample of them
+ *  from one generator; the set counted as it is (no ties dropped). */
+std::vector<FeatureImportance> referenceImportance(const FeatureMatrix &matrix, const PpmScorer &scorer,
+                                                   int perTrial, int trials, std::uint64_t seed)
 {
-    checkInputs(matrix, ppm, "feature importance");
-    if (perTrial < 1 || trials < 1)
-        throw std::invalid_argument("feature importance: need perTrial >= 1 and trials >= 1");
-    const PpmScorer scorer(ppm);
+    const int features = matrix.features();
+    std::vector<std::vector<std::int32_t>> carriers(static_cast<std::size_t>(features));
+    const std::vector<std::vector<int>> rows = instanceRows(matrix);
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        for (int f : rows[i])
+            carriers[std::size_t(f)].push_back(std::int32_t(i));
+    PyRandom rng(seed);
+    Bits s(matrix.words(), 0);
+    std::vector<std::vector<double>> trialGains(static_cast<std::size_t>(features));
+    for (int t = 0; t < trials; ++t)
+        for (int f = 0; f < features; ++f) {
+            const std::vector<std::int32_t> &c = carriers[std::size_t(f)];
+            const std::size_t k = std::min(std::size_t(perTrial), c.size());
+            std::fill(s.begin(), s.end(), 0);
+            for (std::size_t pos : rng.sample(c.size(), k))
+                setBit(s, c[pos]);
+            trialGains[std::size_t(f)].push_back(
+                scorer.terms(countVector(matrix, s, CountMode::ReferenceCompat).data()));
+        }
+    std::vector<FeatureImportance> out;
+    for (int f = 0; f < features; ++f) {
+        FeatureImportance fi;
+        fi.feature = matrix.names()[f];
+        fi.carriers = int(carriers[std::size_t(f)].size());
+        fi.sampled = std::min(perTrial, fi.carriers);
+        fi.gain = meanOf(trialGains[std::size_t(f)]);
+        fi.stddev = stdOf(trialGains[std::size_t(f)], fi.gain);
+        out.push_back(fi);
+    }
+    return out;
+}
+
+/** The workbench's importance: feature f's trials from a generator seeded by (seed, f). */
+std::vector<FeatureImportance> defaultImportance(const FeatureMatrix &matrix, const PpmScorer &scorer,
+                                                 int perTrial, int trials, std::uint64_t seed)
+{
     const int features = matrix.features();
     std::vector<FeatureImportance> out;
     out.reserve(std::size_t(features));
     Bits s(matrix.words(), 0);
     std::vector<std::int64_t> counts(static_cast<std::size_t>(features));
     std::vector<double> gains;
-    if (referenceMode(matrix)) {
-        // sim_actual: the carriers of each feature are the instances whose recomputed row
-        // has it (exclusive bins, as get_ids); trial by trial, feature by feature,
-        // random.sample of them from one generator; the set counted as it is.
-        std::vector<std::vector<std::int32_t>> carriers(static_cast<std::size_t>(features));
-        const std::vector<std::vector<int>> rows = instanceRows(matrix);
-        for (std::size_t i = 0; i < rows.size(); ++i)
-            for (int f : rows[i])
-                carriers[std::size_t(f)].push_back(std::int32_t(i));
-        PyRandom rng(seed);
-        std::vector<std::vector<double>> trialGains(static_cast<std::size_t>(features));
-        for (int t = 0; t < trials; ++t)
-            for (int f = 0; f < features; ++f) {
-                const std::vector<std::int32_t> &c = carriers[std::size_t(f)];
-                const std::size_t k = std::min(std::size_t(perTrial), c.size());
-                std::fill(s.begin(), s.end(), 0);
-                for (std::size_t pos : rng.sample(c.size(), k))
-                    setBit(s, c[pos]);
-                trialGains[std::size_t(f)].push_back(
-                    scorer.terms(countVector(matrix, s, CountMode::ReferenceCompat).data()));
-            }
-        for (int f = 0; f < features; ++f) {
-            FeatureImportance fi;
-            fi.feature = matrix.names()[f];
-            fi.carriers = int(carriers[std::size_t(f)].size());
-            fi.sampled = std::min(perTrial, fi.carriers);
-            fi.gain = meanOf(trialGains[std::size_t(f)]);
-            fi.stddev = stdOf(trialGains[std::size_t(f)], fi.gain);
-            out.push_back(fi);
-        }
-    }
-    for (int f = 0; f < features && !referenceMode(matrix); ++f) {
+    for (int f = 0; f < features; ++f) {
         FeatureImportance fi;
         fi.feature = matrix.names()[f];
         std::vector<std::int32_t> carriers = matrix.members(f);
@@ -663,11 +627,7 @@ std::vector<FeatureImportance> featureImportance(const FeatureMatrix &matrix, co
         fi.sampled = std::min(perTrial, fi.carriers);
         if (fi.carriers <= perTrial) {
             // Every trial routes all carriers: one evaluation, no spread.
-            for (std::int32_t i : carriers)
-                setBit(s, i);
-            countFor(matrix, s, counts.data());
-            for (std::int32_t i : carriers)
-                s[std::size_t(i) >> 6] = 0;
+            countInto(matrix, matrix.bits(f), counts.data());
             fi.gain = scorer.terms(counts.data());
             fi.stddev = 0;
             out.push_back(fi);
@@ -683,7 +643,7 @@ std::vector<FeatureImportance> featureImportance(const FeatureMatrix &matrix, co
                 std::swap(carriers[i], carriers[i + std::size_t(boundedDraw(rng, len - i))]);
                 setBit(s, carriers[i]);
             }
-            countFor(matrix, s, counts.data());
+            countInto(matrix, s, counts.data());
             gains.push_back(scorer.terms(counts.data()));
             for (std::size_t i = 0; i < std::size_t(perTrial); ++i)
                 s[std::size_t(carriers[i]) >> 6] = 0;
@@ -692,6 +652,21 @@ std::vector<FeatureImportance> featureImportance(const FeatureMatrix &matrix, co
         fi.stddev = stdOf(gains, fi.gain);
         out.push_back(fi);
     }
+    return out;
+}
+
+} // namespace
+
+std::vector<FeatureImportance> featureImportance(const FeatureMatrix &matrix, const Ppm &ppm, int perTrial,
+                                                 int trials, std::uint64_t seed)
+{
+    checkInputs(matrix, ppm, "feature importance");
+    if (perTrial < 1 || trials < 1)
+        throw std::invalid_argument("feature importance: need perTrial >= 1 and trials >= 1");
+    const PpmScorer scorer(ppm);
+    std::vector<FeatureImportance> out = referenceMode(matrix)
+                                             ? referenceImportance(matrix, scorer, perTrial, trials, seed)
+                                             : defaultImportance(matrix, scorer, perTrial, trials, seed);
     // Stable: equal gains keep the feature order. NaN last.
     const auto key = [](const FeatureImportance &x) {
         return std::isnan(x.gain) ? -std::numeric_limits<double>::infinity() : x.gain;
@@ -754,10 +729,7 @@ std::vector<BudgetPoint> budgetCurve(const FeatureMatrix &matrix, const Ppm &ppm
                           pool[std::size_t(i) + std::size_t(boundedDraw(rng, std::uint64_t(n - i)))]);
                 setBit(s, pool[std::size_t(i)]);
             }
-            if (referenceMode(matrix)) // the mix drops the human ties (no subsample)
-                counts = countVector(matrix, referenceCounted(matrix, s, nullptr), CountMode::ReferenceCompat);
-            else
-                countFor(matrix, s, counts.data());
+            countFor(matrix, s, counts.data()); // reference mode: the human ties leave the mix
             scores.push_back(scorer.score(counts.data()));
             std::fill(s.begin(), s.end(), 0);
         }

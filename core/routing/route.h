@@ -12,7 +12,6 @@
 
 #include "core/routing/candidates.h"
 #include "core/routing/ppm.h"
-#include "core/routing/pyrandom.h"
 
 #include <QString>
 #include <cstdint>
@@ -107,15 +106,6 @@ RoutingResult routeEpsilon(const FeatureMatrix &matrix, const Ppm &ppm, std::int
  *  running sum, with no budget (reference-mode PPMs; the reference's epsilon is 1e-4 for a
  *  linear PPM, 1e-5 for a quadratic one). */
 RoutingResult routeOptimalGrad(const FeatureMatrix &matrix, const Ppm &ppm, double epsilon);
-
-/** The routed instances that the reference's mix of S counts (a reference-mode matrix;
- *  scripts/get_count_feats.py 106-145 and sample_best_subset.py 234-279 @ 7a17ed3): every
- *  instance takes its human label when routed and its LM label otherwise; ties leave the
- *  mix (convert_to_dpo_format returns None); when matrix.referenceMix().subsample is set
- *  and more instances than that are left, rng draws that many of them with random.sample
- *  (the population in instance order); the routed ones left are returned. rng null: no
- *  subsample. */
-Bits referenceCounted(const FeatureMatrix &matrix, const Bits &human, PyRandom *rng);
 
 /** The reference's candidates, one per budget (generate_instances -> run_knapsack, draw
  *  for draw, from rng: Python's generator): per candidate the feature order is shuffled,

@@ -292,10 +292,7 @@ private Q_SLOTS:
         std::vector<std::vector<double>> rows(std::size_t(n), std::vector<double>(std::size_t(m.features()), 0.0));
         int differ = 0;
         for (int f = 0; f < m.features(); ++f) {
-            const features::FeatureDef *d = nullptr;
-            for (const features::FeatureDef &x : features::featureTable())
-                if (x.name == m.names()[f])
-                    d = &x;
+            const features::FeatureDef *d = features::findFeature(m.names()[f]);
             QVERIFY(d);
             std::vector<char> stored(std::size_t(n), 0);
             for (std::int32_t i : m.members(f))
