@@ -3,6 +3,7 @@
 
 #include "core/ml/leastsquares.h"
 #include "core/ml/runtime.h"
+#include "core/routing/pyrandom.h"
 
 #include <algorithm>
 #include <cmath>
@@ -288,27 +289,7 @@ double spearman(const std::vector<double> &a, const std::vector<double> &b)
 
 std::vector<int> numpyPermutation(int n, std::uint32_t seed)
 {
-    // MT19937 as numpy's legacy seeding leaves it (init_genrand), and its tempered output.
-    std::uint32_t mt[624];
-    mt[0] = seed;
-    for (std::uint32_t i = 1; i < 624; ++i)
-        mt[i] = 1812433253u * (mt[i - 1] ^ (mt[i - 1] >> 30)) + i;
-    int pos = 624;
-    auto next = [&]() -> std::uint32_t {
-        if (pos >= 624) {
-            for (int i = 0; i < 624; ++i) {
-                const std::uint32_t y = (mt[i] & 0x80000000u) | (mt[(i + 1) % 624] & 0x7fffffffu);
-                mt[i] = mt[(i + 397) % 624] ^ (y >> 1) ^ ((y & 1u) ? 0x9908b0dfu : 0u);
-            }
-            pos = 0;
-        }
-        std::uint32_t y = mt[pos++];
-        y ^= y >> 11;
-        y ^= (y << 7) & 0x9d2c5680u;
-        y ^= (y << 15) & 0xefc60000u;
-        y ^= y >> 18;
-        return y;
-    };
+    routing::PyRandom mt = routing::PyRandom::numpyLegacy(seed); // MT19937 as numpy's legacy seeding leaves it
     std::vector<int> v(static_cast<std::size_t>(std::max(n, 0)));
     std::iota(v.begin(), v.end(), 0);
     // numpy's random_interval(i): the smallest all-ones mask covering i, redraw above i.
@@ -321,7 +302,7 @@ std::vector<int> numpyPermutation(int n, std::uint32_t seed)
         mask |= mask >> 16;
         std::uint32_t j;
         do
-            j = next() & mask;
+            j = mt.next32() & mask;
         while (j > std::uint32_t(i));
         std::swap(v[std::size_t(i)], v[j]);
     }

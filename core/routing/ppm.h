@@ -116,7 +116,7 @@ std::vector<PpmLearningPoint> learningCurve(PpmModel model, double ridge, const 
                                             int n, int p, const std::vector<double> &y,
                                             const std::vector<int> &trainSizes, int folds = 10);
 
-/** numpy's legacy `RandomState(seed).permutation(n)`: MT19937 seeded by init_genrand,
+/** numpy's legacy `RandomState(seed).permutation(n)`: MT19937 seeded by init_genrand (PyRandom::numpyLegacy),
  *  then a Fisher-Yates shuffle from the end whose draws are masked 32-bit outputs, redrawn
  *  above the bound. What sklearn's train_test_split(random_state=seed) permutes with. */
 std::vector<int> numpyPermutation(int n, std::uint32_t seed);

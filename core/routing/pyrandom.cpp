@@ -23,9 +23,7 @@ PyRandom::PyRandom(std::uint64_t seed)
         key.push_back(0);
 
     // init_genrand(19650218), then init_by_array(key).
-    m_mt[0] = 19650218u;
-    for (int i = 1; i < kN; ++i)
-        m_mt[std::size_t(i)] = 1812433253u * (m_mt[std::size_t(i - 1)] ^ (m_mt[std::size_t(i - 1)] >> 30)) + std::uint32_t(i);
+    initGenrand(19650218u);
     std::size_t i = 1, j = 0;
     const std::size_t len = key.size();
     for (std::size_t k = std::max<std::size_t>(kN, len); k; --k) {
@@ -49,6 +47,21 @@ PyRandom::PyRandom(std::uint64_t seed)
     }
     m_mt[0] = 0x80000000u;
     m_index = kN;
+}
+
+void PyRandom::initGenrand(std::uint32_t seed)
+{
+    m_mt[0] = seed;
+    for (int i = 1; i < kN; ++i)
+        m_mt[std::size_t(i)] = 1812433253u * (m_mt[std::size_t(i - 1)] ^ (m_mt[std::size_t(i - 1)] >> 30)) + std::uint32_t(i);
+    m_index = kN;
+}
+
+PyRandom PyRandom::numpyLegacy(std::uint32_t seed)
+{
+    PyRandom r;
+    r.initGenrand(seed);
+    return r;
 }
 
 void PyRandom::reload()

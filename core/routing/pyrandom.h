@@ -24,6 +24,9 @@ class PyRandom
 public:
     /** random.seed(seed) for a non-negative integer seed. */
     explicit PyRandom(std::uint64_t seed);
+    /** The same generator as numpy's legacy RandomState(seed) seeds it: init_genrand(seed)
+     *  alone (numpyPermutation draws from it). */
+    static PyRandom numpyLegacy(std::uint32_t seed);
 
     /** One 32-bit output of the Mersenne Twister (genrand_uint32). */
     std::uint32_t next32();
@@ -47,6 +50,9 @@ public:
     std::vector<std::size_t> sample(std::size_t n, std::size_t k);
 
 private:
+    PyRandom() = default;
+    /** MT19937's init_genrand. */
+    void initGenrand(std::uint32_t seed);
     void reload();
 
     static constexpr int kN = 624;
