@@ -338,9 +338,15 @@ BudgetOverview budgetOverview(ProjectStore &store, int steps, int candidatesPerB
 
 std::vector<TagShare> planTagShares(ProjectStore &store, qint64 planId)
 {
-    if (!routePlan(store, planId))
+    const std::optional<RoutePlanRecord> plan = routePlan(store, planId);
+    if (!plan)
         throw RoutingError("no routing plan " + std::to_string(planId));
-    const routing::FeatureMatrix m = routing::FeatureMatrix::fromStore(store, false);
+    routing::FeatureMatrix m = routing::FeatureMatrix::fromStore(store, false);
+    // A plan of a reference-mode PPM: its tags matched as that PPM matches them.
+    if (plan->modelId)
+        if (const std::optional<PpmModelRecord> model = ppmModel(store, *plan->modelId);
+            model && model->countMode == QLatin1String("reference"))
+            prepareReferenceMatrix(store, m);
     std::vector<std::int64_t> indices;
     for (qint64 id : planInstanceIds(store, planId))
         if (const std::int64_t i = m.indexOf(id); i >= 0)

@@ -99,7 +99,7 @@ BudgetOverview budgetOverview(ProjectStore &store, int steps, int candidatesPerB
                               Feedback &feedback, std::optional<qint64> modelId = std::nullopt);
 
 /** Per binary feature of a plan: carriers among the train instances and how many the plan
- *  routes to humans. */
+ *  routes to humans (tags matched strictly for a plan of a reference-mode PPM). */
 struct TagShare {
     QString feature;
     qint64 carriers = 0, routed = 0;

@@ -497,6 +497,13 @@ private Q_SLOTS:
             QCOMPARE(rj.value(QStringLiteral("counted")).toInteger(),
                      qint64(plan.value(QStringLiteral("counted")).toArray().size()));
             QVERIFY(near(rj.value(QStringLiteral("predicted")).toDouble(), plan.value(QStringLiteral("predicted")).toDouble()));
+            // The plan's tag shares count carriers as its PPM matches tags: the reference's map.
+            ProjectStore store(project);
+            const std::vector<TagShare> shares = planTagShares(store, rj.value(QStringLiteral("plan")).toInteger());
+            const QJsonArray map = golden("feature_map");
+            QCOMPARE(qsizetype(shares.size()), map.size());
+            for (qsizetype f = 0; f < map.size(); ++f)
+                QVERIFY2(shares[std::size_t(f)].carriers == map[f].toArray().size(), qPrintable(shares[std::size_t(f)].feature));
         }
         // A subsample asks for a reference-mode PPM, and a number.
         const Cli refused = hyperCli({QStringLiteral("route"), QStringLiteral("--project"), project,
